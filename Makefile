@@ -1,0 +1,59 @@
+# Two commands: `make run` (app with demo data on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PIP    := $(BIN)/pip install --quiet --disable-pip-version-check
+FLASK  := $(BIN)/flask --app run
+
+.PHONY: run test install install-dev assets translations extract-messages db seed clean
+
+run: install assets translations db seed
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-dev assets translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(VENV)/.installed: requirements.txt constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Front-end libraries come from the npm registry, pinned by package-lock.json.
+static/vendor/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	  else echo "npm is needed for the front-end libraries: sudo apt-get install nodejs npm" >&2; exit 1; fi; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor/pico
+	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico/
+	touch $@
+
+assets: static/vendor/.installed
+
+translations: install
+	$(BIN)/pybabel compile --statistics -f -d translations 2>&1 | grep -v "^compiling" || true
+	@test -f translations/zh_CN/LC_MESSAGES/messages.mo
+
+# For developers adding strings: refresh the catalogs, then translate the new entries.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --omit-header --no-fuzzy-matching
+
+db: install
+	$(FLASK) db upgrade
+
+seed: db
+	$(FLASK) seed-demo
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance/volunteer.db*

@@ -1,0 +1,161 @@
+"""Configuration classes.
+
+Development is the default and needs nothing installed: a SQLite file under ``instance/`` and
+secrets generated on first start into ``instance/dev-secrets.json`` (never committed).
+``DATABASE_URL`` switches to PostgreSQL (psycopg 3); ``REDIS_URL`` moves rate limits to Redis.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the app is started without the settings it cannot run without."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual ``postgres://`` and ``postgresql://`` forms and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _dev_secrets() -> dict[str, str]:
+    """Secrets for a local checkout: generated once, kept in instance/, outside git."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "dev-secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    values = {
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DATA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+    }
+    path.write_text(json.dumps(values))
+    path.chmod(0o600)
+    return values
+
+
+class Config:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_CN": "中文", "en": "English"}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # bound to the session instead of a clock
+
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+
+    API_TOKEN_TTL_DAYS = 30
+    API_PAGE_MAX = 100
+
+    API_TITLE = "Volunteer service API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    SECRET_KEY: str | None = None
+    DATA_ENCRYPTION_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+
+    @classmethod
+    def finalise(cls, settings: dict) -> None:
+        """Hook for a class to fill or check settings once the app has them."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+    @classmethod
+    def finalise(cls, settings: dict) -> None:
+        generated = _dev_secrets()
+        settings.setdefault("SECRET_KEY", os.environ.get("SECRET_KEY") or generated["SECRET_KEY"])
+        settings.setdefault(
+            "DATA_ENCRYPTION_KEY",
+            os.environ.get("DATA_ENCRYPTION_KEY") or generated["DATA_ENCRYPTION_KEY"],
+        )
+        url = os.environ.get("DATABASE_URL")
+        settings.setdefault(
+            "SQLALCHEMY_DATABASE_URI",
+            normalise_database_url(url) if url else f"sqlite:///{INSTANCE_DIR / 'volunteer.db'}",
+        )
+
+
+class TestingConfig(Config):
+    TESTING = True
+    LOGIN_RATE_LIMIT = "5 per minute"
+    # Tests are fast only with a cheap hash; production keeps werkzeug's scrypt default.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+    @classmethod
+    def finalise(cls, settings: dict) -> None:
+        settings.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
+        settings.setdefault("DATA_ENCRYPTION_KEY", Fernet.generate_key().decode())
+        url = os.environ.get("DATABASE_URL")
+        settings.setdefault(
+            "SQLALCHEMY_DATABASE_URI",
+            normalise_database_url(url) if url else "sqlite:///" + str(INSTANCE_DIR / "test.db"),
+        )
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def finalise(cls, settings: dict) -> None:
+        wanted = {  # setting: (environment variable, what to put there)
+            "SECRET_KEY": ("SECRET_KEY", "a long random string that signs sessions and codes"),
+            "SQLALCHEMY_DATABASE_URI": ("DATABASE_URL", "postgresql://user:password@host/dbname"),
+            "DATA_ENCRYPTION_KEY": (
+                "DATA_ENCRYPTION_KEY",
+                "a Fernet key that encrypts ID numbers; make one with: python -c "
+                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'",
+            ),
+        }
+        missing = []
+        for key, (env_name, hint) in wanted.items():
+            value = settings.get(key) or os.environ.get(env_name)
+            if not value:
+                missing.append(f"{env_name} ({hint})")
+            else:
+                settings[key] = normalise_database_url(value) if env_name == "DATABASE_URL" else value
+        if missing:
+            raise ConfigurationError(
+                "Refusing to start in production without these environment variables:\n  - "
+                + "\n  - ".join(missing)
+            )
+        try:
+            Fernet(settings["DATA_ENCRYPTION_KEY"])
+        except (ValueError, TypeError) as exc:
+            raise ConfigurationError(
+                "DATA_ENCRYPTION_KEY is not a valid Fernet key (32 url-safe base64-encoded bytes)."
+            ) from exc
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

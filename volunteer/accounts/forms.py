@@ -1,0 +1,64 @@
+"""Forms parse and render; the rules live in accounts.services."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
+from wtforms.validators import InputRequired, Length
+
+from volunteer.accounts.models import POLITICAL_STATUSES, ROLES
+
+
+class LoginForm(FlaskForm):
+    login = StringField(_l("Mobile number or e-mail"), validators=[InputRequired(_l("Please enter your mobile number or e-mail.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Please enter your password.")), Length(max=128)])
+    next = HiddenField()
+
+
+class RegistrationForm(FlaskForm):
+    name = StringField(_l("Real name"), validators=[Length(max=80)])
+    phone = TelField(_l("Mobile number"), validators=[Length(max=20)])
+    id_number = StringField(_l("Resident ID number"), validators=[Length(max=30)])
+    password = PasswordField(_l("Password"), validators=[Length(max=128)],
+                             description=_l("At least 8 characters, with letters and digits."))
+    organisation_code = SelectField(_l("Organisation"), choices=[], validate_choice=False)
+    email = EmailField(_l("E-mail (optional)"), validators=[Length(max=254)])
+    political_status = SelectField(_l("Political status (optional)"),
+                                   choices=[("", "—")] + list(POLITICAL_STATUSES.items()))
+    school_or_employer = StringField(_l("School or employer (optional)"), validators=[Length(max=120)])
+    skills = StringField(_l("Skills (optional)"), validators=[Length(max=400)])
+    guardian_name = StringField(_l("Guardian's name"), validators=[Length(max=80)])
+    guardian_phone = TelField(_l("Guardian's mobile number"), validators=[Length(max=20)])
+    guardian_consent = BooleanField(_l("My guardian consents to my registration"))
+    guardian_sensitive_consent = BooleanField(
+        _l("My guardian separately consents to the processing of my sensitive personal data (under 14)"))
+    consent = BooleanField(_l("I have read and agree to the privacy notice"))
+    consent_version = HiddenField()
+    next = HiddenField()
+
+
+class ProfileForm(FlaskForm):
+    email = EmailField(_l("E-mail (optional)"), validators=[Length(max=254)])
+    political_status = SelectField(_l("Political status (optional)"),
+                                   choices=[("", "—")] + list(POLITICAL_STATUSES.items()))
+    school_or_employer = StringField(_l("School or employer (optional)"), validators=[Length(max=120)])
+    skills = StringField(_l("Skills (optional)"), validators=[Length(max=400)])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired(_l("Please enter your current password."))])
+    new_password = PasswordField(_l("New password"), validators=[InputRequired(_l("Please enter a new password."))],
+                                 description=_l("At least 8 characters, with letters and digits."))
+
+
+class CloseAccountForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Please enter your password."))])
+    confirm = BooleanField(_l("I understand that my personal data will be erased and I can no longer sign in"),
+                           validators=[InputRequired(_l("Please confirm."))])
+
+
+class GrantRoleForm(FlaskForm):
+    login = StringField(_l("Mobile number or e-mail of the person"), validators=[InputRequired(_l("Please enter a mobile number or e-mail.")), Length(max=254)])
+    role = SelectField(_l("Role"), choices=list(ROLES.items()))
+
+
+class ConfirmForm(FlaskForm):
+    """A POST button: only the CSRF token."""

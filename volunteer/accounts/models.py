@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from volunteer.accounts.identity import mask_id_number, mask_phone
+from volunteer.core.crypto import decrypt_text
+from volunteer.core.time import UTCDateTime, utcnow
+from volunteer.extensions import db
+from volunteer.organisations.models import Organisation
+
+ROLE_LEAGUE_ADMIN = "league_admin"
+ROLE_MANAGER = "manager"
+ROLES = {ROLE_LEAGUE_ADMIN: _l("League admin"), ROLE_MANAGER: _l("Project manager")}
+
+POLITICAL_STATUSES = {
+    "masses": _l("Ordinary citizen"),
+    "league_member": _l("Communist Youth League member"),
+    "party_member": _l("Communist Party member"),
+}
+GENDERS = {"male": _l("Male"), "female": _l("Female")}
+
+
+class User(UserMixin, db.Model):
+    """One login. A user may be a volunteer, hold staff roles, lead stations, or all three."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "closed_at IS NOT NULL OR phone IS NOT NULL OR email IS NOT NULL", name="has_login"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", foreign_keys="Membership.user_id", cascade="all, delete-orphan"
+    )
+    volunteer: Mapped[Volunteer | None] = relationship(back_populates="user", uselist=False)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+    @property
+    def session_stamp(self) -> str:
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        # The stamp changes with the password, so old sessions stop working (see load_user).
+        return f"{self.id}.{self.session_stamp}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active and self.closed_at is None
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.memberships)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
+class Membership(db.Model):
+    """A staff role on one organisation, reaching its whole subtree."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "organisation_id", "role"),
+        sa.CheckConstraint("role IN ('league_admin', 'manager')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
+    organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLES.get(self.role, self.role))
+
+    @property
+    def scope_organisation(self) -> Organisation:
+        return self.organisation
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def is_valid(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at and self.user.is_active
+
+
+class Volunteer(db.Model):
+    """A volunteer's profile. The ID number is kept only encrypted, with a keyed hash for
+    uniqueness; when the account is closed the personal data is erased and the row stays under
+    its volunteer number, so hours remain attached to a pseudonym."""
+
+    __tablename__ = "volunteers"
+    __table_args__ = (
+        sa.CheckConstraint("gender IN ('male', 'female')", name="gender_known"),
+        sa.CheckConstraint(
+            "political_status IS NULL OR political_status IN ('masses', 'league_member', 'party_member')",
+            name="political_status_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    volunteer_no: Mapped[str] = mapped_column(sa.String(48), unique=True)
+    name: Mapped[str | None] = mapped_column(sa.String(80))
+    id_type: Mapped[str] = mapped_column(sa.String(20), default="resident_id")
+    id_number_encrypted: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    id_number_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    birth_date: Mapped[date | None] = mapped_column(sa.Date)
+    gender: Mapped[str | None] = mapped_column(sa.String(8))
+    political_status: Mapped[str | None] = mapped_column(sa.String(20))
+    school_or_employer: Mapped[str | None] = mapped_column(sa.String(120))
+    skills: Mapped[str | None] = mapped_column(sa.String(400))
+    consent_version: Mapped[str | None] = mapped_column(sa.String(20))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    guardian_name: Mapped[str | None] = mapped_column(sa.String(80))
+    guardian_phone: Mapped[str | None] = mapped_column(sa.String(20))
+    guardian_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Under 14 every item is sensitive personal data: the guardian consents to that separately.
+    guardian_sensitive_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User | None] = relationship(back_populates="volunteer")
+    organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def scope_organisation(self) -> Organisation:
+        return self.organisation
+
+    @property
+    def id_number(self) -> str | None:
+        return decrypt_text(self.id_number_encrypted) if self.id_number_encrypted else None
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone(self) -> str | None:
+        return self.user.phone if self.user else None
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def guardian_phone_masked(self) -> str:
+        return mask_phone(self.guardian_phone)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or str(_l("Closed account %(no)s", no=self.volunteer_no))
+
+    @property
+    def gender_label(self) -> str:
+        return str(GENDERS.get(self.gender, "")) if self.gender else ""
+
+    @property
+    def political_status_label(self) -> str:
+        return str(POLITICAL_STATUSES.get(self.political_status, "")) if self.political_status else ""
+
+    def age_on(self, day: date) -> int | None:
+        if not self.birth_date:
+            return None
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years

@@ -1,0 +1,176 @@
+"""Sign-in, registration, the volunteer's own pages, and the staff list of volunteers."""
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from volunteer.accounts import privacy, services
+from volunteer.accounts.forms import (
+    CloseAccountForm, ConfirmForm, LoginForm, PasswordForm, ProfileForm, RegistrationForm,
+)
+from volunteer.core import permissions
+from volunteer.core.errors import InvalidCredentials, NotFound, ValidationFailed
+from volunteer.core.pagination import paginate
+from volunteer.extensions import db, limiter
+from volunteer.organisations.models import Organisation
+from volunteer.web import form_failed, safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.login.data, form.password.data)
+        except InvalidCredentials as exc:
+            flash(str(exc.message), "error")
+        else:
+            login_user(user)
+            return redirect(safe_next(form.next.data, url_for("main.home")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if ConfirmForm().validate_on_submit():
+        logout_user()
+        flash(_("You have signed out."), "success")
+    return redirect(url_for("main.home"))
+
+
+def _organisation_choices():
+    orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.path)).all()
+    return [("", "—")] + [(o.code, "\u3000" * o.depth + o.name) for o in orgs]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegistrationForm(next=request.args.get("next", ""))
+    form.organisation_code.choices = _organisation_choices()
+    notice = privacy.current_notice()
+    if form.validate_on_submit():
+        data = {key: form[key].data for key in (
+            "name", "phone", "id_number", "password", "organisation_code", "email",
+            "political_status", "school_or_employer", "skills")}
+        data["consent_version"] = form.consent_version.data if form.consent.data else None
+        data["guardian"] = {"name": form.guardian_name.data, "phone": form.guardian_phone.data,
+                            "consent": form.guardian_consent.data,
+                            "sensitive_consent": form.guardian_sensitive_consent.data}
+        try:
+            volunteer = services.register_volunteer(data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form_failed(form, exc, {"consent_version": "consent"})
+        else:
+            db.session.commit()
+            login_user(volunteer.user)
+            flash(_("Welcome! Your volunteer number is %(no)s.", no=volunteer.volunteer_no), "success")
+            return redirect(safe_next(form.next.data, url_for("accounts.profile")))
+    form.consent_version.data = notice["version"]
+    return render_template("accounts/register.html", form=form, notice=notice)
+
+
+@bp.route("/me")
+@login_required
+def profile():
+    return render_template("accounts/profile.html", user=current_user,
+                           volunteer=current_user.volunteer, logout_form=ConfirmForm())
+
+
+@bp.route("/me/edit", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    volunteer = current_user.volunteer
+    if volunteer is None:
+        raise NotFound()
+    form = ProfileForm(obj=volunteer) if request.method == "GET" else ProfileForm()
+    if request.method == "GET":
+        form.email.data = current_user.email
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, {k: form[k].data for k in (
+                "email", "political_status", "school_or_employer", "skills")})
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form_failed(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/edit_profile.html", form=form, volunteer=volunteer)
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, current=form.current_password.data,
+                                     new=form.new_password.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form_failed(form, exc)
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session id follows the new password
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/me/export")
+@login_required
+def export_data():
+    body = json.dumps(services.export_personal_data(current_user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": "attachment; filename=my-volunteer-data.json"})
+
+
+@bp.route("/me/close", methods=["GET", "POST"])
+@login_required
+def close_account():
+    form = CloseAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.close_account(current_user, password=form.password.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form_failed(form, exc)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your account has been closed and your personal data erased."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("accounts/close.html", form=form)
+
+
+@bp.route("/volunteers")
+@login_required
+def volunteer_list():
+    permissions.ensure_any_scope(current_user, "volunteer.view")
+    page = paginate(services.volunteers_in_scope(current_user, request.args.get("q")),
+                    request.args.get("page", 1), request.args.get("per_page", 20))
+    return render_template("accounts/volunteer_list.html", page=page, q=request.args.get("q", ""))
+
+
+@bp.route("/volunteers/<int:volunteer_id>")
+@login_required
+def volunteer_detail(volunteer_id: int):
+    volunteer = services.get_volunteer_for(current_user, volunteer_id)
+    return render_template("accounts/volunteer_detail.html", volunteer=volunteer)

@@ -1,0 +1,106 @@
+"""Shapes of the JSON API. They document the contract (served as OpenAPI) and parse input; the
+business rules stay in the services, which report field errors in the caller's language."""
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+
+class BaseSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # clients may send fields of newer versions
+
+
+class ErrorBodySchema(BaseSchema):
+    code = fields.String(required=True, metadata={"example": "validation_failed"})
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class ErrorSchema(BaseSchema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class PageArgsSchema(BaseSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error=_l("Must be 1 or more.")))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(
+        min=1, max=100, error=_l("Must be between 1 and 100.")))
+
+
+class PageSchema(BaseSchema):
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class TokenRequestSchema(BaseSchema):
+    login = fields.String(required=True, metadata={"description": "mobile number or e-mail"})
+    password = fields.String(required=True, load_only=True)
+
+
+class TokenSchema(BaseSchema):
+    token = fields.String()
+    expires_at = fields.DateTime()
+
+
+class PrivacySchema(BaseSchema):
+    version = fields.String()
+    text = fields.String()
+
+
+class GuardianSchema(BaseSchema):
+    name = fields.String()
+    phone = fields.String()
+    consent = fields.Boolean()
+    sensitive_consent = fields.Boolean(metadata={"description": "required under 14"})
+
+
+class VolunteerCreateSchema(BaseSchema):
+    name = fields.String(required=True)
+    phone = fields.String(required=True)
+    id_number = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+    organisation_code = fields.String(required=True)
+    consent_version = fields.String(required=True)
+    email = fields.String()
+    political_status = fields.String(metadata={"enum": ["masses", "league_member", "party_member"]})
+    school_or_employer = fields.String()
+    skills = fields.String()
+    guardian = fields.Nested(GuardianSchema, allow_none=True,
+                             metadata={"description": "required under 18"})
+
+
+class VolunteerCreatedSchema(BaseSchema):
+    id = fields.Integer()
+    volunteer_no = fields.String()
+
+
+class RoleSchema(BaseSchema):
+    role = fields.String()
+    organisation_code = fields.String()
+
+
+class MeSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    volunteer_no = fields.String(allow_none=True)
+    phone_masked = fields.String()
+    id_number_masked = fields.String()
+    approved_hours = fields.Float()
+    pending_hours = fields.Float()
+    star_level = fields.Integer()
+    open_session = fields.Dict(allow_none=True)
+    roles = fields.List(fields.Nested(RoleSchema))
+
+
+class OrganisationSchema(BaseSchema):
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    parent_code = fields.String(allow_none=True)
+
+
+class OrganisationArgsSchema(PageArgsSchema):
+    parent = fields.String(metadata={"description": "only the children of this organisation code"})
+
+
+class OrganisationPageSchema(PageSchema):
+    items = fields.List(fields.Nested(OrganisationSchema))

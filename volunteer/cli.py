@@ -1,0 +1,82 @@
+"""Command line: the first organisation and admin of a deployment, and the demo data."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from volunteer.accounts import services as accounts
+from volunteer.accounts.models import ROLES
+from volunteer.core.errors import DomainError
+from volunteer.extensions import db
+from volunteer.organisations import services as organisations
+from volunteer.organisations.models import ORGANISATION_KINDS
+
+users_cli = AppGroup("users", help="Manage staff accounts.")
+orgs_cli = AppGroup("orgs", help="Manage organisations.")
+
+
+def _fail(exc: DomainError) -> None:
+    db.session.rollback()
+    lines = [str(exc.message)] + [f"  {field}: {'; '.join(str(m) for m in msgs)}"
+                                  for field, msgs in exc.fields.items()]
+    raise click.ClickException("\n".join(lines))
+
+
+@orgs_cli.command("create")
+@click.option("--code", required=True, help="Unique readable code, e.g. LX or LX-QS.")
+@click.option("--name", required=True)
+@click.option("--kind", required=True, type=click.Choice(list(ORGANISATION_KINDS)))
+@click.option("--parent", "parent_code", help="Code of the parent; omit for the top organisation.")
+def create_org(code, name, kind, parent_code):
+    """Create an organisation (the top one of a deployment, or any child)."""
+    parent = None
+    if parent_code:
+        parent = organisations.get_by_code(parent_code)
+        if parent is None:
+            raise click.ClickException(f"No organisation with code {parent_code}.")
+    try:
+        org = organisations.create_organisation(None, parent, code=code, name=name, kind=kind)
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"Created organisation {org.code} ({org.name}).")
+
+
+@users_cli.command("create")
+@click.option("--phone", help="Mobile number used to sign in.")
+@click.option("--email", help="E-mail used to sign in (instead of or as well as the phone).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", "display_name", default="", help="Name shown to others.")
+@click.option("--role", required=True, type=click.Choice(list(ROLES)))
+@click.option("--org", "org_code", required=True, help="Code of the organisation of the role.")
+def create_user(phone, email, password, display_name, role, org_code):
+    """Create a staff account with a role on an organisation (e.g. the first league admin)."""
+    org = organisations.get_by_code(org_code)
+    if org is None:
+        raise click.ClickException(f"No organisation with code {org_code}; create it with 'orgs create'.")
+    try:
+        user = accounts.find_user_by_login(phone or email or "")
+        if user is None:
+            user = accounts.create_user(phone=phone, email=email, password=password,
+                                        display_name=display_name)
+        accounts.grant_role(None, user, org, role)
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"User {user.id} is now {role} of {org.code}.")
+
+
+@click.command("seed-demo")
+@click.option("--volunteers", default=300, show_default=True, help="How many demo volunteers.")
+def seed_demo(volunteers):
+    """Load the demo city league (once; does nothing if organisations exist)."""
+    from volunteer.demo import seed
+    created = seed(volunteer_count=volunteers)
+    click.echo("Demo data loaded." if created else "Organisations exist already; demo data not loaded.")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(orgs_cli)
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,1 @@
+"""What every domain shares: errors, time, audit log, permissions, crypto, pagination."""

@@ -1,0 +1,82 @@
+"""Typed domain errors with a stable code and a translatable message.
+
+Services raise them; the web turns them into flash messages or error pages, the API into
+``{"error": {"code", "message", "fields"?}}`` with the status below.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+    default_message = _l("The request could not be processed.")
+
+    def __init__(self, message=None, *, code: str | None = None, fields: dict | None = None):
+        self.message = message if message is not None else self.default_message
+        if code:
+            self.code = code
+        self.fields = fields or {}
+        super().__init__(str(self.code))
+
+    def to_dict(self) -> dict:
+        body = {"code": self.code, "message": str(self.message)}
+        if self.fields:
+            body["fields"] = {name: [str(m) for m in msgs] for name, msgs in self.fields.items()}
+        return body
+
+
+class ValidationFailed(DomainError):
+    """Bad input; ``fields`` maps each field to its messages."""
+
+    status = 422
+    code = "validation_failed"
+    default_message = _l("Some fields are not valid.")
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    code = "unauthenticated"
+    default_message = _l("Please sign in first.")
+
+
+class InvalidCredentials(DomainError):
+    status = 401
+    code = "invalid_credentials"
+    default_message = _l("Wrong login or password.")
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+    default_message = _l("You are not allowed to do this.")
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    default_message = _l("Not found.")
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    default_message = _l("This conflicts with the current state of the record.")
+
+
+class FieldErrors:
+    """Collects field messages so a form reports every problem at once."""
+
+    def __init__(self):
+        self.fields: dict[str, list] = {}
+
+    def add(self, field: str, message) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.fields
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationFailed(fields=self.fields)

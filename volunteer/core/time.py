@@ -1,0 +1,44 @@
+"""Times are stored in UTC and shown in the viewer's or the station's zone."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def local_date(moment: datetime, zone: ZoneInfo = DEFAULT_ZONE):
+    return moment.astimezone(zone).date()
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp that is always aware UTC in Python, whatever the database keeps.
+
+    SQLite has no time zones; PostgreSQL gets ``timestamptz``. Naive values are refused, so a
+    local time can never be stored by mistake.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where a UTC timestamp is stored")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)

@@ -1,0 +1,178 @@
+"""Demo data: a city league with three towns, their villages and communities, a college,
+stations, projects in several states, staff for each role and a few hundred volunteers.
+
+Every demo login uses the password DEMO_PASSWORD; the README lists them. Deterministic (a fixed
+random seed), so screenshots and walkthroughs match."""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from volunteer.accounts import services as accounts
+from volunteer.accounts.identity import check_digit
+from volunteer.accounts.models import User, Volunteer
+from volunteer.accounts.privacy import CURRENT_VERSION
+from volunteer.core.audit import record_event
+from volunteer.core.counters import next_value
+from volunteer.core.crypto import encrypt_text, keyed_hash
+from volunteer.core.time import utcnow
+from volunteer.extensions import db
+from volunteer.organisations import services as organisations
+from volunteer.organisations.models import Organisation
+from volunteer.projects.models import Project
+from volunteer.stations.models import Station
+
+DEMO_PASSWORD = "demo2026"
+
+TREE = [
+    # code, name, kind, parent
+    ("LX", "临溪市团委", "city", None),
+    ("LX-QS", "青山镇团委", "town", "LX"),
+    ("LX-QS-01", "青山村团支部", "village", "LX-QS"),
+    ("LX-QS-02", "石桥村团支部", "village", "LX-QS"),
+    ("LX-QS-03", "青山社区团支部", "community", "LX-QS"),
+    ("LX-BH", "白河街道团工委", "street", "LX"),
+    ("LX-BH-01", "白河社区团支部", "community", "LX-BH"),
+    ("LX-BH-02", "河畔社区团支部", "community", "LX-BH"),
+    ("LX-DZ", "东洲镇团委", "town", "LX"),
+    ("LX-DZ-01", "东洲村团支部", "village", "LX-DZ"),
+    ("LX-DZ-02", "柳湾村团支部", "village", "LX-DZ"),
+    ("LX-ZY", "临溪职业技术学院团委", "school", "LX"),
+]
+
+STAFF = [
+    # phone, name, role, organisation
+    ("13800000001", "市团委 王敏", "league_admin", "LX"),
+    ("13800000002", "青山镇 李强", "league_admin", "LX-QS"),
+    ("13800000003", "白河街道 赵丽", "league_admin", "LX-BH"),
+    ("13800000004", "东洲镇 陈刚", "league_admin", "LX-DZ"),
+    ("13800000012", "青山镇 项目负责人 周洁", "manager", "LX-QS"),
+    ("13800000013", "白河街道 项目负责人 吴磊", "manager", "LX-BH"),
+    ("13800000014", "东洲镇 项目负责人 郑芳", "manager", "LX-DZ"),
+]
+
+STATIONS = [
+    # organisation, name, kind, lead phone
+    ("LX-QS", "青山镇青年之家", "青年之家", "13800000022"),
+    ("LX-QS-02", "石桥村志愿驿站", "驿站", "13800000022"),
+    ("LX-BH", "白河街道志愿服务站", "服务站", "13800000023"),
+    ("LX-BH-02", "河畔社区助残服务站", "助残服务站", "13800000023"),
+    ("LX-DZ", "东洲镇新时代文明实践站", "服务站", "13800000024"),
+    ("LX-DZ-01", "东洲村联络站", "联络站", "13800000024"),
+]
+LEADS = {"13800000022": "站长 孙悦", "13800000023": "站长 钱进", "13800000024": "站长 冯雪"}
+
+PROJECTS = [
+    ("LX-QS", "社区助老服务", "elderly", "running"),
+    ("LX-QS", "青山河道环保行动", "environment", "recruiting"),
+    ("LX-QS", "暑期留守儿童课业辅导", "education", "submitted"),
+    ("LX-BH", "助残康复陪伴", "disability", "running"),
+    ("LX-BH", "文明交通劝导", "civility", "approved"),
+    ("LX-BH", "社区防汛应急演练", "emergency", "closed"),
+    ("LX-DZ", "东洲马拉松赛会服务", "major_event", "draft"),
+    ("LX-DZ", "乡村图书角整理", "community", "evaluating"),
+    ("LX-DZ", "冬季送温暖", "other", "cancelled"),
+    ("LX", "临溪市返家乡社会实践", "community", "recruiting"),
+]
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉斌宇浩凯健俊帆帅旭宁龙林欢阳建亮成佳琳晨雪婷倩颖琪涵欣怡梓轩子豪睿博文思雨"
+AREA_CODES = ["330102", "330106", "330183", "330521", "330424", "110105", "440524", "320581"]
+
+DEMO_VOLUNTEER_PHONE = "13900000001"
+
+
+def _id_number(rng: random.Random, born: date, male: bool) -> str:
+    seq = rng.randrange(0, 500) * 2 + (1 if male else 0)
+    first17 = f"{rng.choice(AREA_CODES)}{born:%Y%m%d}{seq:03d}"
+    return first17 + check_digit(first17)
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+
+def seed(volunteer_count: int = 300, now: datetime | None = None) -> bool:
+    """Load the demo once; returns False (and changes nothing) if organisations exist."""
+    if db.session.scalar(sa.select(sa.func.count(Organisation.id))):
+        return False
+    now = now or utcnow()
+    rng = random.Random(20261121)
+    password_hash = accounts.hash_password(DEMO_PASSWORD)
+
+    orgs: dict[str, Organisation] = {}
+    for code, name, kind, parent in TREE:
+        orgs[code] = organisations.create_organisation(None, orgs.get(parent), code=code, name=name,
+                                                       kind=kind, now=now - timedelta(days=400))
+    db.session.flush()
+
+    def staff_user(phone: str, name: str) -> User:
+        user = User(phone=phone, password_hash=password_hash, display_name=name,
+                    created_at=now - timedelta(days=390))
+        db.session.add(user)
+        return user
+
+    for phone, name, role, code in STAFF:
+        accounts.grant_role(None, staff_user(phone, name), orgs[code], role, now=now - timedelta(days=390))
+    leads = {phone: staff_user(phone, name) for phone, name in LEADS.items()}
+    for code, name, kind, lead in STATIONS:
+        station = Station(organisation=orgs[code], name=name, kind=kind, leads=[leads[lead]],
+                          created_at=now - timedelta(days=380))
+        db.session.add(station)
+        record_event(None, "station.created", station, after={"name": name}, now=now - timedelta(days=380))
+    for code, title, category, state in PROJECTS:
+        project = Project(organisation=orgs[code], title=title, category=category, state=state,
+                          created_at=now - timedelta(days=rng.randrange(30, 300)))
+        db.session.add(project)
+        record_event(None, "project.created", project, after={"title": title, "state": state},
+                     now=project.created_at)
+
+    homes = [o for o in orgs.values() if o.kind in ("village", "community", "school")]
+    today = (now + timedelta(hours=8)).date()
+    for index in range(volunteer_count):
+        male = rng.random() < 0.45
+        age = rng.choice([rng.randrange(10, 18)] + [rng.randrange(18, 70) for _ in range(9)])
+        born = today.replace(year=today.year - age) - timedelta(days=rng.randrange(1, 360))
+        number = _id_number(rng, born, male)
+        if db.session.scalar(sa.select(Volunteer.id).where(Volunteer.id_number_hash == keyed_hash(number))):
+            continue
+        registered = now - timedelta(days=rng.randrange(1, 365), minutes=rng.randrange(0, 1440))
+        phone = DEMO_VOLUNTEER_PHONE if index == 0 else f"139{rng.randrange(10**7, 10**8):08d}"
+        if index and db.session.scalar(sa.select(User.id).where(User.phone == phone)):
+            continue
+        name = _name(rng)
+        org = orgs["LX-QS-01"] if index == 0 else rng.choice(homes)
+        user = User(phone=phone, password_hash=password_hash, display_name=name, created_at=registered)
+        minor = age < 18
+        volunteer = Volunteer(
+            user=user, organisation=org,
+            volunteer_no=f"{org.code}-{next_value('volunteer_no:' + org.code):06d}",
+            name=name, id_number_encrypted=encrypt_text(number), id_number_hash=keyed_hash(number),
+            birth_date=born, gender="male" if male else "female",
+            political_status=None if age < 14 else rng.choice(["masses", "league_member", "party_member"]),
+            school_or_employer=None if age < 14 else rng.choice(
+                ["临溪职业技术学院", "临溪一中", "青山镇卫生院", "东洲供销社", None]),
+            consent_version=CURRENT_VERSION, consent_at=registered,
+            guardian_name=_name(rng) if minor else None,
+            guardian_phone=f"137{rng.randrange(10**7, 10**8):08d}" if minor else None,
+            guardian_consent_at=registered if minor else None,
+            guardian_sensitive_consent_at=registered if age < 14 else None,
+            created_at=registered,
+        )
+        db.session.add_all([user, volunteer])
+        record_event(user, "volunteer.registered", volunteer,
+                     after={"volunteer_no": volunteer.volunteer_no, "organisation": org.code,
+                            "consent_version": CURRENT_VERSION, "minor": minor}, now=registered)
+    db.session.commit()
+    return True
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """(phone, who) for the README and the home page of a demo deployment."""
+    rows = [(phone, name) for phone, name, _role, _org in STAFF]
+    rows += list(LEADS.items())
+    rows.append((DEMO_VOLUNTEER_PHONE, "志愿者"))
+    return rows
+

@@ -1,0 +1,96 @@
+"""Use cases of the organisation tree."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from volunteer.core import permissions
+from volunteer.core.audit import record_event
+from volunteer.core.errors import FieldErrors, Forbidden, NotFound
+from volunteer.core.time import utcnow
+from volunteer.extensions import db
+from volunteer.organisations.models import ORGANISATION_KINDS, Organisation
+
+CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
+
+
+def get_by_code(code: str) -> Organisation | None:
+    return db.session.scalar(sa.select(Organisation).where(Organisation.code == (code or "").strip().upper()))
+
+
+def get_visible(user, code: str, action: str = "organisation.view") -> Organisation:
+    org = get_by_code(code)
+    if org is None:
+        raise NotFound()
+    permissions.ensure(user, action, org)
+    return org
+
+
+def _check_name(errors: FieldErrors, name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        errors.add("name", _l("Please enter a name."))
+    elif len(name) > 120:
+        errors.add("name", _l("At most %(n)s characters.", n=120))
+    return name
+
+
+def create_organisation(actor, parent: Organisation | None, *, code: str, name: str, kind: str,
+                        now: datetime | None = None) -> Organisation:
+    """Add a child under ``parent``. ``actor`` None is the command line, which alone may also
+    create a root (``parent`` None)."""
+    if actor is not None:
+        if parent is None:
+            raise Forbidden()
+        permissions.ensure(actor, "organisation.manage", parent)
+    errors = FieldErrors()
+    code = (code or "").strip().upper()
+    if not CODE_RE.match(code):
+        errors.add("code", _l("2 to 32 capital letters, digits or hyphens, starting with a letter or digit."))
+    elif get_by_code(code) is not None:
+        errors.add("code", _l("This code is already used by another organisation."))
+    name = _check_name(errors, name)
+    if kind not in ORGANISATION_KINDS:
+        errors.add("kind", _l("Please choose a kind."))
+    errors.raise_if_any()
+    org = Organisation(code=code, name=name, kind=kind, parent=parent,
+                       path=(parent.path if parent else "/") + code + "/")
+    db.session.add(org)
+    record_event(actor, "organisation.created", org, after={"code": code, "name": name, "kind": kind},
+                 now=now or utcnow())
+    return org
+
+
+def rename_organisation(actor, org: Organisation, *, name: str, now: datetime | None = None) -> Organisation:
+    """Admins rename organisations below their own (their own is renamed from above)."""
+    permissions.ensure(actor, "organisation.view", org)
+    if org.parent is None or not permissions.can(actor, "organisation.manage", org.parent):
+        raise Forbidden()
+    errors = FieldErrors()
+    name = _check_name(errors, name)
+    errors.raise_if_any()
+    if name != org.name:
+        before = {"name": org.name}
+        org.name = name
+        record_event(actor, "organisation.renamed", org, before=before, after={"name": name},
+                     now=now or utcnow())
+    return org
+
+
+def visible_organisations(user, action: str = "organisation.view") -> sa.Select:
+    """All organisations within the user's scope, in tree order."""
+    return (sa.select(Organisation)
+            .where(permissions.in_scope(user, action, Organisation.id))
+            .order_by(Organisation.path))
+
+
+def subtree_of(org: Organisation) -> sa.Select:
+    return sa.select(Organisation).where(
+        Organisation.path.startswith(org.path, autoescape=True)).order_by(Organisation.path)
+
+
+def can_rename(user, org: Organisation) -> bool:
+    return org.parent is not None and permissions.can(user, "organisation.manage", org.parent)

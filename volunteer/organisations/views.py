@@ -1,0 +1,117 @@
+"""The organisation tree for staff: browse within scope, add children, rename, manage staff."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from volunteer.accounts import services as accounts
+from volunteer.accounts.forms import ConfirmForm, GrantRoleForm
+from volunteer.accounts.models import Membership
+from volunteer.core import permissions
+from volunteer.core.errors import Conflict, NotFound, ValidationFailed
+from volunteer.core.pagination import paginate
+from volunteer.extensions import db
+from volunteer.organisations import services
+from volunteer.organisations.forms import OrganisationForm, RenameForm
+from volunteer.web import form_failed
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+@bp.route("/")
+@login_required
+def index():
+    permissions.ensure_any_scope(current_user, "organisation.view")
+    page = paginate(services.visible_organisations(current_user), request.args.get("page", 1), 50)
+    roots = permissions.scope_roots(current_user, "organisation.view")
+    return render_template("organisations/index.html", page=page,
+                           base_depth=min(r.depth for r in roots))
+
+
+@bp.route("/<code>")
+@login_required
+def detail(code: str):
+    org = services.get_visible(current_user, code)
+    staff = db.session.scalars(sa.select(Membership).where(Membership.organisation_id == org.id)
+                               .order_by(Membership.role, Membership.id)).all()
+    return render_template("organisations/detail.html", org=org, staff=staff,
+                           can_rename=services.can_rename(current_user, org),
+                           can_manage=permissions.can(current_user, "organisation.manage", org),
+                           revoke_form=ConfirmForm())
+
+
+@bp.route("/<code>/children/new", methods=["GET", "POST"])
+@login_required
+def create_child(code: str):
+    parent = services.get_visible(current_user, code, "organisation.manage")
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            child = services.create_organisation(current_user, parent, code=form.code.data,
+                                                 name=form.name.data, kind=form.kind.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form_failed(form, exc)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been created.", name=child.name), "success")
+            return redirect(url_for("organisations.detail", code=child.code))
+    return render_template("organisations/create.html", form=form, parent=parent)
+
+
+@bp.route("/<code>/rename", methods=["GET", "POST"])
+@login_required
+def rename(code: str):
+    org = services.get_visible(current_user, code)
+    if not services.can_rename(current_user, org):
+        permissions.ensure(current_user, "organisation.manage", org.parent or org)
+    form = RenameForm(name=org.name) if request.method == "GET" else RenameForm()
+    if form.validate_on_submit():
+        try:
+            services.rename_organisation(current_user, org, name=form.name.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form_failed(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The organisation has been renamed."), "success")
+            return redirect(url_for("organisations.detail", code=org.code))
+    return render_template("organisations/rename.html", form=form, org=org)
+
+
+@bp.route("/<code>/staff", methods=["GET", "POST"])
+@login_required
+def grant_role(code: str):
+    org = services.get_visible(current_user, code, "membership.manage")
+    form = GrantRoleForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_login(form.login.data)
+        if user is None or not user.is_active:
+            form.login.errors = [_("Nobody is registered with this mobile number or e-mail.")]
+        else:
+            try:
+                accounts.grant_role(current_user, user, org, form.role.data)
+            except (ValidationFailed, Conflict) as exc:
+                db.session.rollback()
+                flash(str(exc.message), "error")
+            else:
+                db.session.commit()
+                flash(_("The role has been granted."), "success")
+                return redirect(url_for("organisations.detail", code=org.code))
+    return render_template("organisations/grant.html", form=form, org=org)
+
+
+@bp.route("/<code>/staff/<int:membership_id>/revoke", methods=["POST"])
+@login_required
+def revoke_role(code: str, membership_id: int):
+    org = services.get_visible(current_user, code)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.organisation_id != org.id:
+        raise NotFound()
+    if ConfirmForm().validate_on_submit():
+        accounts.revoke_role(current_user, membership)
+        db.session.commit()
+        flash(_("The role has been removed."), "success")
+    return redirect(url_for("organisations.detail", code=org.code))

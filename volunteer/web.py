@@ -1,0 +1,106 @@
+"""The home page, the language switch, the privacy notice, and what every template shares."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from volunteer.accounts import privacy
+from volunteer.accounts.services import set_locale
+from volunteer.core import permissions
+from volunteer.core.errors import ValidationFailed
+from volunteer.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only local paths are followed after sign-in or a language switch (no open redirect)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+def form_failed(form, exc: ValidationFailed, field_map: dict[str, str] | None = None) -> None:
+    """Show a service's field errors beside the form's fields (or as a flash when none match)."""
+    field_map = field_map or {}
+    for name, messages in exc.fields.items():
+        field = getattr(form, field_map.get(name, name.replace(".", "_")), None)
+        for message in messages:
+            if field is not None:
+                field.errors = list(field.errors) + [str(message)]
+            else:
+                flash(str(message), "error")
+    if not exc.fields:
+        flash(str(exc.message), "error")
+
+
+@bp.route("/")
+def home():
+    volunteer = current_user.volunteer if current_user.is_authenticated else None
+    return render_template("home.html", volunteer=volunteer,
+                           is_staff=permissions.is_staff(current_user))
+
+
+@bp.route("/privacy")
+def privacy_notice():
+    return render_template("privacy.html", notice=privacy.current_notice())
+
+
+@bp.route("/lang/<code>")
+def switch_language(code: str):
+    languages = current_app.config["LANGUAGES"]
+    target = safe_next(request.args.get("next"), url_for("main.home"))
+    response = redirect(target)
+    if code in languages:
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+        set_locale(current_user, code)
+        db.session.commit()
+    return response
+
+
+def current_language() -> str:
+    """The configured language code in use (Babel itself says ``zh_Hans_CN``)."""
+    locale = get_locale()
+    return "zh_CN" if locale is None or locale.language == "zh" else locale.language
+
+
+NAV = (
+    # (endpoint, label, who sees it)
+    ("main.home", _l("Home"), "all"),
+    ("accounts.profile", _l("My profile"), "volunteer"),
+    ("organisations.index", _l("Organisations"), "staff"),
+    ("accounts.volunteer_list", _l("Volunteers"), "staff"),
+    ("core.events", _l("Event log"), "staff"),
+)
+
+
+def nav_items():
+    signed_in = current_user.is_authenticated
+    staff = permissions.is_staff(current_user)
+    volunteer = signed_in and current_user.volunteer is not None
+    shown = {"all": True, "volunteer": volunteer, "staff": staff}
+    return [(endpoint, label) for endpoint, label, who in NAV if shown[who]]
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def shared():
+        return {
+            "nav_items": nav_items,
+            "current_locale": current_language(),
+            "languages": app.config["LANGUAGES"],
+            "can": lambda action, record: permissions.can(current_user, action, record),
+        }
+
+    @app.template_filter("local_time")
+    def local_time(value, fmt="%Y-%m-%d %H:%M"):
+        from volunteer.core.time import DEFAULT_ZONE
+        return value.astimezone(DEFAULT_ZONE).strftime(fmt) if value else ""
