@@ -22,7 +22,7 @@ class RegistrationForm(FlaskForm):
     organisation_code = SelectField(_l("Organisation"), choices=[], validate_choice=False)
     email = EmailField(_l("E-mail (optional)"), validators=[Length(max=254)])
     political_status = SelectField(_l("Political status (optional)"),
-                                   choices=[("", "—")] + list(POLITICAL_STATUSES.items()))
+                                   choices=[("", "—")] + list(POLITICAL_STATUSES.items()), validate_choice=False)
     school_or_employer = StringField(_l("School or employer (optional)"), validators=[Length(max=120)])
     skills = StringField(_l("Skills (optional)"), validators=[Length(max=400)])
     guardian_name = StringField(_l("Guardian's name"), validators=[Length(max=80)])
@@ -38,7 +38,7 @@ class RegistrationForm(FlaskForm):
 class ProfileForm(FlaskForm):
     email = EmailField(_l("E-mail (optional)"), validators=[Length(max=254)])
     political_status = SelectField(_l("Political status (optional)"),
-                                   choices=[("", "—")] + list(POLITICAL_STATUSES.items()))
+                                   choices=[("", "—")] + list(POLITICAL_STATUSES.items()), validate_choice=False)
     school_or_employer = StringField(_l("School or employer (optional)"), validators=[Length(max=120)])
     skills = StringField(_l("Skills (optional)"), validators=[Length(max=400)])
 

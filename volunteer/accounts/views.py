@@ -128,7 +128,7 @@ def change_password():
             form_failed(form, exc)
         else:
             db.session.commit()
-            login_user(current_user)  # the session id follows the new password
+            login_user(current_user._get_current_object())  # the session id follows the new password
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from volunteer.core import permissions
 from volunteer.core.models import Event
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
@@ -40,3 +44,45 @@ def changes(obj, fields: list[str], new_values: dict) -> tuple[dict, dict]:
             before[name] = getattr(obj, name)
             after[name] = new_values[name]
     return before, after
+
+
+# How the event log page names actions; an action missing here is shown by its code.
+ACTION_LABELS = {
+    "organisation.created": _l("Organisation created"),
+    "organisation.renamed": _l("Organisation renamed"),
+    "membership.granted": _l("Role granted"),
+    "membership.revoked": _l("Role removed"),
+    "volunteer.registered": _l("Volunteer registered"),
+    "volunteer.profile_updated": _l("Profile updated"),
+    "user.password_changed": _l("Password changed"),
+    "account.closed": _l("Account closed"),
+    "station.created": _l("Station created"),
+    "project.created": _l("Project created"),
+}
+
+SUBJECT_LABELS = {
+    "organisations": _l("Organisation"),
+    "memberships": _l("Role"),
+    "volunteers": _l("Volunteer"),
+    "users": _l("Account"),
+    "stations": _l("Station"),
+    "projects": _l("Project"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def subject_label(subject_type: str) -> str:
+    return str(SUBJECT_LABELS.get(subject_type, subject_type))
+
+
+def events_in_scope(user, action_prefix: str | None = None) -> sa.Select:
+    """The log of the user's subtree, newest first, optionally for one kind of action."""
+    stmt = (sa.select(Event)
+            .where(permissions.in_scope(user, "event.view", Event.organisation_id))
+            .order_by(Event.occurred_at.desc(), Event.id.desc()))
+    if action_prefix:
+        stmt = stmt.where(Event.action.startswith(action_prefix, autoescape=True))
+    return stmt

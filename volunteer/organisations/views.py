@@ -10,7 +10,7 @@ from volunteer.accounts import services as accounts
 from volunteer.accounts.forms import ConfirmForm, GrantRoleForm
 from volunteer.accounts.models import Membership
 from volunteer.core import permissions
-from volunteer.core.errors import Conflict, NotFound, ValidationFailed
+from volunteer.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from volunteer.core.pagination import paginate
 from volunteer.extensions import db
 from volunteer.organisations import services
@@ -66,7 +66,7 @@ def create_child(code: str):
 def rename(code: str):
     org = services.get_visible(current_user, code)
     if not services.can_rename(current_user, org):
-        permissions.ensure(current_user, "organisation.manage", org.parent or org)
+        raise Forbidden()
     form = RenameForm(name=org.name) if request.method == "GET" else RenameForm()
     if form.validate_on_submit():
         try:
