@@ -42,12 +42,12 @@ assets: static/vendor/.installed
 
 translations: install
 	$(BIN)/pybabel compile --statistics -f -d translations 2>&1 | grep -v "^compiling" || true
-	@test -f translations/zh_CN/LC_MESSAGES/messages.mo
+	@test -f translations/zh/LC_MESSAGES/messages.mo
 
 # For developers adding strings: refresh the catalogs, then translate the new entries.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --omit-header --sort-output .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --omit-header --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --omit-header --sort-output --no-wrap .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap
 
 db: install
 	$(FLASK) db upgrade

@@ -37,7 +37,7 @@ def test_lowercase_x_and_spaces_are_accepted(app):
     ("01010519491231002X", "17 digits"),      # region cannot start with 0
 ])
 def test_bad_id_numbers_are_refused_with_a_clear_message(app, number, message):
-    with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
+    with app.test_request_context("/api/v1/", headers={"Accept-Language": "en"}):
         with pytest.raises(InvalidIdNumber) as info:
             parse_id_number(number, today=date(2026, 11, 21))
         assert message in str(info.value.message)
