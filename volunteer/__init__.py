@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -78,6 +78,8 @@ def _select_locale() -> str:
     from flask import current_app
     languages = list(current_app.config["LANGUAGES"])
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default  # command line and jobs
     if request.path.startswith("/api/"):
         best = request.accept_languages.best_match(["zh_CN", "zh", "en"], default=default)
         return "zh_CN" if best in ("zh", "zh_CN") else best

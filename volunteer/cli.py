@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from volunteer.accounts import services as accounts
 from volunteer.accounts.models import ROLES
@@ -68,6 +68,7 @@ def create_user(phone, email, password, display_name, role, org_code):
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--volunteers", default=300, show_default=True, help="How many demo volunteers.")
 def seed_demo(volunteers):
     """Load the demo city league (once; does nothing if organisations exist)."""

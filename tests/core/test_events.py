@@ -1,0 +1,32 @@
+"""The event log records who did what, and staff read it within their scope."""
+import sqlalchemy as sa
+
+from volunteer.core.models import Event
+from volunteer.extensions import db
+
+
+def test_event_page_names_actions_and_filters(world, signed_in):
+    admin = signed_in(world.a_admin)
+    admin.post_form("/organisations/LX-A-1/rename", {"name": "甲村新名"})
+    html = admin.get("/events?action=organisation.renamed").get_data(as_text=True)
+    assert "组织更名" in html and "甲村新名" in html
+    assert "志愿者注册" not in html.split("<tbody>")[1]
+
+
+def test_events_paginate(app, world, signed_in):
+    admin = signed_in(world.city_admin)
+    for i in range(3):
+        admin.post_form("/organisations/LX-A-1/rename", {"name": f"名称{i}"})
+    first = admin.get("/events?per_page=2").get_data(as_text=True)
+    assert "2 页" in first or "共" in first or "下一页" in first
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Event.id)).where(Event.action == "organisation.renamed")) == 3
+
+
+def test_password_change_is_logged_without_the_password(app, world, signed_in):
+    me = signed_in(world.a_volunteer)
+    me.post_form("/me/password", {"current_password": world.a_volunteer.password, "new_password": "another123"})
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.action == "user.password_changed"))
+        assert event.actor_id == world.a_volunteer.user_id
+        assert "another123" not in str(event.after) and event.organisation_id is not None

@@ -1,0 +1,61 @@
+"""The command line: the first organisation and admin of a deployment, and the demo data."""
+import sqlalchemy as sa
+
+from volunteer.accounts.models import Membership, User, Volunteer
+from volunteer.core.models import Event
+from volunteer.extensions import db
+from volunteer.organisations.models import Organisation
+from volunteer.projects.models import Project
+from volunteer.stations.models import Station
+
+
+def test_first_admin_of_a_deployment(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["orgs", "create", "--code", "hz", "--name", "杭州市团委", "--kind", "city"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["users", "create", "--phone", "13800001111", "--password", "admin1234",
+                                 "--name", "管理员", "--role", "league_admin", "--org", "HZ"])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    token = client.post("/api/v1/auth/token", json={"login": "13800001111", "password": "admin1234"})
+    assert token.status_code == 200
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token.json['token']}"}).json
+    assert me["roles"] == [{"role": "league_admin", "organisation_code": "HZ"}]
+
+
+def test_cli_errors_are_clear_and_change_nothing(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--phone", "13800001111", "--password", "admin1234",
+                                 "--role", "league_admin", "--org", "NOPE"])
+    assert result.exit_code != 0 and "NOPE" in result.output
+    runner.invoke(args=["orgs", "create", "--code", "HZ", "--name", "杭州市团委", "--kind", "city"])
+    result = runner.invoke(args=["users", "create", "--phone", "123", "--password", "weak",
+                                 "--role", "manager", "--org", "HZ"])
+    assert result.exit_code != 0 and "phone" in result.output and "password" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_seed_demo_loads_once(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo", "--volunteers", "40"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        towns = db.session.scalars(sa.select(Organisation.code).where(Organisation.kind.in_(["town", "street"]))).all()
+        assert len(towns) == 3
+        assert db.session.scalar(sa.select(sa.func.count(Volunteer.id))) >= 35
+        assert db.session.scalar(sa.select(sa.func.count(Station.id))) >= 6
+        states = set(db.session.scalars(sa.select(Project.state)).all())
+        assert {"draft", "submitted", "recruiting", "running", "closed"} <= states
+        roles = set(db.session.scalars(sa.select(Membership.role)).all())
+        assert roles == {"league_admin", "manager"}
+        assert db.session.scalar(sa.select(sa.func.count(Event.id))) > 40
+        minors = db.session.scalars(sa.select(Volunteer).where(Volunteer.guardian_name.is_not(None))).all()
+        assert minors and all(v.guardian_consent_at for v in minors)
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0 and "not loaded" in again.output
+    # the README's demo logins work
+    client = app.test_client()
+    for phone in ("13800000001", "13800000002", "13800000012", "13800000022", "13900000001"):
+        response = client.post("/api/v1/auth/token", json={"login": phone, "password": "demo2026"})
+        assert response.status_code == 200, phone
