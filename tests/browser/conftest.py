@@ -1,0 +1,46 @@
+"""A real Chromium (Debian's, no browser download) driven by Playwright against the app served
+on a free loopback port."""
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import CHROMIUM, require_tool
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    require_tool(CHROMIUM is not None, "Chromium (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_tool(False, "Playwright for Python")
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def phone_page(chromium, live_server):
+    """A page the size of a small phone, in a fresh browser profile."""
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN", base_url=live_server,
+                                   is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
