@@ -170,3 +170,26 @@ def test_list_pagination_limits(client, person):
     too_many = client.get("/api/v1/organisations?per_page=101", headers={"Accept-Language": "en"})
     assert too_many.status_code == 422
     assert too_many.json["error"]["fields"] == {"per_page": ["Must be between 1 and 100."]}
+
+
+def test_an_expired_token_is_refused(app, client, person, api_token):
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from volunteer.accounts.models import ApiToken
+    from volunteer.core.time import utcnow
+    from volunteer.extensions import db
+    token = api_token(person)
+    with app.app_context():
+        db.session.execute(sa.update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_export_holds_no_one_elses_personal_data(client, factory, person, api_token, signed_in):
+    admin = factory.staff("league_admin", "LX-A")
+    signed_in(admin).post_form("/organisations/LX-A/staff", {"login": person.phone, "role": "manager"})
+    body = client.get("/api/v1/me/export", headers=bearer(api_token(person))).get_data(as_text=True)
+    assert admin.phone not in body
+    assert '"role": "manager"' in body or '"role":"manager"' in body
