@@ -11,7 +11,7 @@ from flask_login import current_user
 from volunteer.accounts import privacy
 from volunteer.accounts.services import set_locale
 from volunteer.core import permissions
-from volunteer.core.errors import ValidationFailed
+from volunteer.core.errors import Conflict, ValidationFailed
 from volunteer.extensions import db
 
 bp = Blueprint("main", __name__)
@@ -27,7 +27,7 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
-def form_failed(form, exc: ValidationFailed, field_map: dict[str, str] | None = None) -> None:
+def form_failed(form, exc: ValidationFailed | Conflict, field_map: dict[str, str] | None = None) -> None:
     """Show a service's field errors beside the form's fields (or as a flash when none match)."""
     field_map = field_map or {}
     for name, messages in exc.fields.items():
@@ -39,6 +39,22 @@ def form_failed(form, exc: ValidationFailed, field_map: dict[str, str] | None = 
                 flash(str(message), "error")
     if not exc.fields:
         flash(str(exc.message), "error")
+
+
+def submit(form, action, *, field_map: dict[str, str] | None = None):
+    """Validate ``form``, run the service call ``action`` and commit once. Returns what the
+    service returned (True if nothing), or None when the form was not submitted or not valid:
+    its errors are then shown beside the fields and nothing is written."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except (ValidationFailed, Conflict) as exc:
+        db.session.rollback()
+        form_failed(form, exc, field_map)
+        return None
+    db.session.commit()
+    return True if result is None else result
 
 
 @bp.route("/")

@@ -26,10 +26,15 @@ class ResidentId:
     gender: str  # "male" or "female", from the parity of the sequence digits
 
     def age_on(self, day: date) -> int:
-        years = day.year - self.birth_date.year
-        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
-            years -= 1
-        return years
+        return age_on(self.birth_date, day)
+
+
+def age_on(born: date, day: date) -> int:
+    """Completed years of age on ``day`` (a 29 February birthday counts from 1 March)."""
+    years = day.year - born.year
+    if (day.month, day.day) < (born.month, born.day):
+        years -= 1
+    return years
 
 
 def check_digit(first17: str) -> str:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from volunteer.accounts.identity import mask_id_number, mask_phone
+from volunteer.accounts.identity import age_on, mask_id_number, mask_phone
 from volunteer.core.crypto import decrypt_text
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
@@ -198,9 +198,4 @@ class Volunteer(db.Model):
         return str(POLITICAL_STATUSES.get(self.political_status, "")) if self.political_status else ""
 
     def age_on(self, day: date) -> int | None:
-        if not self.birth_date:
-            return None
-        years = day.year - self.birth_date.year
-        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
-            years -= 1
-        return years
+        return age_on(self.birth_date, day) if self.birth_date else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -192,6 +192,16 @@ def grant_role(actor, user: User, organisation: Organisation, role: str,
     record_event(actor, "membership.granted", membership,
                  after={"user_id": user.id, "role": role, "organisation": organisation.code}, now=now)
     return membership
+
+
+def grant_role_by_login(actor, login: str, organisation: Organisation, role: str,
+                        *, now: datetime | None = None) -> Membership:
+    """Grant a role to the registered person with this phone or e-mail."""
+    user = find_user_by_login(login)
+    if user is None or not user.is_active:
+        raise ValidationFailed(fields={"login": [
+            _l("Nobody is registered with this mobile number or e-mail.")]})
+    return grant_role(actor, user, organisation, role, now=now)
 
 
 def revoke_role(actor, membership: Membership, *, now: datetime | None = None) -> None:
@@ -462,11 +472,3 @@ def get_volunteer_for(user, volunteer_id: int) -> Volunteer:
 def set_locale(user: User | None, locale: str) -> None:
     if user is not None and getattr(user, "is_authenticated", False):
         user.locale = locale
-
-
-def age_today(volunteer: Volunteer, now: datetime | None = None) -> int | None:
-    return volunteer.age_on(local_date(now or utcnow(), DEFAULT_ZONE))
-
-
-def today() -> date:
-    return local_date(utcnow(), DEFAULT_ZONE)

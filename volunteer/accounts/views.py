@@ -13,11 +13,11 @@ from volunteer.accounts.forms import (
     CloseAccountForm, ConfirmForm, LoginForm, PasswordForm, ProfileForm, RegistrationForm,
 )
 from volunteer.core import permissions
-from volunteer.core.errors import InvalidCredentials, NotFound, ValidationFailed
+from volunteer.core.errors import InvalidCredentials, NotFound
 from volunteer.core.pagination import paginate
 from volunteer.extensions import db, limiter
 from volunteer.organisations.models import Organisation
-from volunteer.web import form_failed, safe_next
+from volunteer.web import safe_next, submit
 
 bp = Blueprint("accounts", __name__)
 
@@ -63,7 +63,7 @@ def register():
     form = RegistrationForm(next=request.args.get("next", ""))
     form.organisation_code.choices = _organisation_choices()
     notice = privacy.current_notice()
-    if form.validate_on_submit():
+    def register_from_form():
         data = {key: form[key].data for key in (
             "name", "phone", "id_number", "password", "organisation_code", "email",
             "political_status", "school_or_employer", "skills")}
@@ -71,16 +71,13 @@ def register():
         data["guardian"] = {"name": form.guardian_name.data, "phone": form.guardian_phone.data,
                             "consent": form.guardian_consent.data,
                             "sensitive_consent": form.guardian_sensitive_consent.data}
-        try:
-            volunteer = services.register_volunteer(data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form_failed(form, exc, {"consent_version": "consent"})
-        else:
-            db.session.commit()
-            login_user(volunteer.user)
-            flash(_("Welcome! Your volunteer number is %(no)s.", no=volunteer.volunteer_no), "success")
-            return redirect(safe_next(form.next.data, url_for("accounts.profile")))
+        return services.register_volunteer(data)
+
+    volunteer = submit(form, register_from_form, field_map={"consent_version": "consent"})
+    if volunteer:
+        login_user(volunteer.user)
+        flash(_("Welcome! Your volunteer number is %(no)s.", no=volunteer.volunteer_no), "success")
+        return redirect(safe_next(form.next.data, url_for("accounts.profile")))
     form.consent_version.data = notice["version"]
     return render_template("accounts/register.html", form=form, notice=notice)
 
@@ -101,17 +98,10 @@ def edit_profile():
     form = ProfileForm(obj=volunteer) if request.method == "GET" else ProfileForm()
     if request.method == "GET":
         form.email.data = current_user.email
-    if form.validate_on_submit():
-        try:
-            services.update_profile(current_user, {k: form[k].data for k in (
-                "email", "political_status", "school_or_employer", "skills")})
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form_failed(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your profile has been saved."), "success")
-            return redirect(url_for("accounts.profile"))
+    if submit(form, lambda: services.update_profile(current_user, {k: form[k].data for k in (
+            "email", "political_status", "school_or_employer", "skills")})):
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("accounts.profile"))
     return render_template("accounts/edit_profile.html", form=form, volunteer=volunteer)
 
 
@@ -119,18 +109,11 @@ def edit_profile():
 @login_required
 def change_password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, current=form.current_password.data,
-                                     new=form.new_password.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form_failed(form, exc)
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # the session id follows the new password
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("accounts.profile"))
+    if submit(form, lambda: services.change_password(
+            current_user, current=form.current_password.data, new=form.new_password.data)):
+        login_user(current_user._get_current_object())  # the session id follows the new password
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
 
 
@@ -146,17 +129,10 @@ def export_data():
 @login_required
 def close_account():
     form = CloseAccountForm()
-    if form.validate_on_submit():
-        try:
-            services.close_account(current_user, password=form.password.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form_failed(form, exc)
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Your account has been closed and your personal data erased."), "success")
-            return redirect(url_for("main.home"))
+    if submit(form, lambda: services.close_account(current_user, password=form.password.data)):
+        logout_user()
+        flash(_("Your account has been closed and your personal data erased."), "success")
+        return redirect(url_for("main.home"))
     return render_template("accounts/close.html", form=form)
 
 

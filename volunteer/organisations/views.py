@@ -10,12 +10,12 @@ from volunteer.accounts import services as accounts
 from volunteer.accounts.forms import ConfirmForm, GrantRoleForm
 from volunteer.accounts.models import Membership
 from volunteer.core import permissions
-from volunteer.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from volunteer.core.errors import Forbidden, NotFound
 from volunteer.core.pagination import paginate
 from volunteer.extensions import db
 from volunteer.organisations import services
 from volunteer.organisations.forms import OrganisationForm, RenameForm
-from volunteer.web import form_failed
+from volunteer.web import submit
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -47,17 +47,11 @@ def detail(code: str):
 def create_child(code: str):
     parent = services.get_visible(current_user, code, "organisation.manage")
     form = OrganisationForm()
-    if form.validate_on_submit():
-        try:
-            child = services.create_organisation(current_user, parent, code=form.code.data,
-                                                 name=form.name.data, kind=form.kind.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form_failed(form, exc)
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been created.", name=child.name), "success")
-            return redirect(url_for("organisations.detail", code=child.code))
+    child = submit(form, lambda: services.create_organisation(
+        current_user, parent, code=form.code.data, name=form.name.data, kind=form.kind.data))
+    if child:
+        flash(_("%(name)s has been created.", name=child.name), "success")
+        return redirect(url_for("organisations.detail", code=child.code))
     return render_template("organisations/create.html", form=form, parent=parent)
 
 
@@ -68,16 +62,9 @@ def rename(code: str):
     if not services.can_rename(current_user, org):
         raise Forbidden()
     form = RenameForm(name=org.name) if request.method == "GET" else RenameForm()
-    if form.validate_on_submit():
-        try:
-            services.rename_organisation(current_user, org, name=form.name.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form_failed(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The organisation has been renamed."), "success")
-            return redirect(url_for("organisations.detail", code=org.code))
+    if submit(form, lambda: services.rename_organisation(current_user, org, name=form.name.data)):
+        flash(_("The organisation has been renamed."), "success")
+        return redirect(url_for("organisations.detail", code=org.code))
     return render_template("organisations/rename.html", form=form, org=org)
 
 
@@ -86,20 +73,9 @@ def rename(code: str):
 def grant_role(code: str):
     org = services.get_visible(current_user, code, "membership.manage")
     form = GrantRoleForm()
-    if form.validate_on_submit():
-        user = accounts.find_user_by_login(form.login.data)
-        if user is None or not user.is_active:
-            form.login.errors = [_("Nobody is registered with this mobile number or e-mail.")]
-        else:
-            try:
-                accounts.grant_role(current_user, user, org, form.role.data)
-            except (ValidationFailed, Conflict) as exc:
-                db.session.rollback()
-                flash(str(exc.message), "error")
-            else:
-                db.session.commit()
-                flash(_("The role has been granted."), "success")
-                return redirect(url_for("organisations.detail", code=org.code))
+    if submit(form, lambda: accounts.grant_role_by_login(current_user, form.login.data, org, form.role.data)):
+        flash(_("The role has been granted."), "success")
+        return redirect(url_for("organisations.detail", code=org.code))
     return render_template("organisations/grant.html", form=form, org=org)
 
 
