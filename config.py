@@ -64,6 +64,7 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
+    REGISTRATION_RATE_LIMIT = "20 per hour"
 
     API_TOKEN_TTL_DAYS = 30
     API_PAGE_MAX = 100
@@ -104,6 +105,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     LOGIN_RATE_LIMIT = "5 per minute"
+    REGISTRATION_RATE_LIMIT = "30 per minute"
     # Tests are fast only with a cheap hash; production keeps werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

@@ -179,3 +179,10 @@ def test_id_of_a_child_born_today_is_not_yet_registrable_without_guardian(client
     response = client.post("/api/v1/volunteers", json=data)
     assert response.status_code == 422
     assert "guardian.sensitive_consent" in response.json["error"]["fields"]
+
+
+def test_registration_is_rate_limited_per_address(app, client, town):
+    limit = int(app.config["REGISTRATION_RATE_LIMIT"].split()[0])
+    statuses = [client.post("/api/v1/volunteers", json={"name": "x"}).status_code for _ in range(limit + 1)]
+    assert statuses[:limit] == [422] * limit
+    assert statuses[limit] == 429

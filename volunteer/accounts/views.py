@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,6 +15,7 @@ from volunteer.accounts.forms import (
 from volunteer.core import permissions
 from volunteer.core.errors import InvalidCredentials, NotFound
 from volunteer.core.pagination import paginate
+from volunteer.core import limits
 from volunteer.extensions import db, limiter
 from volunteer.organisations.models import Organisation
 from volunteer.web import safe_next, submit
@@ -22,12 +23,9 @@ from volunteer.web import safe_next, submit
 bp = Blueprint("accounts", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(limits.login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -56,7 +54,9 @@ def _organisation_choices():
     return [("", "—")] + [(o.code, "\u3000" * o.depth + o.name) for o in orgs]
 
 
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(limits.registration_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

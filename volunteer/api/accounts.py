@@ -1,7 +1,7 @@
 """Accounts: tokens, the privacy notice, registration, the caller's own data."""
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import g
 from flask_smorest import Blueprint
 
 from volunteer.accounts import privacy, services
@@ -12,17 +12,15 @@ from volunteer.api.schemas import (
     VolunteerCreateSchema,
 )
 from volunteer.core.time import utcnow
+from volunteer.core import limits
 from volunteer.extensions import db, limiter
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Accounts")
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
 
 @blp.route("/auth/token", methods=["POST"])
-@limiter.limit(_login_limit)
+@limiter.limit(limits.login_limit)
 @blp.arguments(TokenRequestSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, schema="Error", description="wrong login or password")
@@ -53,10 +51,13 @@ def privacy_notice():
     return privacy.current_notice()
 
 
+
 @blp.route("/volunteers", methods=["POST"])
+@limiter.limit(limits.registration_limit)
 @blp.arguments(VolunteerCreateSchema)
 @blp.response(201, VolunteerCreatedSchema)
 @blp.alt_response(422, schema="Error", description="invalid fields, with messages per field")
+@blp.alt_response(429, schema="Error", description="too many registrations from this address")
 def register_volunteer(body):
     """Register as a volunteer."""
     volunteer = services.register_volunteer(body, now=utcnow())
