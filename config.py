@@ -63,8 +63,13 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"          # per client address
+    LOGIN_ACCOUNT_RATE_LIMIT = "20 per 10 minutes"  # per phone or e-mail, whatever the address
     REGISTRATION_RATE_LIMIT = "20 per hour"
+
+    # Proxies in front of the app (e.g. 1 for nginx): their X-Forwarded-For gives the client
+    # address that rate limits count by. 0 trusts no header.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     API_TOKEN_TTL_DAYS = 30
     API_PAGE_MAX = 100
@@ -105,6 +110,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     LOGIN_RATE_LIMIT = "5 per minute"
+    LOGIN_ACCOUNT_RATE_LIMIT = "8 per minute"
     REGISTRATION_RATE_LIMIT = "30 per minute"
     # Tests are fast only with a cheap hash; production keeps werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

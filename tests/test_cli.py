@@ -59,3 +59,29 @@ def test_seed_demo_loads_once(app):
     for phone in ("13800000001", "13800000002", "13800000012", "13800000022", "13900000001"):
         response = client.post("/api/v1/auth/token", json={"login": phone, "password": "demo2026"})
         assert response.status_code == 200, phone
+
+
+def test_an_existing_account_is_not_silently_made_admin(app, factory):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["orgs", "create", "--code", "HZ", "--name", "杭州市团委", "--kind", "city"])
+    squatter = factory.volunteer("HZ", phone="13800001111")
+    result = runner.invoke(args=["users", "create", "--phone", "13800001111", "--password", "admin1234",
+                                 "--role", "league_admin", "--org", "HZ"])
+    assert result.exit_code != 0 and "--existing" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Membership.id))) == 0
+    result = runner.invoke(args=["users", "create", "--phone", "13800001111", "--password", "ignored12",
+                                 "--role", "manager", "--org", "HZ", "--existing"])
+    assert result.exit_code == 0 and "password not changed" in result.output
+    client = app.test_client()
+    assert client.post("/api/v1/auth/token", json={"login": squatter.phone, "password": "ignored12"}).status_code == 401
+
+
+def test_staff_without_a_name_are_shown_by_masked_phone(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["orgs", "create", "--code", "HZ", "--name", "杭州市团委", "--kind", "city"])
+    runner.invoke(args=["users", "create", "--phone", "13800001111", "--password", "admin1234",
+                        "--role", "league_admin", "--org", "HZ"])
+    with app.app_context():
+        user = db.session.scalar(sa.select(User))
+        assert user.display_name == "138****1111"

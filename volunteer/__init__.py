@@ -7,6 +7,7 @@ from flask import Flask, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, Config
 from volunteer.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -42,6 +43,10 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.config.update(settings)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(_ROOT, "translations")
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"))

@@ -50,13 +50,21 @@ def create_org(code, name, kind, parent_code):
 @click.option("--name", "display_name", default="", help="Name shown to others.")
 @click.option("--role", required=True, type=click.Choice(list(ROLES)))
 @click.option("--org", "org_code", required=True, help="Code of the organisation of the role.")
-def create_user(phone, email, password, display_name, role, org_code):
+@click.option("--existing", is_flag=True,
+              help="Give the role to the account that already has this phone or e-mail "
+                   "(its password is left unchanged).")
+def create_user(phone, email, password, display_name, role, org_code, existing):
     """Create a staff account with a role on an organisation (e.g. the first league admin)."""
     org = organisations.get_by_code(org_code)
     if org is None:
         raise click.ClickException(f"No organisation with code {org_code}; create it with 'orgs create'.")
+    user = accounts.find_user_by_login(phone or email or "")
+    if user is not None and not existing:
+        # Phones are not verified at registration: anyone could have registered this number.
+        raise click.ClickException(
+            "An account with this phone or e-mail exists already. Check that it belongs to the "
+            "right person, then add --existing to give it the role (its password stays unchanged).")
     try:
-        user = accounts.find_user_by_login(phone or email or "")
         if user is None:
             user = accounts.create_user(phone=phone, email=email, password=password,
                                         display_name=display_name)
@@ -64,7 +72,8 @@ def create_user(phone, email, password, display_name, role, org_code):
     except DomainError as exc:
         _fail(exc)
     db.session.commit()
-    click.echo(f"User {user.id} is now {role} of {org.code}.")
+    note = " (existing account; password not changed)" if existing else ""
+    click.echo(f"User {user.id} is now {role} of {org.code}{note}.")
 
 
 @click.command("seed-demo")

@@ -69,8 +69,9 @@ def privacy_notice():
     return render_template("privacy.html", notice=privacy.current_notice())
 
 
-@bp.route("/lang/<code>")
+@bp.route("/lang/<code>", methods=["POST"])
 def switch_language(code: str):
+    """A POST with the CSRF token: it changes a saved preference, so no other site may trigger it."""
     languages = current_app.config["LANGUAGES"]
     target = safe_next(request.args.get("next"), url_for("main.home"))
     response = redirect(target)

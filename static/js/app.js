@@ -19,9 +19,10 @@ document.addEventListener("submit", function (event) {
     var now = new Date();
     var age = now.getFullYear() - born.getFullYear();
     if (now.getMonth() < born.getMonth() || (now.getMonth() === born.getMonth() && now.getDate() < born.getDate())) age--;
-    box.hidden = !(age < 18) && !box.dataset.forceOpen;
+    // The ages come from the server (accounts.services), which applies the same rule.
+    box.hidden = !(age < +box.dataset.adultAge) && !box.dataset.forceOpen;
     var sensitive = document.getElementById("sensitive-consent");
-    if (sensitive) sensitive.hidden = !(age < 14);
+    if (sensitive) sensitive.hidden = !(age < +box.dataset.sensitiveAge);
   }
   id.addEventListener("input", update);
   update();

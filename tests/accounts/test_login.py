@@ -111,3 +111,43 @@ def test_closed_account_cannot_sign_in(app, browser, person):
     assert browser.get("/me").status_code == 302
     again = browser.post_form("/login", {"login": person.phone, "password": person.password})
     assert again.status_code == 200
+
+
+def test_web_and_api_share_one_counter_per_address(app, client, person):
+    limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    for i in range(limit):
+        if i % 2:
+            client.post("/api/v1/auth/token", json={"login": f"1310000000{i}", "password": "x"})
+        else:
+            client.post("/login", data={"login": f"1310000000{i}", "password": "x", "csrf_token": token})
+    assert client.post("/api/v1/auth/token", json={"login": person.phone, "password": person.password}).status_code == 429
+
+
+def test_guessing_one_account_from_many_addresses_is_limited(app, client, person):
+    per_account = int(app.config["LOGIN_ACCOUNT_RATE_LIMIT"].split()[0])
+    for i in range(per_account):
+        response = client.post("/api/v1/auth/token", json={"login": person.phone, "password": "wrong-pass1"},
+                               environ_base={"REMOTE_ADDR": f"10.0.0.{i}"})
+        assert response.status_code == 401
+    blocked = client.post("/api/v1/auth/token", json={"login": person.phone, "password": person.password},
+                          environ_base={"REMOTE_ADDR": "10.0.1.1"})
+    assert blocked.status_code == 429
+    # another person's account is not affected
+    other = client.post("/api/v1/auth/token", json={"login": "13111111111", "password": "x"},
+                        environ_base={"REMOTE_ADDR": "10.0.1.2"})
+    assert other.status_code == 401
+
+
+def test_behind_a_trusted_proxy_the_client_address_counts(app, person):
+    from volunteer import create_app
+    proxied = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                         TRUSTED_PROXIES=1)
+    client = proxied.test_client()
+    limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
+    for i in range(limit + 1):
+        client.post("/api/v1/auth/token", json={"login": f"1310000{i:04d}", "password": "x"},
+                    headers={"X-Forwarded-For": "203.0.113.7"})
+    other_client = client.post("/api/v1/auth/token", json={"login": person.phone, "password": person.password},
+                               headers={"X-Forwarded-For": "203.0.113.8"})
+    assert other_client.status_code == 200

@@ -82,13 +82,27 @@ def test_web_ignores_browser_language_and_starts_in_chinese(client):
     assert '<html lang="zh-CN">' in html
 
 
-def test_language_switch_sets_a_cookie_and_stays_on_site(client):
-    response = client.get("/lang/en?next=/privacy")
+def test_language_switch_sets_a_cookie_and_stays_on_site(client, browser):
+    response = browser.post_form("/lang/en?next=/privacy", {}, form_url="/privacy")
     assert response.status_code == 302 and response.location.endswith("/privacy")
     assert "lang=en" in response.headers["Set-Cookie"]
     assert "Privacy notice" in client.get("/privacy").get_data(as_text=True)
-    evil = client.get("/lang/zh_CN?next=//evil.example/")
+    evil = browser.post_form("/lang/zh_CN?next=//evil.example/", {}, form_url="/privacy")
     assert "evil" not in evil.location
+    assert client.get("/lang/en").status_code == 405
+    assert client.post("/lang/zh_CN").status_code == 400  # no CSRF token
+
+
+def test_signed_in_users_keep_their_language(app, browser, factory):
+    factory.org("LX", kind="city")
+    person = factory.volunteer("LX")
+    browser.login(person.phone, person.password)
+    browser.post_form("/lang/en", {}, form_url="/")
+    fresh = app.test_client()  # another device: no cookie, same account
+    from tests.conftest import Browser
+    other = Browser(fresh)
+    other.login(person.phone, person.password)
+    assert "My profile" in other.get("/me").get_data(as_text=True)
 
 
 def test_server_error_page_and_api_error_do_not_leak_details(app):

@@ -13,11 +13,13 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from volunteer.accounts import privacy
-from volunteer.accounts.identity import InvalidIdNumber, is_valid_phone, parse_id_number
+from volunteer.accounts.identity import (
+    InvalidIdNumber, is_valid_phone, mask_email, mask_phone, parse_id_number,
+)
 from volunteer.accounts.models import (
     POLITICAL_STATUSES, ROLES, ApiToken, Membership, User, Volunteer,
 )
-from volunteer.core import permissions
+from volunteer.core import flush_unique, get_by_id, permissions
 from volunteer.core.audit import changes, record_event
 from volunteer.core.counters import next_value
 from volunteer.core.crypto import encrypt_text, keyed_hash, token_digest
@@ -165,7 +167,8 @@ def create_user(*, phone: str | None, email: str | None, password: str, display_
     problem = password_problem(password)
     if problem:
         errors.add("password", problem)
-    display_name = (display_name or "").strip() or (phone or email or "")
+    # Names are shown to other staff and in the log: never fall back to the full phone or e-mail.
+    display_name = (display_name or "").strip() or mask_phone(phone) or mask_email(email)
     errors.raise_if_any()
     user = User(phone=phone, email=email, password_hash=hash_password(password),
                 display_name=display_name[:80], created_at=now or utcnow())
@@ -181,14 +184,15 @@ def grant_role(actor, user: User, organisation: Organisation, role: str,
         permissions.ensure(actor, "membership.manage", organisation)
     if role not in ROLES:
         raise ValidationFailed(fields={"role": [_l("Please choose a role.")]})
-    existing = db.session.scalar(sa.select(Membership).where(
-        Membership.user_id == user.id, Membership.organisation_id == organisation.id,
-        Membership.role == role))
-    if existing is not None:
-        raise Conflict(_l("This person already has this role here."), code="already_member")
+    already = Conflict(_l("This person already has this role here."), code="already_member")
+    if db.session.scalar(sa.select(Membership.id).where(
+            Membership.user_id == user.id, Membership.organisation_id == organisation.id,
+            Membership.role == role)) is not None:
+        raise already
     membership = Membership(user=user, organisation=organisation, role=role,
                             granted_by_id=getattr(actor, "id", None), created_at=now or utcnow())
     db.session.add(membership)
+    flush_unique(already)  # two admins granting the same role at once
     record_event(actor, "membership.granted", membership,
                  after={"user_id": user.id, "role": role, "organisation": organisation.code}, now=now)
     return membership
@@ -213,6 +217,18 @@ def revoke_role(actor, membership: Membership, *, now: datetime | None = None) -
                  before={"user_id": membership.user_id, "role": membership.role,
                          "organisation": membership.organisation.code}, now=now)
     db.session.delete(membership)
+
+
+def staff_of(organisation: Organisation) -> list[Membership]:
+    return db.session.scalars(sa.select(Membership).where(Membership.organisation_id == organisation.id)
+                              .order_by(Membership.role, Membership.id)).all()
+
+
+def get_membership_of(organisation: Organisation, membership_id: int) -> Membership:
+    membership = get_by_id(Membership, membership_id)
+    if membership is None or membership.organisation_id != organisation.id:
+        raise NotFound()
+    return membership
 
 
 def memberships_in_scope(user) -> sa.Select:
@@ -323,13 +339,9 @@ def register_volunteer(data: dict, *, now: datetime | None = None) -> Volunteer:
         created_at=now,
     )
     db.session.add_all([user, volunteer])
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        # Someone registered the same phone, e-mail or ID number at the same moment.
-        raise ValidationFailed(fields={"id_number": [
-            _l("A volunteer with this ID number or mobile number is already registered.")]}) from None
+    # Someone may have registered the same phone, e-mail or ID number at the same moment.
+    flush_unique(ValidationFailed(fields={"id_number": [
+        _l("A volunteer with this ID number or mobile number is already registered.")]}))
     record_event(user, "volunteer.registered", volunteer,
                  after={"volunteer_no": volunteer.volunteer_no, "organisation": organisation.code,
                         "consent_version": volunteer.consent_version, "minor": age < ADULT_AGE},
@@ -438,6 +450,11 @@ def close_account(user: User, *, password: str, now: datetime | None = None) -> 
             setattr(volunteer, attr, None)
         volunteer.closed_at = now
         volunteer.user_id = None
+        # The log keeps that the profile changed, not what it said.
+        db.session.execute(
+            sa.update(Event).where(Event.subject_type == "volunteers", Event.subject_id == volunteer.id,
+                                   Event.action == "volunteer.profile_updated")
+            .values(before=None, after=None))
     for membership in list(user.memberships):
         db.session.delete(membership)
     revoke_all_tokens(user, now=now)
@@ -462,7 +479,7 @@ def volunteers_in_scope(user, search: str | None = None) -> sa.Select:
 
 
 def get_volunteer_for(user, volunteer_id: int) -> Volunteer:
-    volunteer = db.session.get(Volunteer, volunteer_id)
+    volunteer = get_by_id(Volunteer, volunteer_id)
     if volunteer is None:
         raise NotFound()
     permissions.ensure(user, "volunteer.view", volunteer)

@@ -25,7 +25,7 @@ bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(limits.login_limit, methods=["POST"])
+@limits.login_limits(limiter)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -79,7 +79,8 @@ def register():
         flash(_("Welcome! Your volunteer number is %(no)s.", no=volunteer.volunteer_no), "success")
         return redirect(safe_next(form.next.data, url_for("accounts.profile")))
     form.consent_version.data = notice["version"]
-    return render_template("accounts/register.html", form=form, notice=notice)
+    return render_template("accounts/register.html", form=form, notice=notice,
+                           adult_age=services.ADULT_AGE, sensitive_age=services.SENSITIVE_AGE)
 
 
 @bp.route("/me")

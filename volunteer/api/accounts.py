@@ -20,7 +20,7 @@ blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Acc
 
 
 @blp.route("/auth/token", methods=["POST"])
-@limiter.limit(limits.login_limit)
+@limits.login_limits(limiter)
 @blp.arguments(TokenRequestSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, schema="Error", description="wrong login or password")

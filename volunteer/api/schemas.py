@@ -20,7 +20,8 @@ class ErrorSchema(BaseSchema):
 
 
 class PageArgsSchema(BaseSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error=_l("Must be 1 or more.")))
+    page = fields.Integer(load_default=1, validate=validate.Range(
+        min=1, max=1_000_000, error=_l("Must be between 1 and 1,000,000.")))
     per_page = fields.Integer(load_default=20, validate=validate.Range(
         min=1, max=100, error=_l("Must be between 1 and 100.")))
 

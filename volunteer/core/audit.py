@@ -70,6 +70,47 @@ SUBJECT_LABELS = {
 }
 
 
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "code": _l("Code"),
+    "kind": _l("Kind"),
+    "political_status": _l("Political status"),
+    "school_or_employer": _l("School or employer"),
+    "skills": _l("Skills"),
+    "email_changed": _l("E-mail changed"),
+    "volunteer_no": _l("Volunteer number"),
+    "organisation": _l("Organisation"),
+    "consent_version": _l("Privacy notice version"),
+    "minor": _l("Minor"),
+    "role": _l("Role"),
+    "user_id": _l("Account"),
+    "title": _l("Title"),
+    "state": _l("State"),
+}
+
+
+def _value_label(field: str, value) -> str:
+    from volunteer.accounts.models import POLITICAL_STATUSES, ROLES
+    from volunteer.organisations.models import ORGANISATION_KINDS
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    choices = {"role": ROLES, "kind": ORGANISATION_KINDS, "political_status": POLITICAL_STATUSES}
+    return str(choices.get(field, {}).get(value, value))
+
+
+def describe_changes(event: Event) -> list[tuple[str, str | None, str]]:
+    """(field label, value before or None, value after) for the event log page."""
+    before, after = event.before or {}, event.after or {}
+    rows = []
+    for field in list(after) + [f for f in before if f not in after]:
+        rows.append((str(FIELD_LABELS.get(field, field)),
+                     _value_label(field, before[field]) if field in before else None,
+                     _value_label(field, after.get(field))))
+    return rows
+
+
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 

@@ -10,6 +10,7 @@ from volunteer.extensions import db
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000  # beyond any real list; keeps OFFSET within the database's integers
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Page:
 def clamp_page_args(page, per_page) -> tuple[int, int]:
     """Bad or out-of-range numbers fall back to the nearest sensible value instead of failing."""
     try:
-        page = max(1, int(page))
+        page = min(MAX_PAGE, max(1, int(page)))
     except (TypeError, ValueError):
         page = 1
     try:

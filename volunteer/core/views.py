@@ -19,4 +19,5 @@ def events():
                     request.args.get("page", 1), request.args.get("per_page", 50))
     return render_template("core/events.html", page=page, action=action,
                            action_label=audit.action_label, subject_label=audit.subject_label,
+                           describe_changes=audit.describe_changes,
                            actions=sorted(audit.ACTION_LABELS.items()))

@@ -7,9 +7,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from volunteer.core import permissions
+from volunteer.core import flush_unique, permissions
 from volunteer.core.audit import record_event
-from volunteer.core.errors import FieldErrors, Forbidden, NotFound
+from volunteer.core.errors import FieldErrors, Forbidden, NotFound, ValidationFailed
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.organisations.models import ORGANISATION_KINDS, Organisation
@@ -59,6 +59,7 @@ def create_organisation(actor, parent: Organisation | None, *, code: str, name: 
     org = Organisation(code=code, name=name, kind=kind, parent=parent,
                        path=(parent.path if parent else "/") + code + "/")
     db.session.add(org)
+    flush_unique(ValidationFailed(fields={"code": [_l("This code is already used by another organisation.")]}))
     record_event(actor, "organisation.created", org, after={"code": code, "name": name, "kind": kind},
                  now=now or utcnow())
     return org
@@ -67,7 +68,7 @@ def create_organisation(actor, parent: Organisation | None, *, code: str, name: 
 def rename_organisation(actor, org: Organisation, *, name: str, now: datetime | None = None) -> Organisation:
     """Admins rename organisations below their own (their own is renamed from above)."""
     permissions.ensure(actor, "organisation.view", org)
-    if org.parent is None or not permissions.can(actor, "organisation.manage", org.parent):
+    if not can_rename(actor, org):
         raise Forbidden()
     errors = FieldErrors()
     name = _check_name(errors, name)

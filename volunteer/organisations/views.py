@@ -1,16 +1,14 @@
 """The organisation tree for staff: browse within scope, add children, rename, manage staff."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer.accounts import services as accounts
 from volunteer.accounts.forms import ConfirmForm, GrantRoleForm
-from volunteer.accounts.models import Membership
 from volunteer.core import permissions
-from volunteer.core.errors import Forbidden, NotFound
+from volunteer.core.errors import Forbidden
 from volunteer.core.pagination import paginate
 from volunteer.extensions import db
 from volunteer.organisations import services
@@ -34,8 +32,7 @@ def index():
 @login_required
 def detail(code: str):
     org = services.get_visible(current_user, code)
-    staff = db.session.scalars(sa.select(Membership).where(Membership.organisation_id == org.id)
-                               .order_by(Membership.role, Membership.id)).all()
+    staff = accounts.staff_of(org)
     return render_template("organisations/detail.html", org=org, staff=staff,
                            can_rename=services.can_rename(current_user, org),
                            can_manage=permissions.can(current_user, "organisation.manage", org),
@@ -83,9 +80,7 @@ def grant_role(code: str):
 @login_required
 def revoke_role(code: str, membership_id: int):
     org = services.get_visible(current_user, code)
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.organisation_id != org.id:
-        raise NotFound()
+    membership = accounts.get_membership_of(org, membership_id)
     if ConfirmForm().validate_on_submit():
         accounts.revoke_role(current_user, membership)
         db.session.commit()
