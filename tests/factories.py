@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
-from volunteer.accounts import privacy, services as accounts
+from volunteer.accounts import privacy
+from volunteer.accounts import services as accounts
 from volunteer.accounts.identity import check_digit
 from volunteer.extensions import db
 from volunteer.organisations import services as organisations

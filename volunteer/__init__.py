@@ -56,12 +56,13 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     _init_login(app)
 
     from volunteer import models  # noqa: F401  (every table known to Alembic and the ORM)
-    from volunteer.api import init_api
     from volunteer.accounts.views import bp as accounts_bp
+    from volunteer.api import init_api
     from volunteer.core.handlers import register_error_handlers, register_security_headers
     from volunteer.core.views import bp as core_bp
     from volunteer.organisations.views import bp as organisations_bp
-    from volunteer.web import bp as main_bp, register_template_helpers
+    from volunteer.web import bp as main_bp
+    from volunteer.web import register_template_helpers
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)

@@ -3,7 +3,12 @@ from datetime import date
 import pytest
 
 from volunteer.accounts.identity import (
-    InvalidIdNumber, check_digit, is_valid_phone, mask_id_number, mask_name, mask_phone,
+    InvalidIdNumber,
+    check_digit,
+    is_valid_phone,
+    mask_id_number,
+    mask_name,
+    mask_phone,
     parse_id_number,
 )
 

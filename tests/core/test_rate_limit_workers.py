@@ -8,7 +8,6 @@ import time
 import urllib.error
 import urllib.request
 
-
 from tests.conftest import require_tool
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

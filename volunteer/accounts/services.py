@@ -14,17 +14,31 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from volunteer.accounts import privacy
 from volunteer.accounts.identity import (
-    InvalidIdNumber, is_valid_phone, mask_email, mask_phone, parse_id_number,
+    InvalidIdNumber,
+    is_valid_phone,
+    mask_email,
+    mask_phone,
+    parse_id_number,
 )
 from volunteer.accounts.models import (
-    POLITICAL_STATUSES, ROLES, ApiToken, Membership, User, Volunteer,
+    POLITICAL_STATUSES,
+    ROLES,
+    ApiToken,
+    Membership,
+    User,
+    Volunteer,
 )
 from volunteer.core import flush_unique, get_by_id, permissions
 from volunteer.core.audit import changes, record_event
 from volunteer.core.counters import next_value
 from volunteer.core.crypto import encrypt_text, keyed_hash, token_digest
 from volunteer.core.errors import (
-    Conflict, FieldErrors, Forbidden, InvalidCredentials, NotFound, ValidationFailed,
+    Conflict,
+    FieldErrors,
+    Forbidden,
+    InvalidCredentials,
+    NotFound,
+    ValidationFailed,
 )
 from volunteer.core.models import Event
 from volunteer.core.time import DEFAULT_ZONE, local_date, utcnow

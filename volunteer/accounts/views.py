@@ -3,25 +3,27 @@ from __future__ import annotations
 
 import json
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from volunteer.accounts import privacy, services
 from volunteer.accounts.forms import (
-    CloseAccountForm, ConfirmForm, LoginForm, PasswordForm, ProfileForm, RegistrationForm,
+    CloseAccountForm,
+    ConfirmForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegistrationForm,
 )
-from volunteer.core import permissions
+from volunteer.core import limits, permissions
 from volunteer.core.errors import InvalidCredentials, NotFound
 from volunteer.core.pagination import paginate
-from volunteer.core import limits
 from volunteer.extensions import db, limiter
-from volunteer.organisations.models import Organisation
+from volunteer.organisations import services as organisations
 from volunteer.web import safe_next, submit
 
 bp = Blueprint("accounts", __name__)
-
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -50,9 +52,8 @@ def logout():
 
 
 def _organisation_choices():
-    orgs = db.session.scalars(sa.select(Organisation).order_by(Organisation.path)).all()
+    orgs = db.session.scalars(organisations.all_in_tree_order()).all()
     return [("", "—")] + [(o.code, "\u3000" * o.depth + o.name) for o in orgs]
-
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -63,6 +64,7 @@ def register():
     form = RegistrationForm(next=request.args.get("next", ""))
     form.organisation_code.choices = _organisation_choices()
     notice = privacy.current_notice()
+
     def register_from_form():
         data = {key: form[key].data for key in (
             "name", "phone", "id_number", "password", "organisation_code", "email",

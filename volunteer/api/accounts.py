@@ -8,11 +8,15 @@ from volunteer.accounts import privacy, services
 from volunteer.api import BEARER
 from volunteer.api.auth import api_user, login_required
 from volunteer.api.schemas import (
-    MeSchema, PrivacySchema, TokenRequestSchema, TokenSchema, VolunteerCreatedSchema,
+    MeSchema,
+    PrivacySchema,
+    TokenRequestSchema,
+    TokenSchema,
+    VolunteerCreatedSchema,
     VolunteerCreateSchema,
 )
-from volunteer.core.time import utcnow
 from volunteer.core import limits
+from volunteer.core.time import utcnow
 from volunteer.extensions import db, limiter
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Accounts")

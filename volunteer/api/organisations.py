@@ -1,7 +1,6 @@
 """The organisation tree, public: registration needs it."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_smorest import Blueprint
 
 from volunteer.api.schemas import OrganisationArgsSchema, OrganisationPageSchema
@@ -23,7 +22,7 @@ def dump_organisation(org: Organisation) -> dict:
 @blp.response(200, OrganisationPageSchema)
 def list_organisations(args):
     """Every organisation in tree order; ``parent`` keeps that organisation's children."""
-    stmt = sa.select(Organisation).order_by(Organisation.path)
+    stmt = services.all_in_tree_order()
     if args.get("parent"):
         parent = services.get_by_code(args["parent"])
         if parent is None:

@@ -88,6 +88,11 @@ def visible_organisations(user, action: str = "organisation.view") -> sa.Select:
             .order_by(Organisation.path))
 
 
+def all_in_tree_order() -> sa.Select:
+    """Every organisation, parents before children (registration lets anyone choose one)."""
+    return sa.select(Organisation).order_by(Organisation.path)
+
+
 def subtree_of(org: Organisation) -> sa.Select:
     return sa.select(Organisation).where(
         Organisation.path.startswith(org.path, autoescape=True)).order_by(Organisation.path)
