@@ -2,5 +2,14 @@
 from volunteer.accounts.models import ApiToken, Membership, User, Volunteer  # noqa: F401
 from volunteer.core.models import Counter, Event  # noqa: F401
 from volunteer.organisations.models import Organisation  # noqa: F401
-from volunteer.projects.models import Project  # noqa: F401
+from volunteer.projects.models import (  # noqa: F401
+    Application,
+    Attachment,
+    Evaluation,
+    Position,
+    Project,
+    ProjectTransition,
+    Resource,
+    project_stations,
+)
 from volunteer.stations.models import Station, station_leads  # noqa: F401

@@ -92,7 +92,10 @@ def current_language() -> str:
 NAV = (
     # (endpoint, label, who sees it)
     ("main.home", _l("Home"), "all"),
+    ("projects.index", _l("Projects"), "all"),
+    ("projects.my_applications", _l("My applications"), "volunteer"),
     ("accounts.profile", _l("My profile"), "volunteer"),
+    ("projects.manage", _l("Manage projects"), "staff"),
     ("organisations.index", _l("Organisations"), "staff"),
     ("accounts.volunteer_list", _l("Volunteers"), "staff"),
     ("core.events", _l("Event log"), "staff"),

@@ -105,3 +105,91 @@ class OrganisationArgsSchema(PageArgsSchema):
 
 class OrganisationPageSchema(PageSchema):
     items = fields.List(fields.Nested(OrganisationSchema))
+
+
+class ProjectArgsSchema(PageArgsSchema):
+    state = fields.String()
+    category = fields.String()
+    organisation = fields.String(metadata={"description": "an organisation code: its whole subtree"})
+    q = fields.String(metadata={"description": "text in the title or description"})
+
+
+class PositionSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    capacity = fields.Integer()
+    accepted = fields.Integer()
+    places_left = fields.Integer()
+    starts_at = fields.DateTime(allow_none=True)
+    ends_at = fields.DateTime(allow_none=True)
+    requirements = fields.String(allow_none=True)
+
+
+class ProjectSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    organisation_code = fields.String()
+    category = fields.String()
+    level = fields.String(allow_none=True)
+    description = fields.String()
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True)
+    state = fields.String()
+    roster_required = fields.Boolean()
+    target_volunteers = fields.Integer(allow_none=True)
+    target_hours = fields.Integer(allow_none=True)
+    target_beneficiaries = fields.Integer(allow_none=True)
+    station_ids = fields.List(fields.Integer())
+    positions = fields.List(fields.Nested(PositionSchema))
+    allowed_transitions = fields.List(fields.String())
+
+
+class ProjectPageSchema(PageSchema):
+    items = fields.List(fields.Nested(ProjectSchema))
+
+
+class ProjectCreateSchema(BaseSchema):
+    title = fields.String(required=True)
+    organisation_code = fields.String(required=True)
+    category = fields.String(required=True)
+    description = fields.String(load_default="")
+    level = fields.String(allow_none=True)
+    starts_on = fields.String(allow_none=True, metadata={"format": "date"})
+    ends_on = fields.String(allow_none=True, metadata={"format": "date"})
+    station_ids = fields.List(fields.Integer(), load_default=list)
+    roster_required = fields.Boolean(load_default=False)
+    target_volunteers = fields.Integer(allow_none=True)
+    target_hours = fields.Integer(allow_none=True)
+    target_beneficiaries = fields.Integer(allow_none=True)
+
+
+class TransitionRequestSchema(BaseSchema):
+    to = fields.String(required=True)
+    comment = fields.String(allow_none=True)
+
+
+class PositionCreateSchema(BaseSchema):
+    title = fields.String(required=True)
+    capacity = fields.Integer(required=True)
+    starts_at = fields.AwareDateTime(allow_none=True, default_timezone=None)
+    ends_at = fields.AwareDateTime(allow_none=True, default_timezone=None)
+    requirements = fields.String(allow_none=True)
+
+
+class ApplicationRequestSchema(BaseSchema):
+    note = fields.String(allow_none=True)
+
+
+class ApplicationSchema(BaseSchema):
+    id = fields.Integer()
+    position_id = fields.Integer()
+    project_id = fields.Integer()
+    volunteer_id = fields.Integer()
+    state = fields.String()
+    note = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+
+
+class DecisionRequestSchema(BaseSchema):
+    decision = fields.String(required=True, metadata={"enum": ["accepted", "declined"]})

@@ -27,6 +27,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "event.view": STAFF_ROLES,
     "station.view": STAFF_ROLES,
     "project.view": STAFF_ROLES,
+    "project.manage": STAFF_ROLES,          # create, edit, run the lifecycle, positions, roster
+    "project.screen": ADMIN_ONLY,           # approve or reject a submitted project
 }
 
 

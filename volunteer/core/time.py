@@ -18,6 +18,21 @@ def local_date(moment: datetime, zone: ZoneInfo = DEFAULT_ZONE):
     return moment.astimezone(zone).date()
 
 
+def parse_moment(value, zone: ZoneInfo = DEFAULT_ZONE):
+    """An ISO 8601 text as an aware datetime; without an offset it is a local time in ``zone``.
+    Empty gives None; text that is not a time is returned as it is, for the service to refuse."""
+    if value is None or isinstance(value, datetime):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+
+
 class UTCDateTime(TypeDecorator):
     """A timestamp that is always aware UTC in Python, whatever the database keeps.
 

@@ -1,40 +1,302 @@
-"""Projects, minimal until the projects issue: a title, an organisation and a lifecycle state."""
+"""Projects, their history, resources raised, positions, applications and evaluation."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from volunteer.core.time import UTCDateTime, utcnow
+from volunteer.core.time import DEFAULT_ZONE, UTCDateTime, local_date, utcnow
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
+from volunteer.projects.lifecycle import STATES
 
-PROJECT_STATES = (
-    "draft", "submitted", "approved", "recruiting", "running", "evaluating", "closed",
-    "rejected", "suspended", "cancelled",
+PROJECT_STATES = tuple(STATES)
+CATEGORIES = {
+    "elderly": _l("Elderly care"),
+    "disability": _l("Disability support"),
+    "education": _l("Education support"),
+    "environment": _l("Environment"),
+    "emergency": _l("Emergency response"),
+    "civility": _l("Civility practice"),
+    "major_event": _l("Major events"),
+    "community": _l("Community service"),
+    "other": _l("Other"),
+}
+PROJECT_CATEGORIES = tuple(CATEGORIES)
+LEVELS = {
+    "city": _l("City level"),
+    "town": _l("Town level"),
+    "village": _l("Village level"),
+    "school": _l("School level"),
+}
+RESOURCE_KINDS = {"funds": _l("Funds"), "materials": _l("Materials"), "partner": _l("Partner")}
+RESOURCE_STATUSES = {"pledged": _l("Pledged"), "received": _l("Received")}
+APPLICATION_STATES = {
+    "pending": _l("Waiting for a decision"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "withdrawn": _l("Withdrawn"),
+}
+PUBLIC_STATES = ("recruiting", "running")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+project_stations = sa.Table(
+    "project_stations",
+    db.metadata,
+    sa.Column("project_id", sa.ForeignKey("projects.id"), primary_key=True),
+    sa.Column("station_id", sa.ForeignKey("stations.id"), primary_key=True, index=True),
 )
-PROJECT_CATEGORIES = ("elderly", "disability", "education", "environment", "emergency",
-                      "civility", "major_event", "community", "other")
 
 
 class Project(db.Model):
     __tablename__ = "projects"
     __table_args__ = (
-        sa.CheckConstraint(
-            "state IN (" + ", ".join(f"'{s}'" for s in PROJECT_STATES) + ")", name="state_known"
-        ),
+        sa.CheckConstraint(_in("state", PROJECT_STATES), name="state_known"),
+        sa.CheckConstraint(_in("category", PROJECT_CATEGORIES), name="category_known"),
+        sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_ordered"),
+        sa.Index("ix_projects_state_starts", "state", "starts_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     category: Mapped[str] = mapped_column(sa.String(20), default="community")
+    level: Mapped[str | None] = mapped_column(sa.String(20))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_on: Mapped[date | None] = mapped_column(sa.Date)
+    ends_on: Mapped[date | None] = mapped_column(sa.Date)
+    target_volunteers: Mapped[int | None] = mapped_column()
+    target_hours: Mapped[int | None] = mapped_column()
+    target_beneficiaries: Mapped[int | None] = mapped_column()
+    roster_required: Mapped[bool] = mapped_column(default=False)
     state: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    screening_comment: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
+    stations = relationship("Station", secondary=project_stations, order_by="Station.name")
+    transitions: Mapped[list[ProjectTransition]] = relationship(
+        back_populates="project", order_by="ProjectTransition.id")
+    resources: Mapped[list[Resource]] = relationship(back_populates="project", order_by="Resource.id")
+    positions: Mapped[list[Position]] = relationship(back_populates="project", order_by="Position.id")
+    evaluation: Mapped[Evaluation | None] = relationship(back_populates="project", uselist=False)
 
     @property
     def scope_organisation(self) -> Organisation:
         return self.organisation
+
+    @property
+    def state_label(self) -> str:
+        return str(STATES.get(self.state, self.state))
+
+    @property
+    def category_label(self) -> str:
+        return str(CATEGORIES.get(self.category, self.category))
+
+    @property
+    def level_label(self) -> str:
+        return str(LEVELS.get(self.level, "")) if self.level else ""
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in PUBLIC_STATES
+
+    def _within_dates(self, now: datetime) -> bool:
+        today = local_date(now, DEFAULT_ZONE)
+        return (self.starts_on is None or self.starts_on <= today) and \
+            (self.ends_on is None or today <= self.ends_on)
+
+    def accepts_checkins(self, now: datetime) -> bool:
+        """Check-in happens only while the project runs, on its dates."""
+        return self.state == "running" and self._within_dates(now)
+
+    def accepts_applications(self, now: datetime) -> bool:
+        """Volunteers apply while the project recruits or runs, until its last day."""
+        today = local_date(now, DEFAULT_ZONE)
+        return self.state in PUBLIC_STATES and (self.ends_on is None or today <= self.ends_on)
+
+    def is_editable(self) -> bool:
+        return self.state in ("draft", "rejected")
+
+
+class ProjectTransition(db.Model):
+    """One row per change of state: the project's history."""
+
+    __tablename__ = "project_transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    from_state: Mapped[str] = mapped_column(sa.String(20))
+    to_state: Mapped[str] = mapped_column(sa.String(20))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="transitions")
+    actor = relationship("User")
+
+    @property
+    def from_label(self) -> str:
+        return str(STATES.get(self.from_state, self.from_state))
+
+    @property
+    def to_label(self) -> str:
+        return str(STATES.get(self.to_state, self.to_state))
+
+
+class Resource(db.Model):
+    """Resources raised (资源筹措): funds, materials or a partner, pledged or received."""
+
+    __tablename__ = "project_resources"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", RESOURCE_KINDS), name="kind_known"),
+        sa.CheckConstraint(_in("status", RESOURCE_STATUSES), name="status_known"),
+        sa.CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), default="pledged")
+    description: Mapped[str] = mapped_column(sa.String(200))
+    source: Mapped[str | None] = mapped_column(sa.String(120))
+    amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
+    unit: Mapped[str | None] = mapped_column(sa.String(20))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="resources")
+
+    @property
+    def kind_label(self) -> str:
+        return str(RESOURCE_KINDS.get(self.kind, self.kind))
+
+    @property
+    def status_label(self) -> str:
+        return str(RESOURCE_STATUSES.get(self.status, self.status))
+
+    @property
+    def scope_organisation(self) -> Organisation:
+        return self.project.organisation
+
+
+class Position(db.Model):
+    """A place volunteers apply for. ``accepted_count`` moves only by a conditional UPDATE, and
+    the CHECK makes the database itself refuse one acceptance too many."""
+
+    __tablename__ = "positions"
+    __table_args__ = (
+        sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint("accepted_count >= 0 AND accepted_count <= capacity", name="within_capacity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    capacity: Mapped[int] = mapped_column()
+    accepted_count: Mapped[int] = mapped_column(default=0)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    requirements: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="positions")
+    applications: Mapped[list[Application]] = relationship(back_populates="position", order_by="Application.id")
+
+    @property
+    def scope_organisation(self) -> Organisation:
+        return self.project.organisation
+
+    @property
+    def places_left(self) -> int:
+        return self.capacity - self.accepted_count
+
+
+class Application(db.Model):
+    """A volunteer's application for a position (双向选择). At most one live (pending or
+    accepted) application per volunteer and position, enforced by a partial unique index."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        sa.CheckConstraint(_in("state", APPLICATION_STATES), name="state_known"),
+        sa.Index("uq_applications_live", "position_id", "volunteer_id", unique=True,
+                 sqlite_where=sa.text("state IN ('pending', 'accepted')"),
+                 postgresql_where=sa.text("state IN ('pending', 'accepted')")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(sa.ForeignKey("positions.id"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"), index=True)
+    state: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    position: Mapped[Position] = relationship(back_populates="applications")
+    volunteer = relationship("Volunteer")
+
+    @property
+    def scope_organisation(self) -> Organisation:
+        return self.position.project.organisation
+
+    @property
+    def state_label(self) -> str:
+        return str(APPLICATION_STATES.get(self.state, self.state))
+
+
+class Evaluation(db.Model):
+    """成效评估: what staff enter, beside the figures the system computes (kept as computed when
+    the evaluation was saved, so the closed project shows what it was closed with)."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), unique=True)
+    beneficiaries_served: Mapped[int] = mapped_column()
+    outcomes: Mapped[str] = mapped_column(sa.Text)
+    rating: Mapped[int] = mapped_column()
+    summary: Mapped[str] = mapped_column(sa.Text)
+    computed: Mapped[dict] = mapped_column(sa.JSON)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="evaluation")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="evaluation", order_by="Attachment.id")
+
+    @property
+    def scope_organisation(self) -> Organisation:
+        return self.project.organisation
+
+
+class Attachment(db.Model):
+    """A file attached to an evaluation, stored under a random name outside the web root."""
+
+    __tablename__ = "evaluation_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluations.id"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    storage_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="attachments")
+
+    @property
+    def scope_organisation(self) -> Organisation:
+        return self.evaluation.project.organisation

@@ -1,0 +1,161 @@
+"""Projects: the library, the lifecycle, positions and applications."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_smorest import Blueprint
+
+from volunteer.api import BEARER
+from volunteer.api.auth import api_user, login_required
+from volunteer.api.schemas import (
+    ApplicationRequestSchema, ApplicationSchema, DecisionRequestSchema, PositionCreateSchema,
+    PositionSchema, ProjectArgsSchema, ProjectCreateSchema, ProjectPageSchema, ProjectSchema,
+    TransitionRequestSchema,
+)
+from volunteer.core.pagination import paginate
+from volunteer.core.time import utcnow
+from volunteer.extensions import db
+from volunteer.organisations.models import Organisation
+from volunteer.projects import services
+
+blp = Blueprint("projects_api", __name__, url_prefix="/api/v1", description="Projects")
+
+
+def dump_position(position) -> dict:
+    return {"id": position.id, "title": position.title, "capacity": position.capacity,
+            "accepted": position.accepted_count, "places_left": position.places_left,
+            "starts_at": position.starts_at, "ends_at": position.ends_at,
+            "requirements": position.requirements}
+
+
+def dump_project(project, user=None) -> dict:
+    return {
+        "id": project.id, "title": project.title, "organisation_code": project.organisation.code,
+        "category": project.category, "level": project.level, "description": project.description,
+        "starts_on": project.starts_on, "ends_on": project.ends_on, "state": project.state,
+        "roster_required": project.roster_required, "target_volunteers": project.target_volunteers,
+        "target_hours": project.target_hours, "target_beneficiaries": project.target_beneficiaries,
+        "station_ids": [s.id for s in project.stations],
+        "positions": [dump_position(p) for p in project.positions],
+        "allowed_transitions": services.allowed_transitions(user, project),
+    }
+
+
+def dump_application(application) -> dict:
+    return {"id": application.id, "position_id": application.position_id,
+            "project_id": application.position.project_id, "volunteer_id": application.volunteer_id,
+            "state": application.state, "note": application.note, "created_at": application.created_at,
+            "decided_at": application.decided_at}
+
+
+@blp.route("/projects", methods=["GET"])
+@blp.arguments(ProjectArgsSchema, location="query")
+@blp.response(200, ProjectPageSchema)
+def list_projects(args):
+    """Recruiting and running projects for everyone; with a staff token, every project in scope."""
+    user = api_user()
+    staff_view = bool(user) and services.permissions.is_staff(user)
+    stmt = services.search_projects(user, args, staff_view=staff_view)
+    return paginate(stmt, args["page"], args["per_page"]).as_api(lambda p: dump_project(p, user))
+
+
+@blp.route("/projects", methods=["POST"])
+@login_required
+@blp.arguments(ProjectCreateSchema)
+@blp.response(201, ProjectSchema)
+@blp.alt_response(422, schema="Error")
+@blp.alt_response(403, schema="Error")
+@blp.doc(security=BEARER)
+def create_project(body):
+    """Create a project in ``draft``."""
+    organisation = db.session.scalar(sa.select(Organisation).where(
+        Organisation.code == str(body.pop("organisation_code")).strip().upper()))
+    project = services.create_project(api_user(), organisation, body, now=utcnow())
+    db.session.commit()
+    return dump_project(project, api_user())
+
+
+@blp.route("/projects/<int:project_id>", methods=["GET"])
+@blp.response(200, ProjectSchema)
+@blp.alt_response(404, schema="Error")
+def get_project(project_id):
+    """A project with the transitions the caller may make."""
+    return dump_project(services.get_project_for(api_user(), project_id), api_user())
+
+
+@blp.route("/projects/<int:project_id>/transitions", methods=["POST"])
+@login_required
+@blp.arguments(TransitionRequestSchema)
+@blp.response(200, ProjectSchema)
+@blp.alt_response(409, schema="Error", description="invalid_transition or evaluation_required")
+@blp.alt_response(403, schema="Error")
+@blp.doc(security=BEARER)
+def transition(body, project_id):
+    """Move the project to another state of its lifecycle."""
+    project = services.get_project_for(api_user(), project_id)
+    services.transition_project(api_user(), project, body["to"], comment=body.get("comment"), now=utcnow())
+    db.session.commit()
+    return dump_project(project, api_user())
+
+
+@blp.route("/projects/<int:project_id>/positions", methods=["POST"])
+@login_required
+@blp.arguments(PositionCreateSchema)
+@blp.response(201, PositionSchema)
+@blp.alt_response(422, schema="Error")
+@blp.doc(security=BEARER)
+def create_position(body, project_id):
+    """Open a position with a capacity."""
+    project = services.get_managed_project(api_user(), project_id)
+    position = services.add_position(api_user(), project, body, now=utcnow())
+    db.session.commit()
+    return dump_position(position)
+
+
+@blp.route("/positions/<int:position_id>/applications", methods=["POST"])
+@login_required
+@blp.arguments(ApplicationRequestSchema)
+@blp.response(201, ApplicationSchema)
+@blp.alt_response(409, schema="Error", description="position_full, already_applied or not_recruiting")
+@blp.doc(security=BEARER)
+def apply(body, position_id):
+    """Apply for a position (pending until the manager decides)."""
+    position = services.get_position_for(api_user(), position_id)
+    application = services.apply_for_position(api_user(), position, note=body.get("note"), now=utcnow())
+    db.session.commit()
+    return dump_application(application)
+
+
+@blp.route("/applications/<int:application_id>/decision", methods=["POST"])
+@login_required
+@blp.arguments(DecisionRequestSchema)
+@blp.response(200, ApplicationSchema)
+@blp.alt_response(409, schema="Error", description="position_full or already_decided")
+@blp.doc(security=BEARER)
+def decide(body, application_id):
+    """Accept or decline an application."""
+    application = services.get_application_for_manager(api_user(), application_id)
+    services.decide_application(api_user(), application, body["decision"], now=utcnow())
+    db.session.commit()
+    return dump_application(application)
+
+
+@blp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@login_required
+@blp.response(200, ApplicationSchema)
+@blp.alt_response(409, schema="Error")
+@blp.doc(security=BEARER)
+def withdraw(application_id):
+    """The volunteer withdraws their own application."""
+    application = services.get_own_application(api_user(), application_id)
+    services.withdraw_application(api_user(), application, now=utcnow())
+    db.session.commit()
+    return dump_application(application)
+
+
+@blp.route("/me/applications", methods=["GET"])
+@login_required
+@blp.response(200, ApplicationSchema(many=True))
+@blp.doc(security=BEARER)
+def my_applications():
+    """The caller's applications, newest first."""
+    return [dump_application(a) for a in services.applications_of(api_user())]

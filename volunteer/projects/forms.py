@@ -1,0 +1,66 @@
+"""Forms parse and render; projects.services checks every rule."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+
+from volunteer.projects.models import CATEGORIES, LEVELS, RESOURCE_KINDS, RESOURCE_STATUSES
+
+
+class ProjectForm(FlaskForm):
+    organisation_code = SelectField(_l("Organisation"), choices=[], validate_choice=False)
+    title = StringField(_l("Title"))
+    category = SelectField(_l("Category"), choices=list(CATEGORIES.items()), validate_choice=False)
+    level = SelectField(_l("Level"), choices=[("", "—")] + list(LEVELS.items()), validate_choice=False)
+    description = TextAreaField(_l("Description"))
+    starts_on = StringField(_l("Start date"), render_kw={"type": "date"})
+    ends_on = StringField(_l("End date"), render_kw={"type": "date"})
+    target_volunteers = StringField(_l("Target volunteers"), render_kw={"inputmode": "numeric"})
+    target_hours = StringField(_l("Target service hours"), render_kw={"inputmode": "numeric"})
+    target_beneficiaries = StringField(_l("Target beneficiaries"), render_kw={"inputmode": "numeric"})
+    station_ids = SelectMultipleField(_l("Stations where it runs"), choices=[], validate_choice=False)
+    roster_required = BooleanField(_l("Check-in only for accepted volunteers (roster)"))
+
+    def data_for_service(self) -> dict:
+        return {name: self[name].data for name in (
+            "title", "category", "level", "description", "starts_on", "ends_on", "target_volunteers",
+            "target_hours", "target_beneficiaries", "roster_required", "station_ids")}
+
+
+class TransitionForm(FlaskForm):
+    to = HiddenField()
+    comment = StringField(_l("Comment"))
+
+
+class ResourceForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=list(RESOURCE_KINDS.items()), validate_choice=False)
+    status = SelectField(_l("Status"), choices=list(RESOURCE_STATUSES.items()), validate_choice=False)
+    description = StringField(_l("What"))
+    source = StringField(_l("From (optional)"))
+    amount = StringField(_l("Amount (optional)"), render_kw={"inputmode": "decimal"})
+    unit = StringField(_l("Unit"), description=_l("e.g. yuan, boxes, people"))
+
+
+class PositionForm(FlaskForm):
+    title = StringField(_l("Position"))
+    capacity = StringField(_l("Places"), render_kw={"inputmode": "numeric"})
+    starts_at = StringField(_l("Starts (optional)"), render_kw={"type": "datetime-local"})
+    ends_at = StringField(_l("Ends (optional)"), render_kw={"type": "datetime-local"})
+    requirements = TextAreaField(_l("Requirements (optional)"))
+
+
+class ApplyForm(FlaskForm):
+    note = StringField(_l("A note for the manager (optional)"))
+
+
+class DecisionForm(FlaskForm):
+    decision = HiddenField()
+
+
+class EvaluationForm(FlaskForm):
+    beneficiaries_served = StringField(_l("People served"), render_kw={"inputmode": "numeric"})
+    rating = SelectField(_l("Rating"), choices=[("", "—")] + [(str(n), "★" * n) for n in range(5, 0, -1)],
+                         validate_choice=False)
+    outcomes = TextAreaField(_l("Outcomes"))
+    summary = TextAreaField(_l("Summary"))
+    attachments = MultipleFileField(_l("Attachments (PDF, images, Word, Excel; up to 5 MB each)"))

@@ -1,0 +1,256 @@
+"""Project pages: the public library, the staff library, one project with its lifecycle,
+resources, positions, applications and evaluation; a volunteer's own applications."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from volunteer.core import permissions
+from volunteer.core.errors import Conflict, ValidationFailed
+from volunteer.core.pagination import paginate
+from volunteer.core.time import parse_moment
+from volunteer.extensions import db
+from volunteer.organisations.models import Organisation
+from volunteer.projects import lifecycle, services
+from volunteer.projects.forms import (
+    ApplyForm,
+    DecisionForm,
+    EvaluationForm,
+    PositionForm,
+    ProjectForm,
+    ResourceForm,
+    TransitionForm,
+)
+from volunteer.projects.models import CATEGORIES, PUBLIC_STATES
+from volunteer.stations.models import Station
+from volunteer.web import submit
+
+bp = Blueprint("projects", __name__)
+
+FILTERS = ("state", "category", "organisation", "starts_from", "ends_until", "q")
+
+
+def _filters() -> dict:
+    return {key: request.args.get(key, "").strip() for key in FILTERS}
+
+
+@bp.route("/projects")
+def index():
+    filters = _filters()
+    if filters["state"] not in PUBLIC_STATES:
+        filters["state"] = ""
+    page = paginate(services.search_projects(current_user, filters, staff_view=False),
+                    request.args.get("page", 1), 20)
+    return render_template("projects/index.html", page=page, filters=filters, staff_view=False,
+                           states=[(s, lifecycle.STATES[s]) for s in PUBLIC_STATES],
+                           categories=CATEGORIES.items())
+
+
+@bp.route("/projects/manage")
+@login_required
+def manage():
+    permissions.ensure_any_scope(current_user, "project.view")
+    filters = _filters()
+    page = paginate(services.search_projects(current_user, filters, staff_view=True),
+                    request.args.get("page", 1), 20)
+    return render_template("projects/index.html", page=page, filters=filters, staff_view=True,
+                           states=lifecycle.STATES.items(), categories=CATEGORIES.items(),
+                           can_create=bool(permissions.scope_roots(current_user, "project.manage")))
+
+
+def _form_choices(form: ProjectForm) -> None:
+    roots = permissions.scope_roots(current_user, "project.manage")
+    orgs = db.session.scalars(sa.select(Organisation).where(
+        permissions.in_scope(current_user, "project.manage", Organisation.id)).order_by(Organisation.path)).all()
+    base = min((r.depth for r in roots), default=0)
+    form.organisation_code.choices = [(o.code, "\u3000" * (o.depth - base) + o.name) for o in orgs]
+    stations = db.session.scalars(sa.select(Station).where(
+        permissions.in_scope(current_user, "station.view", Station.organisation_id)).order_by(Station.name)).all()
+    form.station_ids.choices = [(str(s.id), f"{s.name} · {s.organisation.name}") for s in stations]
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@login_required
+def create():
+    permissions.ensure_any_scope(current_user, "project.manage")
+    form = ProjectForm()
+    _form_choices(form)
+    project = submit(form, lambda: services.create_project(
+        current_user, db.session.scalar(sa.select(Organisation).where(
+            Organisation.code == form.organisation_code.data)), form.data_for_service()),
+        field_map={"organisation_code": "organisation_code"})
+    if project:
+        flash(_("The project has been created as a draft."), "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/edit.html", form=form, project=None)
+
+
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int):
+    project = services.get_managed_project(current_user, project_id)
+    form = ProjectForm(obj=project) if request.method == "GET" else ProjectForm()
+    _form_choices(form)
+    del form.organisation_code
+    if request.method == "GET":
+        form.station_ids.data = [str(s.id) for s in project.stations]
+        form.starts_on.data = project.starts_on.isoformat() if project.starts_on else ""
+        form.ends_on.data = project.ends_on.isoformat() if project.ends_on else ""
+    if submit(form, lambda: services.update_project(current_user, project, form.data_for_service())):
+        flash(_("The project has been saved."), "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/edit.html", form=form, project=project)
+
+
+@bp.route("/projects/<int:project_id>")
+def detail(project_id: int):
+    project = services.get_project_for(current_user, project_id)
+    manages = services.may_manage(current_user, project)
+    transitions = [(to, lifecycle.label_for(project.state, to), lifecycle.needs_comment(project.state, to))
+                   for to in services.allowed_transitions(current_user, project)]
+    applied = {a.position_id: a for a in services.applications_of(current_user)
+               if a.state in ("pending", "accepted")} if current_user.is_authenticated else {}
+    return render_template(
+        "projects/detail.html", project=project, manages=manages, transitions=transitions,
+        totals=services.resource_totals(project) if manages or project.is_public else [],
+        figures=project.evaluation.computed if project.evaluation else services.computed_figures(project),
+        applied=applied, transition_form=TransitionForm(), resource_form=ResourceForm(),
+        position_form=PositionForm(), apply_form=ApplyForm(), decision_form=DecisionForm())
+
+
+def _back(project_id: int, anchor: str = ""):
+    return redirect(url_for("projects.detail", project_id=project_id) + anchor)
+
+
+def _flash_refusal(exc) -> None:
+    flash(str(exc.message), "error")
+    for messages in getattr(exc, "fields", {}).values():
+        for message in messages:
+            flash(str(message), "error")
+
+
+@bp.route("/projects/<int:project_id>/transitions", methods=["POST"])
+@login_required
+def transition(project_id: int):
+    project = services.get_project_for(current_user, project_id)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.transition_project(current_user, project, form.to.data, comment=form.comment.data)
+    except (Conflict, ValidationFailed) as exc:
+        db.session.rollback()
+        _flash_refusal(exc)
+    else:
+        db.session.commit()
+        flash(_("The project is now “%(state)s”.", state=project.state_label), "success")
+    return _back(project_id)
+
+
+@bp.route("/projects/<int:project_id>/resources", methods=["POST"])
+@login_required
+def add_resource(project_id: int):
+    project = services.get_managed_project(current_user, project_id)
+    form = ResourceForm()
+    if submit(form, lambda: services.add_resource(current_user, project, form.data)):
+        flash(_("The resource has been recorded."), "success")
+    else:
+        _flash_form_errors(form)
+    return _back(project_id, "#resources")
+
+
+@bp.route("/projects/<int:project_id>/positions", methods=["POST"])
+@login_required
+def add_position(project_id: int):
+    project = services.get_managed_project(current_user, project_id)
+    form = PositionForm()
+
+    def create_position():
+        data = dict(form.data)
+        data["starts_at"], data["ends_at"] = parse_moment(data["starts_at"]), parse_moment(data["ends_at"])
+        return services.add_position(current_user, project, data)
+
+    if submit(form, create_position):
+        flash(_("The position has been added."), "success")
+    else:
+        _flash_form_errors(form)
+    return _back(project_id, "#positions")
+
+
+def _flash_form_errors(form) -> None:
+    for field in form:
+        for message in field.errors:
+            flash(f"{field.label.text}: {message}", "error")
+
+
+@bp.route("/positions/<int:position_id>/apply", methods=["POST"])
+@login_required
+def apply(position_id: int):
+    position = services.get_position_for(current_user, position_id)
+    form = ApplyForm()
+    if submit(form, lambda: services.apply_for_position(current_user, position, note=form.note.data)):
+        flash(_("Your application has been sent. The project manager will decide."), "success")
+    else:
+        _flash_form_errors(form)
+    return _back(position.project_id, "#positions")
+
+
+@bp.route("/applications/<int:application_id>/decision", methods=["POST"])
+@login_required
+def decide(application_id: int):
+    application = services.get_application_for_manager(current_user, application_id)
+    form = DecisionForm()
+    if submit(form, lambda: services.decide_application(current_user, application, form.decision.data)):
+        flash(_("The decision has been recorded."), "success")
+    else:
+        _flash_form_errors(form)
+    return _back(application.position.project_id, "#positions")
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(application_id: int):
+    application = services.get_own_application(current_user, application_id)
+    if submit(DecisionForm(), lambda: services.withdraw_application(current_user, application)):
+        flash(_("Your application has been withdrawn."), "success")
+    return redirect(url_for("projects.my_applications"))
+
+
+@bp.route("/me/applications")
+@login_required
+def my_applications():
+    return render_template("projects/my_applications.html",
+                           applications=services.applications_of(current_user), withdraw_form=DecisionForm())
+
+
+@bp.route("/projects/<int:project_id>/evaluation", methods=["GET", "POST"])
+@login_required
+def evaluation(project_id: int):
+    project = services.get_managed_project(current_user, project_id)
+    if project.state != "evaluating":
+        raise Conflict(_("The evaluation is recorded while the project is being evaluated."))
+    form = EvaluationForm(obj=project.evaluation) if request.method == "GET" else EvaluationForm()
+    if request.method == "GET" and project.evaluation:
+        form.rating.data = str(project.evaluation.rating)
+
+    def save():
+        files = [(f.filename, f.read()) for f in form.attachments.data or [] if f and f.filename]
+        data = {k: form[k].data for k in ("beneficiaries_served", "rating", "outcomes", "summary")}
+        return services.save_evaluation(current_user, project, data, files)
+
+    if submit(form, save):
+        flash(_("The evaluation has been saved."), "success")
+        return _back(project_id, "#evaluation")
+    return render_template("projects/evaluation.html", form=form, project=project,
+                           figures=services.computed_figures(project))
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int):
+    found, path = services.get_attachment_for(current_user, attachment_id)
+    return send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename)
+
+
