@@ -122,11 +122,16 @@ def signed_in(app):
 
 
 @pytest.fixture
-def api_token(client):
+def api_token(app):
+    """A bearer token for ``person``, issued by the service (the endpoint itself, and its rate
+    limit, are tested in tests/api)."""
     def make(person):
-        response = client.post("/api/v1/auth/token", json={"login": person.login, "password": person.password})
-        assert response.status_code == 200, response.json
-        return response.json["token"]
+        from volunteer.accounts.models import User
+        from volunteer.accounts.services import issue_api_token
+        with app.app_context():
+            raw, _row = issue_api_token(db.session.get(User, getattr(person, "user_id", person.id)))
+            db.session.commit()
+            return raw
     return make
 
 
