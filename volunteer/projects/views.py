@@ -91,6 +91,8 @@ def create():
 @login_required
 def edit(project_id: int):
     project = services.get_managed_project(current_user, project_id)
+    if not project.is_editable():
+        raise Conflict(_("Only a draft or rejected project can be edited."), code="not_editable")
     form = ProjectForm(obj=project) if request.method == "GET" else ProjectForm()
     _form_choices(form)
     del form.organisation_code
