@@ -45,8 +45,18 @@ def test_seed_demo_loads_once(app):
         assert len(towns) == 3
         assert db.session.scalar(sa.select(sa.func.count(Volunteer.id))) >= 35
         assert db.session.scalar(sa.select(sa.func.count(Station.id))) >= 6
+        from volunteer.projects.lifecycle import STATES
+        from volunteer.projects.models import Application, Evaluation, ProjectTransition
         states = set(db.session.scalars(sa.select(Project.state)).all())
-        assert {"draft", "submitted", "recruiting", "running", "closed"} <= states
+        assert states == set(STATES)
+        application_states = set(db.session.scalars(sa.select(Application.state)).all())
+        assert {"accepted", "pending", "declined"} <= application_states
+        closed = db.session.scalar(sa.select(Project).where(Project.state == "closed"))
+        assert db.session.scalar(sa.select(Evaluation).where(Evaluation.project_id == closed.id))
+        assert [t.to_state for t in closed.transitions][-1] == "closed"
+        assert db.session.scalar(sa.select(sa.func.count(ProjectTransition.id))) > 20
+        rejected = db.session.scalar(sa.select(Project).where(Project.state == "rejected"))
+        assert rejected.screening_comment
         roles = set(db.session.scalars(sa.select(Membership.role)).all())
         assert roles == {"league_admin", "manager"}
         assert db.session.scalar(sa.select(sa.func.count(Event.id))) > 40

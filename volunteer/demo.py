@@ -21,7 +21,6 @@ from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.organisations import services as organisations
 from volunteer.organisations.models import Organisation
-from volunteer.projects.models import Project
 from volunteer.stations.models import Station
 
 DEMO_PASSWORD = "demo2026"
@@ -48,6 +47,7 @@ STAFF = [
     ("13800000002", "青山镇 李强", "league_admin", "LX-QS"),
     ("13800000003", "白河街道 赵丽", "league_admin", "LX-BH"),
     ("13800000004", "东洲镇 陈刚", "league_admin", "LX-DZ"),
+    ("13800000011", "市团委 项目负责人 刘洋", "manager", "LX"),
     ("13800000012", "青山镇 项目负责人 周洁", "manager", "LX-QS"),
     ("13800000013", "白河街道 项目负责人 吴磊", "manager", "LX-BH"),
     ("13800000014", "东洲镇 项目负责人 郑芳", "manager", "LX-DZ"),
@@ -65,17 +65,36 @@ STATIONS = [
 LEADS = {"13800000022": "站长 孙悦", "13800000023": "站长 钱进", "13800000024": "站长 冯雪"}
 
 PROJECTS = [
-    ("LX-QS", "社区助老服务", "elderly", "running"),
-    ("LX-QS", "青山河道环保行动", "environment", "recruiting"),
-    ("LX-QS", "暑期留守儿童课业辅导", "education", "submitted"),
-    ("LX-BH", "助残康复陪伴", "disability", "running"),
-    ("LX-BH", "文明交通劝导", "civility", "approved"),
-    ("LX-BH", "社区防汛应急演练", "emergency", "closed"),
-    ("LX-DZ", "东洲马拉松赛会服务", "major_event", "draft"),
-    ("LX-DZ", "乡村图书角整理", "community", "evaluating"),
-    ("LX-DZ", "冬季送温暖", "other", "cancelled"),
-    ("LX", "临溪市返家乡社会实践", "community", "recruiting"),
+    # organisation, title, category, the state it is walked to, roster required
+    ("LX-QS", "社区助老服务", "elderly", "running", True),
+    ("LX-QS", "青山河道环保行动", "environment", "recruiting", False),
+    ("LX-QS", "暑期留守儿童课业辅导", "education", "submitted", True),
+    ("LX-QS", "老年大学智能手机课堂", "education", "rejected", False),
+    ("LX-BH", "助残康复陪伴", "disability", "running", True),
+    ("LX-BH", "文明交通劝导", "civility", "approved", False),
+    ("LX-BH", "社区防汛应急演练", "emergency", "closed", False),
+    ("LX-BH", "夜间便民维修", "community", "suspended", False),
+    ("LX-DZ", "东洲马拉松赛会服务", "major_event", "draft", True),
+    ("LX-DZ", "乡村图书角整理", "community", "evaluating", False),
+    ("LX-DZ", "冬季送温暖", "other", "cancelled", False),
+    ("LX", "临溪市返家乡社会实践", "community", "recruiting", True),
 ]
+
+# How each demo project reached its state: (target, comment). Screening steps are made by the
+# town admin (or the city admin for the city's own project), every other step by the manager.
+PATHS = {
+    "draft": [],
+    "submitted": ["submitted"],
+    "rejected": ["submitted", ("rejected", "请补充经费预算和安全预案。")],
+    "approved": ["submitted", "approved"],
+    "recruiting": ["submitted", "approved", "recruiting"],
+    "running": ["submitted", "approved", "recruiting", "running"],
+    "suspended": ["submitted", "approved", "recruiting", ("suspended", "维修工具未到位，暂停两周。")],
+    "evaluating": ["submitted", "approved", "recruiting", "running", "evaluating"],
+    "closed": ["submitted", "approved", "recruiting", "running", "evaluating", "closed"],
+    "cancelled": ["submitted", "approved", ("cancelled", "天气原因取消。")],
+}
+SCREENING = {"approved", "rejected"}
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉斌宇浩凯健俊帆帅旭宁龙林欢阳建亮成佳琳晨雪婷倩颖琪涵欣怡梓轩子豪睿博文思雨"
@@ -122,12 +141,7 @@ def seed(volunteer_count: int = 300, now: datetime | None = None) -> bool:
                           created_at=now - timedelta(days=380))
         db.session.add(station)
         record_event(None, "station.created", station, after={"name": name}, now=now - timedelta(days=380))
-    for code, title, category, state in PROJECTS:
-        project = Project(organisation=orgs[code], title=title, category=category, state=state,
-                          created_at=now - timedelta(days=rng.randrange(30, 300)))
-        db.session.add(project)
-        record_event(None, "project.created", project, after={"title": title, "state": state},
-                     now=project.created_at)
+    db.session.flush()
 
     homes = [o for o in orgs.values() if o.kind in ("village", "community", "school")]
     today = (now + timedelta(hours=8)).date()
@@ -165,8 +179,77 @@ def seed(volunteer_count: int = 300, now: datetime | None = None) -> bool:
         record_event(user, "volunteer.registered", volunteer,
                      after={"volunteer_no": volunteer.volunteer_no, "organisation": org.code,
                             "consent_version": CURRENT_VERSION, "minor": minor}, now=registered)
+    db.session.flush()
+    _seed_projects(rng, orgs, now)
     db.session.commit()
     return True
+
+
+def _seed_projects(rng: random.Random, orgs: dict, now: datetime) -> None:
+    """Projects in every state, walked there through the real services, with positions,
+    applications, resources and evaluations."""
+    from volunteer.accounts.models import Membership
+    from volunteer.projects import services as projects
+
+    def staff(code: str, role: str) -> User:
+        return db.session.scalar(sa.select(User).join(Membership, Membership.user_id == User.id).where(
+            Membership.role == role, Membership.organisation_id == orgs[code].id))
+
+    for index, (code, title, category, state, roster) in enumerate(PROJECTS):
+        town = code if code != "LX" else "LX-QS"  # the city's project runs at Qingshan's stations
+        manager = staff(code, "manager")
+        screener = staff("LX", "league_admin") if code == "LX" else staff(code, "league_admin")
+        started = now - timedelta(days=90 - index * 5)
+        today = (now + timedelta(hours=8)).date()
+        stations = db.session.scalars(sa.select(Station).join(Station.organisation).where(
+            Organisation.path.startswith(orgs[town].path))).all()
+        project = projects.create_project(manager, orgs[code], {
+            "title": title, "category": category, "level": "city" if code == "LX" else "town",
+            "description": f"{title}：由{orgs[code].name}组织的志愿服务项目。",
+            "starts_on": today - timedelta(days=60), "ends_on": today + timedelta(days=120),
+            "target_volunteers": rng.choice([10, 20, 30, 50]), "target_hours": rng.choice([100, 200, 500]),
+            "target_beneficiaries": rng.choice([50, 100, 300]), "roster_required": roster,
+            "station_ids": [s.id for s in stations[:2]]}, now=started)
+        step_time = started
+        for step in PATHS[state]:
+            target, comment = step if isinstance(step, tuple) else (step, None)
+            step_time += timedelta(days=3)
+            if target == "closed":
+                projects.save_evaluation(manager, project, {
+                    "beneficiaries_served": rng.randrange(80, 400), "rating": rng.choice([4, 5]),
+                    "outcomes": "开展演练 3 场，覆盖居民 260 户。", "summary": "组织有序，居民参与度高。"},
+                    now=step_time)
+            actor = screener if target in SCREENING else manager
+            projects.transition_project(actor, project, target, comment=comment, now=step_time)
+            if target == "recruiting":
+                _positions_and_applications(rng, projects, project, manager, orgs[town], step_time)
+                projects.add_resource(manager, project, {
+                    "kind": "funds", "status": "received", "description": "团市委专项经费",
+                    "amount": "5000", "unit": "元"}, now=step_time)
+                projects.add_resource(manager, project, {
+                    "kind": "materials", "status": "pledged", "description": "爱心企业捐赠物资",
+                    "source": "临溪供销社", "amount": str(rng.randrange(10, 60)), "unit": "箱"}, now=step_time)
+        db.session.flush()
+
+
+def _positions_and_applications(rng, projects, project, manager, town, when) -> None:
+    volunteers = db.session.scalars(sa.select(Volunteer).join(Volunteer.organisation).where(
+        Organisation.path.startswith(town.path), Volunteer.user_id.is_not(None))
+        .order_by(Volunteer.id)).all()
+    for title, capacity in (("现场服务", rng.choice([5, 8, 10])), ("后勤保障", rng.choice([2, 3]))):
+        position = projects.add_position(manager, project, {"title": title, "capacity": capacity,
+                                                            "requirements": "服从安排，按时签到签退。"}, now=when)
+        db.session.flush()
+        for volunteer in rng.sample(volunteers, min(len(volunteers), capacity + 3)):
+            if position.places_left <= 0:
+                break
+            application = projects.apply_for_position(volunteer.user, position, now=when)
+            decision = rng.choice(["accepted", "accepted", "declined", None])
+            if decision == "accepted" and position.places_left <= 0:
+                decision = None
+            if decision:
+                projects.decide_application(manager, application, decision, now=when)
+                db.session.refresh(position)
 
 
 def demo_logins() -> list[tuple[str, str]]:

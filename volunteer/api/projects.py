@@ -7,8 +7,15 @@ from flask_smorest import Blueprint
 from volunteer.api import BEARER
 from volunteer.api.auth import api_user, login_required
 from volunteer.api.schemas import (
-    ApplicationRequestSchema, ApplicationSchema, DecisionRequestSchema, PositionCreateSchema,
-    PositionSchema, ProjectArgsSchema, ProjectCreateSchema, ProjectPageSchema, ProjectSchema,
+    ApplicationRequestSchema,
+    ApplicationSchema,
+    DecisionRequestSchema,
+    PositionCreateSchema,
+    PositionSchema,
+    ProjectArgsSchema,
+    ProjectCreateSchema,
+    ProjectPageSchema,
+    ProjectSchema,
     TransitionRequestSchema,
 )
 from volunteer.core.pagination import paginate
