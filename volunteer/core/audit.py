@@ -58,6 +58,16 @@ ACTION_LABELS = {
     "account.closed": _l("Account closed"),
     "station.created": _l("Station created"),
     "project.created": _l("Project created"),
+    "project.updated": _l("Project edited"),
+    "project.transition": _l("Project state changed"),
+    "project.resource_added": _l("Resource recorded"),
+    "project.evaluated": _l("Evaluation recorded"),
+    "project.evaluation_updated": _l("Evaluation corrected"),
+    "position.created": _l("Position added"),
+    "application.created": _l("Application sent"),
+    "application.accepted": _l("Application accepted"),
+    "application.declined": _l("Application declined"),
+    "application.withdrawn": _l("Application withdrawn"),
 }
 
 SUBJECT_LABELS = {
@@ -67,6 +77,9 @@ SUBJECT_LABELS = {
     "users": _l("Account"),
     "stations": _l("Station"),
     "projects": _l("Project"),
+    "positions": _l("Position"),
+    "applications": _l("Application"),
+    "project_resources": _l("Resource"),
 }
 
 
@@ -86,6 +99,24 @@ FIELD_LABELS = {
     "user_id": _l("Account"),
     "title": _l("Title"),
     "state": _l("State"),
+    "description": _l("Description"),
+    "category": _l("Category"),
+    "level": _l("Level"),
+    "starts_on": _l("Start date"),
+    "ends_on": _l("End date"),
+    "stations": _l("Stations"),
+    "roster_required": _l("Roster"),
+    "target_volunteers": _l("Target volunteers"),
+    "target_hours": _l("Target service hours"),
+    "target_beneficiaries": _l("Target beneficiaries"),
+    "capacity": _l("Places"),
+    "position_id": _l("Position"),
+    "volunteer_id": _l("Volunteer"),
+    "amount": _l("Amount"),
+    "unit": _l("Unit"),
+    "status": _l("Status"),
+    "rating": _l("Rating"),
+    "beneficiaries_served": _l("People served"),
 }
 
 
@@ -96,7 +127,11 @@ def _value_label(field: str, value) -> str:
         return "—"
     if isinstance(value, bool):
         return str(_l("Yes") if value else _l("No"))
-    choices = {"role": ROLES, "kind": ORGANISATION_KINDS, "political_status": POLITICAL_STATUSES}
+    from volunteer.projects.lifecycle import STATES
+    from volunteer.projects.models import CATEGORIES, RESOURCE_KINDS, RESOURCE_STATUSES
+    choices = {"role": ROLES, "kind": {**ORGANISATION_KINDS, **RESOURCE_KINDS},
+               "political_status": POLITICAL_STATUSES, "state": STATES, "category": CATEGORIES,
+               "status": RESOURCE_STATUSES}
     return str(choices.get(field, {}).get(value, value))
 
 
