@@ -251,3 +251,16 @@ def test_concurrent_acceptances_of_the_last_place(app, client, tokens, factory, 
         assert db.session.get(Position, position_id).accepted_count == 1
         states = db.session.scalars(sa.select(Application.state).where(Application.position_id == position_id)).all()
         assert sorted(states) == ["accepted"] + ["pending"] * (len(app_ids) - 1)
+
+
+def test_no_decisions_once_the_project_is_finished(app, client, tokens):
+    pid, position_id = recruiting_project(client, tokens)
+    pending = client.post(f"/api/v1/positions/{position_id}/applications", json={},
+                          headers=bearer(tokens["a_volunteer"])).json
+    for to in ("running", "evaluating"):
+        move(client, tokens["a_manager"], pid, to)
+    refused = client.post(f"/api/v1/applications/{pending['id']}/decision", json={"decision": "accepted"},
+                          headers=bearer(tokens["a_manager"]))
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "not_recruiting"
+    with app.app_context():
+        assert db.session.get(Application, pending["id"]).state == "pending"

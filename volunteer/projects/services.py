@@ -400,6 +400,9 @@ def decide_application(actor, application: Application, decision: str, *,
     permissions.ensure(actor, "project.manage", application)
     if decision not in ("accepted", "declined"):
         raise ValidationFailed(fields={"decision": [_l("Choose accepted or declined.")]})
+    if not application.position.project.accepts_decisions():
+        raise Conflict(_l("Applications are decided while the project recruits or runs."),
+                       code="not_recruiting")
     claimed = db.session.execute(
         sa.update(Application).where(Application.id == application.id, Application.state == "pending")
         .values(state=decision, decided_by_id=actor.id, decided_at=now)
