@@ -48,7 +48,8 @@ def reset_database(app) -> None:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path_factory))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path_factory),
+                     UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")))
     reset_database(app)
     return app
 

@@ -1,6 +1,7 @@
 """A project from draft to recruiting, a volunteer applies, the manager accepts: in Chromium at
 phone size, each person in their own browser."""
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -36,8 +37,8 @@ def test_draft_to_recruiting_then_apply_and_accept(chromium, live_server, world,
     manager.fill("#title", "周末助老陪伴")
     manager.select_option("#category", "elderly")
     manager.fill("#description", "每周六上午陪伴社区老人")
-    manager.fill("#starts_on", "2026-01-01")
-    manager.fill("#ends_on", "2030-12-31")
+    manager.fill("#starts_on", str(date.today() - timedelta(days=1)))
+    manager.fill("#ends_on", str(date.today() + timedelta(days=365)))
     manager.click("main form button[type=submit]")
     manager.wait_for_url(re.compile(r".*/projects/\d+$"))
     project_url = manager.url

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -17,8 +17,9 @@ def make_project(app):
         by = by or world.a_manager
         with app.app_context():
             actor = db.session.get(User, by.id)
+            today = date.today()
             data = {"title": values.pop("title", "社区助老服务"), "category": "elderly",
-                    "starts_on": date(2026, 1, 1), "ends_on": date(2030, 12, 31), **values}
+                    "starts_on": today - timedelta(days=30), "ends_on": today + timedelta(days=365), **values}
             project = services.create_project(actor, organisations.get_by_code(org), data)
             db.session.flush()
             if state != "draft":

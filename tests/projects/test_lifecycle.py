@@ -29,8 +29,8 @@ ROLES = {"a_manager": (True, False), "a_admin": (True, True), "city_admin": (Tru
 
 def expected(role: str, current: str, target: str) -> str:
     staff, screener = ROLES[role]
-    if not staff and current not in ("recruiting", "running"):
-        return "not_found"
+    if not staff:  # outsiders learn nothing of drafts and may change nothing, not even by a repeat
+        return "forbidden" if current in ("recruiting", "running") else "not_found"
     if current == target:
         return "ignored"
     if (current, target) in STAFF_MOVES:
@@ -65,6 +65,12 @@ def test_transition_table(app, world, make_project, role, current):
             db.session.add(Evaluation(project_id=project_id, beneficiaries_served=10, outcomes="好",
                                       rating=4, summary="好", computed={}))
             db.session.commit()
+        with app.test_request_context():
+            from flask_login import login_user
+            actor = db.session.get(User, person.user_id if role == "a_volunteer" else person.id)
+            login_user(actor)
+            offered = set(services.allowed_transitions(actor, db.session.get(Project, project_id)))
+        assert offered == {t for t in STATES if expected(role, current, t) == "ok"}
         for target in STATES:
             db.session.execute(sa.update(Project).where(Project.id == project_id).values(state=current))
             db.session.commit()
@@ -88,3 +94,16 @@ def test_transition_table(app, world, make_project, role, current):
                 assert db.session.scalar(sa.select(sa.func.count(Event.id))) == events
                 assert db.session.scalar(sa.select(sa.func.count(ProjectTransition.id))) == history
             db.session.rollback()
+
+
+@pytest.mark.parametrize("current, target", [("submitted", "rejected"), ("running", "suspended"),
+                                             ("draft", "cancelled")])
+def test_refusing_moves_need_a_reason(app, world, make_project, current, target):
+    project_id = make_project(world, state=current).id
+    with app.app_context():
+        admin = db.session.get(User, world.a_admin.id)
+        with pytest.raises(ValidationFailed) as info:
+            services.transition_project(admin, db.session.get(Project, project_id), target, comment="  ")
+        assert "comment" in info.value.fields
+        db.session.rollback()
+        assert db.session.get(Project, project_id).state == current

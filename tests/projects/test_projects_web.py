@@ -59,6 +59,10 @@ def test_draft_pages_per_role(world, signed_in, make_project, who, expected):
     listing = person.get("/projects/manage")
     if who in ("b_manager", "b_admin"):
         assert "社区助老服务" not in listing.get_data(as_text=True)
+    elif who != "a_volunteer":
+        assert "社区助老服务" in listing.get_data(as_text=True)
+    else:
+        assert listing.status_code == 403
 
 
 def test_edit_is_logged_and_only_in_draft(app, world, signed_in, make_project):

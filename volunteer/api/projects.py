@@ -7,11 +7,13 @@ from flask_smorest import Blueprint
 from volunteer.api import BEARER
 from volunteer.api.auth import api_user, login_required
 from volunteer.api.schemas import (
+    ApplicationPageSchema,
     ApplicationRequestSchema,
     ApplicationSchema,
     DecisionRequestSchema,
     PositionCreateSchema,
     PositionSchema,
+    ProjectApplicationsArgsSchema,
     ProjectArgsSchema,
     ProjectCreateSchema,
     ProjectPageSchema,
@@ -58,10 +60,10 @@ def dump_application(application) -> dict:
 @blp.arguments(ProjectArgsSchema, location="query")
 @blp.response(200, ProjectPageSchema)
 def list_projects(args):
-    """Recruiting and running projects for everyone; with a staff token, every project in scope."""
+    """Recruiting and running projects for everyone, and with a staff token also every project in
+    the caller's scope; ``scope=mine`` keeps only those."""
     user = api_user()
-    staff_view = bool(user) and services.permissions.is_staff(user)
-    stmt = services.search_projects(user, args, staff_view=staff_view)
+    stmt = services.search_projects(user, args, view="staff" if args.get("scope") == "mine" else "visible")
     return paginate(stmt, args["page"], args["per_page"]).as_api(lambda p: dump_project(p, user))
 
 
@@ -157,6 +159,18 @@ def withdraw(application_id):
     services.withdraw_application(api_user(), application, now=utcnow())
     db.session.commit()
     return dump_application(application)
+
+
+@blp.route("/projects/<int:project_id>/applications", methods=["GET"])
+@login_required
+@blp.arguments(ProjectApplicationsArgsSchema, location="query")
+@blp.response(200, ApplicationPageSchema)
+@blp.doc(security=BEARER)
+def project_applications(args, project_id):
+    """The project's applications for its staff; ``state=accepted`` is the roster."""
+    project = services.get_project_for(api_user(), project_id)
+    stmt = services.applications_for_project(api_user(), project, args.get("state"))
+    return paginate(stmt, args["page"], args["per_page"]).as_api(dump_application)
 
 
 @blp.route("/me/applications", methods=["GET"])

@@ -112,6 +112,10 @@ class ProjectArgsSchema(PageArgsSchema):
     category = fields.String()
     organisation = fields.String(metadata={"description": "an organisation code: its whole subtree"})
     q = fields.String(metadata={"description": "text in the title or description"})
+    starts_from = fields.Date(metadata={"description": "projects still running on or after this day"})
+    ends_until = fields.Date(metadata={"description": "projects starting on or before this day"})
+    scope = fields.String(validate=validate.OneOf(["mine"], error=_l("Only “mine” is allowed.")),
+                          metadata={"description": "mine: only the projects of the caller's scope"})
 
 
 class PositionSchema(BaseSchema):
@@ -193,3 +197,12 @@ class ApplicationSchema(BaseSchema):
 
 class DecisionRequestSchema(BaseSchema):
     decision = fields.String(required=True, metadata={"enum": ["accepted", "declined"]})
+
+
+class ProjectApplicationsArgsSchema(PageArgsSchema):
+    state = fields.String(validate=validate.OneOf(["pending", "accepted", "declined", "withdrawn"],
+                                                  error=_l("Choose from pending, accepted, declined, withdrawn.")))
+
+
+class ApplicationPageSchema(PageSchema):
+    items = fields.List(fields.Nested(ApplicationSchema))

@@ -125,6 +125,15 @@ class Project(db.Model):
         today = local_date(now, DEFAULT_ZONE)
         return self.state in PUBLIC_STATES and (self.ends_on is None or today <= self.ends_on)
 
+    def accepts_positions(self) -> bool:
+        return self.state not in ("evaluating", "closed", "cancelled")
+
+    def accepts_resources(self) -> bool:
+        return self.state not in ("closed", "cancelled")
+
+    def accepts_evaluation(self) -> bool:
+        return self.state == "evaluating"
+
     def accepts_decisions(self) -> bool:
         """Managers decide on applications while the project recruits, runs or is paused."""
         return self.state in ("recruiting", "running", "suspended")

@@ -44,11 +44,20 @@ def may_manage(user, project: Project) -> bool:
     return permissions.can(user, "project.manage", project)
 
 
+def _has_applied(user, project: Project) -> bool:
+    volunteer = getattr(user, "volunteer", None) if getattr(user, "is_authenticated", False) else None
+    return volunteer is not None and db.session.scalar(
+        sa.select(Application.id).join(Application.position)
+        .where(Position.project_id == project.id, Application.volunteer_id == volunteer.id).limit(1)) is not None
+
+
 def ensure_visible(user, project: Project) -> None:
-    """Anyone sees a recruiting or running project; staff see every project in their scope;
-    nobody learns that another town's draft exists."""
-    if not project.is_public:
-        permissions.ensure(user, "project.view", project)
+    """Anyone sees a recruiting or running project; staff see every project in their scope; a
+    volunteer keeps seeing a project they applied to; nobody learns that another town's draft
+    exists."""
+    if project.is_public or _has_applied(user, project):
+        return
+    permissions.ensure(user, "project.view", project)
 
 
 def get_project_for(user, project_id) -> Project:
@@ -74,14 +83,14 @@ def _parse_date(value) -> date | None:
         return None
 
 
-def search_projects(user, filters: dict, *, staff_view: bool) -> sa.Select:
-    """The public list (recruiting and running) or, for staff, everything in their scope.
-    ``filters``: state, category, organisation (a code: its subtree), starts_from, ends_until, q."""
+def search_projects(user, filters: dict, *, view: str = "public") -> sa.Select:
+    """``view``: "public" (recruiting and running), "staff" (everything in the user's scope) or
+    "visible" (both). ``filters``: state, category, organisation (a code: its subtree),
+    starts_from, ends_until, q."""
     stmt = sa.select(Project).join(Project.organisation)
-    if staff_view:
-        stmt = stmt.where(permissions.in_scope(user, "project.view", Project.organisation_id))
-    else:
-        stmt = stmt.where(Project.state.in_(PUBLIC_STATES))
+    public = Project.state.in_(PUBLIC_STATES)
+    in_scope = permissions.in_scope(user, "project.view", Project.organisation_id)
+    stmt = stmt.where({"public": public, "staff": in_scope, "visible": sa.or_(public, in_scope)}[view])
     if filters.get("state"):
         stmt = stmt.where(Project.state == filters["state"])
     if filters.get("category"):
@@ -152,14 +161,16 @@ def _clean_project(data: dict) -> tuple[dict, FieldErrors]:
     return values, errors
 
 
-def _stations_for(actor, station_ids, errors: FieldErrors) -> list[Station]:
+def _stations_for(organisation: Organisation, station_ids, errors: FieldErrors) -> list[Station]:
+    """Stations of the project's organisation, of its subtree or of the organisations above it."""
     stations = []
     for raw in station_ids or []:
         try:
             station = get_by_id(Station, int(raw))
         except (TypeError, ValueError):
             station = None
-        if station is None or not permissions.can(actor, "station.view", station):
+        if station is None or not (organisation.contains(station.organisation)
+                                   or station.organisation.contains(organisation)):
             errors.add("station_ids", _l("Unknown station: %(id)s.", id=raw))
         else:
             stations.append(station)
@@ -173,7 +184,7 @@ def create_project(actor, organisation: Organisation | None, data: dict, *,
         raise ValidationFailed(fields={"organisation_code": [_l("Please choose your organisation.")]})
     permissions.ensure(actor, "project.manage", organisation)
     values, errors = _clean_project(data)
-    stations = _stations_for(actor, data.get("station_ids"), errors)
+    stations = _stations_for(organisation, data.get("station_ids"), errors)
     errors.raise_if_any()
     project = Project(organisation=organisation, state="draft", created_by_id=actor.id,
                       created_at=now, updated_at=now, stations=stations, **values)
@@ -188,7 +199,7 @@ def update_project(actor, project: Project, data: dict, *, now: datetime | None 
     if not project.is_editable():
         raise Conflict(_l("Only a draft or rejected project can be edited."), code="not_editable")
     values, errors = _clean_project(data)
-    stations = _stations_for(actor, data.get("station_ids"), errors)
+    stations = _stations_for(project.organisation, data.get("station_ids"), errors)
     errors.raise_if_any()
     before, after = changes(project, list(PROJECT_FIELDS), values)
     for key in ("starts_on", "ends_on"):
@@ -231,7 +242,10 @@ def transition_project(actor, project: Project, target: str, *, comment: str | N
     now = now or utcnow()
     ensure_visible(actor, project)
     comment = (comment or "").strip()[:2000] or None
-    verdict = lifecycle.check_transition(project.state, target, caller_for(actor, project),
+    caller = caller_for(actor, project)
+    if not caller.is_staff:
+        raise Forbidden()
+    verdict = lifecycle.check_transition(project.state, target, caller,
                                          has_evaluation=project.evaluation is not None, comment=comment)
     if verdict is Verdict.IGNORED:
         return project
@@ -273,7 +287,7 @@ def transition_project(actor, project: Project, target: str, *, comment: str | N
 def add_resource(actor, project: Project, data: dict, *, now: datetime | None = None) -> Resource:
     now = now or utcnow()
     permissions.ensure(actor, "project.manage", project)
-    if project.state in lifecycle.TERMINAL:
+    if not project.accepts_resources():
         raise Conflict(_l("This project is finished."), code="project_finished")
     errors = FieldErrors()
     if data.get("kind") not in RESOURCE_KINDS:
@@ -287,8 +301,8 @@ def add_resource(actor, project: Project, data: dict, *, now: datetime | None = 
     amount = None
     if data.get("amount") not in (None, ""):
         try:
-            amount = Decimal(str(data["amount"]))
-            if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
+            amount = Decimal(str(data["amount"])).quantize(Decimal("0.01"))
+            if amount < 0 or amount >= Decimal("1e12"):  # Numeric(14, 2)
                 raise InvalidOperation
         except InvalidOperation:
             errors.add("amount", _l("Must be a number of 0 or more."))
@@ -297,7 +311,7 @@ def add_resource(actor, project: Project, data: dict, *, now: datetime | None = 
         errors.add("unit", _l("Please give the unit (e.g. yuan, boxes)."))
     errors.raise_if_any()
     resource = Resource(project=project, kind=data["kind"], status=status, description=description[:200],
-                        source=(data.get("source") or "").strip()[:120] or None, amount=amount.quantize(Decimal("0.01")) if amount is not None else None,
+                        source=(data.get("source") or "").strip()[:120] or None, amount=amount,
                         unit=unit, created_by_id=actor.id, created_at=now)
     db.session.add(resource)
     record_event(actor, "project.resource_added", resource,
@@ -325,7 +339,7 @@ def resource_totals(project: Project) -> list[dict]:
 def add_position(actor, project: Project, data: dict, *, now: datetime | None = None) -> Position:
     now = now or utcnow()
     permissions.ensure(actor, "project.manage", project)
-    if project.state in lifecycle.TERMINAL or project.state == "evaluating":
+    if not project.accepts_positions():
         raise Conflict(_l("Positions can no longer be added to this project."), code="project_finished")
     errors = FieldErrors()
     title = (data.get("title") or "").strip()
@@ -372,10 +386,13 @@ def apply_for_position(user, position: Position, *, note: str | None = None,
     if position.places_left <= 0:
         raise Conflict(_l("This position is full."), code="position_full")
     already = Conflict(_l("You have already applied for this position."), code="already_applied")
-    if db.session.scalar(sa.select(Application.id).where(
-            Application.position_id == position.id, Application.volunteer_id == volunteer.id,
-            Application.state.in_(("pending", "accepted")))) is not None:
+    previous = set(db.session.scalars(sa.select(Application.state).where(
+        Application.position_id == position.id, Application.volunteer_id == volunteer.id)).all())
+    if previous & {"pending", "accepted"}:
         raise already
+    if "declined" in previous:
+        raise Conflict(_l("The manager has declined your application for this position."),
+                       code="already_declined")
     application = Application(position=position, volunteer=volunteer, state="pending",
                               note=(note or "").strip()[:500] or None, created_at=now)
     db.session.add(application)
@@ -435,6 +452,8 @@ def get_own_application(user, application_id) -> Application:
 def withdraw_application(user, application: Application, *, now: datetime | None = None) -> Application:
     now = now or utcnow()
     was = application.state
+    if not application.position.project.accepts_decisions():
+        raise Conflict(_l("This project is finished."), code="project_finished")
     if was not in ("pending", "accepted"):
         raise Conflict(_l("This application is already closed."), code="already_decided")
     changed = db.session.execute(
@@ -458,6 +477,14 @@ def applications_of(user) -> list[Application]:
         return []
     return db.session.scalars(sa.select(Application).where(Application.volunteer_id == volunteer.id)
                               .order_by(Application.id.desc())).all()
+
+
+def applications_for_project(user, project: Project, state: str | None = None) -> sa.Select:
+    """A project's applications for its staff, optionally of one state (accepted = the roster)."""
+    permissions.ensure(user, "project.manage", project)
+    stmt = (sa.select(Application).join(Application.position).where(Position.project_id == project.id)
+            .order_by(Position.id, Application.id))
+    return stmt.where(Application.state == state) if state else stmt
 
 
 def is_on_roster(project: Project, volunteer: Volunteer) -> bool:
@@ -523,7 +550,7 @@ def save_evaluation(actor, project: Project, data: dict, files: list[tuple[str, 
     """Record or correct the evaluation while the project is being evaluated."""
     now = now or utcnow()
     permissions.ensure(actor, "project.manage", project)
-    if project.state != "evaluating":
+    if not project.accepts_evaluation():
         raise Conflict(_l("The evaluation is recorded while the project is being evaluated."),
                        code="not_evaluating")
     errors = FieldErrors()

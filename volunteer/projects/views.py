@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from volunteer.core import permissions
 from volunteer.core.errors import Conflict, ValidationFailed
 from volunteer.core.pagination import paginate
-from volunteer.core.time import parse_moment
+from volunteer.core.time import parse_moment, utcnow
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
 from volunteer.projects import lifecycle, services
@@ -39,9 +39,7 @@ def _filters() -> dict:
 @bp.route("/projects")
 def index():
     filters = _filters()
-    if filters["state"] not in PUBLIC_STATES:
-        filters["state"] = ""
-    page = paginate(services.search_projects(current_user, filters, staff_view=False),
+    page = paginate(services.search_projects(current_user, filters, view="public"),
                     request.args.get("page", 1), 20)
     return render_template("projects/index.html", page=page, filters=filters, staff_view=False,
                            states=[(s, lifecycle.STATES[s]) for s in PUBLIC_STATES],
@@ -53,7 +51,7 @@ def index():
 def manage():
     permissions.ensure_any_scope(current_user, "project.view")
     filters = _filters()
-    page = paginate(services.search_projects(current_user, filters, staff_view=True),
+    page = paginate(services.search_projects(current_user, filters, view="staff"),
                     request.args.get("page", 1), 20)
     return render_template("projects/index.html", page=page, filters=filters, staff_view=True,
                            states=lifecycle.STATES.items(), categories=CATEGORIES.items(),
@@ -118,7 +116,7 @@ def detail(project_id: int):
         "projects/detail.html", project=project, manages=manages, transitions=transitions,
         totals=services.resource_totals(project) if manages or project.is_public else [],
         figures=project.evaluation.computed if project.evaluation else services.computed_figures(project),
-        applied=applied, transition_form=TransitionForm(), resource_form=ResourceForm(),
+        applied=applied, now=utcnow(), transition_form=TransitionForm(), resource_form=ResourceForm(),
         position_form=PositionForm(), apply_form=ApplyForm(), decision_form=DecisionForm())
 
 
@@ -231,7 +229,7 @@ def my_applications():
 @login_required
 def evaluation(project_id: int):
     project = services.get_managed_project(current_user, project_id)
-    if project.state != "evaluating":
+    if not project.accepts_evaluation():
         raise Conflict(_("The evaluation is recorded while the project is being evaluated."))
     form = EvaluationForm(obj=project.evaluation) if request.method == "GET" else EvaluationForm()
     if request.method == "GET" and project.evaluation:
