@@ -62,6 +62,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     from volunteer.core.views import bp as core_bp
     from volunteer.organisations.views import bp as organisations_bp
     from volunteer.projects.views import bp as projects_bp
+    from volunteer.stations.views import bp as stations_bp
     from volunteer.web import bp as main_bp
     from volunteer.web import register_template_helpers
 
@@ -69,6 +70,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(projects_bp)
+    app.register_blueprint(stations_bp)
     app.register_blueprint(core_bp)
     init_api(app)
     register_error_handlers(app)

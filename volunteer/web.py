@@ -96,6 +96,7 @@ NAV = (
     ("projects.my_applications", _l("My applications"), "volunteer"),
     ("accounts.profile", _l("My profile"), "volunteer"),
     ("projects.manage", _l("Manage projects"), "staff"),
+    ("stations.index", _l("Stations"), "staff"),
     ("organisations.index", _l("Organisations"), "staff"),
     ("accounts.volunteer_list", _l("Volunteers"), "staff"),
     ("core.events", _l("Event log"), "staff"),

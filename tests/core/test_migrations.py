@@ -36,3 +36,18 @@ def test_sqlite_runs_with_foreign_keys_and_wal(tmp_path):
     with app.app_context(), db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_existing_stations_get_their_own_code_secret(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 's.db'}")
+    with app.app_context():
+        upgrade(revision="0002")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO organisations (id, code, name, kind, path, created_at) "
+                                       "VALUES (1, 'LX', 'x', 'city', '/LX/', '2026-01-01')")
+            connection.exec_driver_sql("INSERT INTO stations (organisation_id, name, kind, active, created_at) "
+                                       "VALUES (1, 'a', '驿站', 1, '2026-01-01'), (1, 'b', '驿站', 1, '2026-01-01')")
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT secret, key_version FROM stations").all()
+    assert len({secret for secret, _ in rows}) == 2 and all(len(s) >= 40 and v == 1 for s, v in rows)

@@ -206,3 +206,41 @@ class ProjectApplicationsArgsSchema(PageArgsSchema):
 
 class ApplicationPageSchema(PageSchema):
     items = fields.List(fields.Nested(ApplicationSchema))
+
+
+class StationArgsSchema(PageArgsSchema):
+    organisation = fields.String(metadata={"description": "an organisation code: its whole subtree"})
+
+
+class StationSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    organisation_code = fields.String()
+    active = fields.Boolean()
+    address = fields.String(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lng = fields.Float(allow_none=True)
+    radius_m = fields.Integer(allow_none=True)
+    opens_at = fields.String(allow_none=True, metadata={"example": "08:30"})
+    closes_at = fields.String(allow_none=True, metadata={"example": "17:30"})
+    timezone = fields.String()
+
+
+class StationPageSchema(PageSchema):
+    items = fields.List(fields.Nested(StationSchema))
+
+
+class StationCreateSchema(BaseSchema):
+    name = fields.String(required=True)
+    organisation_code = fields.String(required=True)
+    kind = fields.String(required=True)
+    address = fields.String(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lng = fields.Float(allow_none=True)
+    radius_m = fields.Integer(allow_none=True)
+    opens_at = fields.String(allow_none=True)
+    closes_at = fields.String(allow_none=True)
+    timezone = fields.String(allow_none=True)
+    require_rotating_code = fields.Boolean(load_default=False)
+    lead_user_ids = fields.List(fields.Integer(), load_default=list)

@@ -26,6 +26,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "volunteer.view": STAFF_ROLES,
     "event.view": STAFF_ROLES,
     "station.view": STAFF_ROLES,
+    "station.manage": ADMIN_ONLY,           # create, edit, assign leads, reset codes
     "project.view": STAFF_ROLES,
     "project.manage": STAFF_ROLES,          # create, edit, run the lifecycle, positions, roster
     "project.screen": ADMIN_ONLY,           # approve or reject a submitted project

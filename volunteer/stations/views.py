@@ -1,0 +1,96 @@
+"""Station pages for staff: list in scope, detail, create, edit, leads."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from volunteer.accounts.forms import ConfirmForm
+from volunteer.core import permissions
+from volunteer.core.pagination import paginate
+from volunteer.extensions import db
+from volunteer.organisations.models import Organisation
+from volunteer.stations import services
+from volunteer.stations.forms import LeadForm, StationForm
+from volunteer.web import submit
+
+bp = Blueprint("stations", __name__, url_prefix="/stations")
+
+
+@bp.route("/")
+@login_required
+def index():
+    permissions.ensure_any_scope(current_user, "station.view")
+    q = request.args.get("q", "")
+    page = paginate(services.stations_in_scope(current_user, q), request.args.get("page", 1), 30)
+    return render_template("stations/index.html", page=page, q=q,
+                           can_create=bool(permissions.scope_roots(current_user, "station.manage")))
+
+
+def _organisation_choices(form: StationForm) -> None:
+    orgs = db.session.scalars(sa.select(Organisation).where(
+        permissions.in_scope(current_user, "station.manage", Organisation.id)).order_by(Organisation.path)).all()
+    base = min((o.depth for o in orgs), default=0)
+    form.organisation_code.choices = [(o.code, "\u3000" * (o.depth - base) + o.name) for o in orgs]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    permissions.ensure_any_scope(current_user, "station.manage")
+    form = StationForm()
+    _organisation_choices(form)
+    station = submit(form, lambda: services.create_station(
+        current_user, db.session.scalar(sa.select(Organisation).where(
+            Organisation.code == form.organisation_code.data)), form.data_for_service()))
+    if station:
+        flash(_("The station has been created."), "success")
+        return redirect(url_for("stations.detail", station_id=station.id))
+    return render_template("stations/edit.html", form=form, station=None)
+
+
+@bp.route("/<int:station_id>")
+@login_required
+def detail(station_id: int):
+    station = services.get_station_for(current_user, station_id)
+    return render_template("stations/detail.html", station=station, lead_form=LeadForm(),
+                           remove_form=ConfirmForm(),
+                           can_manage=permissions.can(current_user, "station.manage", station))
+
+
+@bp.route("/<int:station_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(station_id: int):
+    station = services.get_station_for(current_user, station_id, "station.manage")
+    form = StationForm(obj=station) if request.method == "GET" else StationForm()
+    del form.organisation_code
+    if request.method == "GET":
+        form.opens_at.data = station.opens_at.strftime("%H:%M") if station.opens_at else ""
+        form.closes_at.data = station.closes_at.strftime("%H:%M") if station.closes_at else ""
+    if submit(form, lambda: services.update_station(current_user, station, form.data_for_service())):
+        flash(_("The station has been saved."), "success")
+        return redirect(url_for("stations.detail", station_id=station.id))
+    return render_template("stations/edit.html", form=form, station=station)
+
+
+@bp.route("/<int:station_id>/leads", methods=["POST"])
+@login_required
+def add_lead(station_id: int):
+    station = services.get_station_for(current_user, station_id, "station.manage")
+    form = LeadForm()
+    if submit(form, lambda: services.add_lead_by_login(current_user, station, form.login.data)):
+        flash(_("The station lead has been added."), "success")
+    else:
+        for message in form.login.errors:
+            flash(message, "error")
+    return redirect(url_for("stations.detail", station_id=station.id))
+
+
+@bp.route("/<int:station_id>/leads/<int:user_id>/remove", methods=["POST"])
+@login_required
+def remove_lead(station_id: int, user_id: int):
+    station = services.get_station_for(current_user, station_id, "station.manage")
+    if submit(ConfirmForm(), lambda: services.remove_lead(current_user, station, user_id)):
+        flash(_("The station lead has been removed."), "success")
+    return redirect(url_for("stations.detail", station_id=station.id))
