@@ -60,7 +60,7 @@ def make_station(app, world, **values):
     from volunteer.organisations.services import get_by_code
     from volunteer.stations import services
     with app.app_context():
-        admin = db.session.get(User, world.a_admin.id)
+        admin = db.session.get(User, world.city_admin.id)
         data = {k: v for k, v in STATION.items() if k != "organisation_code"}
         station = services.create_station(admin, get_by_code(values.pop("org", "LX-A-1")), {**data, **values})
         db.session.commit()

@@ -244,3 +244,9 @@ class StationCreateSchema(BaseSchema):
     timezone = fields.String(allow_none=True)
     require_rotating_code = fields.Boolean(load_default=False)
     lead_user_ids = fields.List(fields.Integer(), load_default=list)
+
+
+class QrArgsSchema(BaseSchema):
+    format = fields.String(load_default="svg", validate=validate.OneOf(["svg", "png"], error=_l("svg or png.")))
+    kind = fields.String(load_default="static", validate=validate.OneOf(["static", "rotating"],
+                                                                     error=_l("static or rotating.")))

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import Response
 from flask_smorest import Blueprint
 
 from volunteer.api import BEARER
 from volunteer.api.auth import api_user, login_required
-from volunteer.api.schemas import StationArgsSchema, StationCreateSchema, StationPageSchema, StationSchema
+from volunteer.api.schemas import QrArgsSchema, StationArgsSchema, StationCreateSchema, StationPageSchema, StationSchema
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
-from volunteer.stations import services
+from volunteer.stations import codes, services
 
 blp = Blueprint("stations_api", __name__, url_prefix="/api/v1", description="Stations")
 
@@ -48,3 +49,17 @@ def create_station(body):
     station = services.create_station(api_user(), organisation, body, now=utcnow())
     db.session.commit()
     return dump_station(station)
+
+
+@blp.route("/stations/<int:station_id>/qr", methods=["GET"])
+@login_required
+@blp.arguments(QrArgsSchema, location="query")
+@blp.doc(security=BEARER, responses={"200": {"description": "the QR image; its text is what `code` takes",
+                                             "content": {"image/svg+xml": {}, "image/png": {}}}})
+def station_qr(args, station_id):
+    """The station's static or current rotating code as a QR image (staff over it, its leads)."""
+    station = services.get_station_for(api_user(), station_id)
+    kind = codes.STATIC if args["kind"] == "static" else codes.ROTATING
+    text = codes.code_url(codes.make_code(station, kind, utcnow()))
+    body, content_type = codes.qr_image(text, args["format"])
+    return Response(body, mimetype=content_type, headers={"X-Code-Text": text})

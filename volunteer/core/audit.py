@@ -60,6 +60,7 @@ ACTION_LABELS = {
     "station.updated": _l("Station edited"),
     "station.lead_added": _l("Station lead added"),
     "station.lead_removed": _l("Station lead removed"),
+    "station.code_reset": _l("Station code reset"),
     "project.created": _l("Project created"),
     "project.updated": _l("Project edited"),
     "project.transition": _l("Project state changed"),
@@ -120,6 +121,7 @@ FIELD_LABELS = {
     "status": _l("Status"),
     "rating": _l("Rating"),
     "beneficiaries_served": _l("People served"),
+    "key_version": _l("Code version"),
 }
 
 

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer.accounts.forms import ConfirmForm
 from volunteer.core import permissions
+from volunteer.core.errors import NotFound
 from volunteer.core.pagination import paginate
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
-from volunteer.stations import services
+from volunteer.stations import codes, services
 from volunteer.stations.forms import LeadForm, StationForm
 from volunteer.web import submit
 
@@ -72,6 +73,27 @@ def edit(station_id: int):
         flash(_("The station has been saved."), "success")
         return redirect(url_for("stations.detail", station_id=station.id))
     return render_template("stations/edit.html", form=form, station=station)
+
+
+@bp.route("/<int:station_id>/qr.<image_format>")
+@login_required
+def qr(station_id: int, image_format: str):
+    """The station's static code (for staff over it and its leads), as SVG or PNG."""
+    station = services.get_station_for(current_user, station_id)
+    if image_format not in ("svg", "png"):
+        raise NotFound()
+    body, content_type = codes.qr_image(codes.code_url(codes.make_code(station, codes.STATIC)), image_format)
+    return Response(body, mimetype=content_type)
+
+
+@bp.route("/<int:station_id>/reset-code", methods=["POST"])
+@login_required
+def reset_code(station_id: int):
+    station = services.get_station_for(current_user, station_id, "station.manage")
+    if submit(ConfirmForm(), lambda: codes.reset_code(current_user, station)):
+        flash(_("The station's code has been replaced. Print the new poster; the old one no longer works."),
+              "success")
+    return redirect(url_for("stations.detail", station_id=station.id))
 
 
 @bp.route("/<int:station_id>/leads", methods=["POST"])

@@ -1,0 +1,136 @@
+"""Station codes: signed, per station, revocable, and rotating ones expire within a minute.
+Time is passed in, never slept."""
+import io
+import shutil
+import subprocess
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import require_tool
+from tests.stations.test_stations import make_station
+from volunteer.accounts.models import User
+from volunteer.core.models import Event
+from volunteer.extensions import db
+from volunteer.stations import codes
+from volunteer.stations.models import Station
+
+NOW = datetime(2026, 11, 21, 9, 0, 10, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def station_ids(app, world):
+    return make_station(app, world), make_station(app, world, org="LX-B-1")
+
+
+def read(app, text, now=NOW):
+    with app.test_request_context("/api/v1/"):
+        return codes.read_code(text, now)
+
+
+def make(app, station_id, kind, now=NOW):
+    with app.test_request_context("/"):
+        return codes.make_code(db.session.get(Station, station_id), kind, now)
+
+
+def test_static_code_names_its_station(app, station_ids):
+    code = make(app, station_ids[0], codes.STATIC)
+    with app.test_request_context("/"):
+        scanned = codes.read_code(code, NOW)
+        assert (scanned.station.id, scanned.kind) == (station_ids[0], codes.STATIC)
+        # the whole URL from a scanner works as well as the bare code
+        assert codes.read_code(codes.code_url(code), NOW).station.id == station_ids[0]
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda c: c[:-2] + ("AA" if not c.endswith("AA") else "BB"),      # forged signature
+    lambda c: c.replace(".s0.", ".r0."),                                  # kind changed
+    lambda c: "S" + str(int(c[1:].split(".")[0]) + 1) + c[c.index("."):],  # another station's id
+    lambda c: "garbage",
+    lambda c: "",
+])
+def test_forged_or_altered_codes_are_invalid(app, station_ids, tamper):
+    code = make(app, station_ids[0], codes.STATIC)
+    with pytest.raises(codes.InvalidCode):
+        read(app, tamper(code))
+
+
+def test_a_code_signed_for_another_station_is_refused(app, station_ids):
+    other = make(app, station_ids[1], codes.STATIC)
+    forged = f"S{station_ids[0]}" + other[other.index("."):]
+    with pytest.raises(codes.InvalidCode):
+        read(app, forged)
+
+
+def test_reset_revokes_the_printed_code_at_once(app, world, station_ids):
+    old = make(app, station_ids[0], codes.STATIC)
+    with app.test_request_context("/"):
+        station = db.session.get(Station, station_ids[0])
+        codes.reset_code(db.session.get(User, world.a_admin.id), station, now=NOW)
+        db.session.commit()
+    with pytest.raises(codes.InvalidCode):
+        read(app, old)
+    assert read(app, make(app, station_ids[0], codes.STATIC)).station.id == station_ids[0]
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.action == "station.code_reset"))
+        assert (event.before, event.after) == ({"key_version": 1}, {"key_version": 2})
+
+
+def test_rotating_code_lives_for_its_step_and_the_next(app, station_ids):
+    code = make(app, station_ids[0], codes.ROTATING, NOW)
+    step_start = datetime.fromtimestamp(codes.current_step(NOW) * 30, tz=timezone.utc)
+    assert read(app, code, step_start + timedelta(seconds=29)).kind == codes.ROTATING
+    assert read(app, code, step_start + timedelta(seconds=59)).kind == codes.ROTATING
+    with pytest.raises(codes.ExpiredCode):
+        read(app, code, step_start + timedelta(seconds=60))   # two steps old
+    with pytest.raises(codes.ExpiredCode):
+        read(app, code, step_start - timedelta(seconds=1))    # from the future
+
+
+def test_a_station_may_require_the_rotating_code(app, station_ids):
+    static = make(app, station_ids[0], codes.STATIC)
+    with app.app_context():
+        db.session.get(Station, station_ids[0]).require_rotating_code = True
+        db.session.commit()
+    with pytest.raises(codes.InvalidCode) as info:
+        read(app, static)
+    assert info.value.code == "rotating_code_required"
+    assert read(app, make(app, station_ids[0], codes.ROTATING)).kind == codes.ROTATING
+
+
+def test_qr_from_the_api_decodes_to_a_code_that_reads_back(app, client, world, api_token, station_ids):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+    response = client.get(f"/api/v1/stations/{station_ids[0]}/qr?format=png&kind=static",
+                          headers={"Authorization": f"Bearer {api_token(world.a_manager)}"})
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(response.data)))]
+    assert len(decoded) == 1 and "/s/S" in decoded[0]
+    assert read(app, decoded[0], datetime.now(timezone.utc)).station.id == station_ids[0]
+    page = client.get(decoded[0].split("localhost", 1)[-1])
+    assert page.status_code == 200 and "甲村志愿驿站" in page.get_data(as_text=True)
+
+
+def test_svg_qr_is_vector_and_zbar_reads_the_png(app, client, world, api_token, station_ids):
+    headers = {"Authorization": f"Bearer {api_token(world.a_admin)}"}
+    svg = client.get(f"/api/v1/stations/{station_ids[0]}/qr?format=svg", headers=headers)
+    assert svg.mimetype == "image/svg+xml" and b"<path" in svg.data and b"<image" not in svg.data
+    require_tool(shutil.which("zbarimg") is not None, "zbarimg (apt-get install zbar-tools)")
+    png = client.get(f"/api/v1/stations/{station_ids[0]}/qr?format=png&kind=rotating", headers=headers)
+    result = subprocess.run(["zbarimg", "--quiet", "--raw", "-"], input=png.data, capture_output=True, check=True)
+    assert result.stdout.decode().strip() == png.headers["X-Code-Text"]
+
+
+@pytest.mark.parametrize("who, expected", [("a_manager", 200), ("city_admin", 200), ("b_admin", 404),
+                                           ("a_volunteer", 404)])
+def test_qr_only_for_staff_over_the_station(client, world, api_token, station_ids, who, expected):
+    response = client.get(f"/api/v1/stations/{station_ids[0]}/qr",
+                          headers={"Authorization": f"Bearer {api_token(getattr(world, who))}"})
+    assert response.status_code == expected
+
+
+def test_scan_page_refuses_a_bad_code_in_chinese(client):
+    page = client.get("/s/S1.1.s0.notarealsignature0000000000")
+    assert page.status_code == 400
+    assert "签到码无效" in page.get_data(as_text=True)
