@@ -7,12 +7,12 @@ PORT   ?= 5000
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check
 FLASK  := $(BIN)/flask --app run
 
-.PHONY: run test install install-dev assets translations extract-messages db seed clean
+.PHONY: run test install install-dev assets fonts translations extract-messages db seed clean
 
-run: install assets translations db seed
+run: install assets fonts translations db seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-dev assets translations
+test: install-dev assets fonts translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -39,6 +39,14 @@ static/vendor/.installed: package.json package-lock.json
 	touch $@
 
 assets: static/vendor/.installed
+
+# PDFs (posters, certificates) embed this TrueType CJK font; CJK_FONT_PATH points elsewhere.
+CJK_FONT_PATH ?= /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+fonts:
+	@test -f "$(CJK_FONT_PATH)" || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei; \
+	  else echo "PDFs need a CJK font: sudo apt-get install fonts-wqy-microhei (or set CJK_FONT_PATH)" >&2; fi; }
 
 translations: install
 	$(BIN)/pybabel compile --statistics -f -d translations 2>&1 | grep -v "^compiling" || true

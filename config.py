@@ -71,6 +71,10 @@ class Config:
     # address that rate limits count by. 0 trusts no header.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
+    # A TrueType-outline CJK font for PDFs (Debian: fonts-wqy-microhei; Noto CJK is CFF and
+    # cannot be embedded by reportlab).
+    CJK_FONT_PATH = os.environ.get("CJK_FONT_PATH", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
     API_TOKEN_TTL_DAYS = 30
     API_PAGE_MAX = 100
 

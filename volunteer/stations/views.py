@@ -14,6 +14,7 @@ from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
 from volunteer.stations import codes, services
 from volunteer.stations.forms import LeadForm, StationForm
+from volunteer.stations.poster import station_poster
 from volunteer.web import submit
 
 bp = Blueprint("stations", __name__, url_prefix="/stations")
@@ -84,6 +85,17 @@ def qr(station_id: int, image_format: str):
         raise NotFound()
     body, content_type = codes.qr_image(codes.code_url(codes.make_code(station, codes.STATIC)), image_format)
     return Response(body, mimetype=content_type)
+
+
+@bp.route("/<int:station_id>/poster.pdf")
+@login_required
+def poster(station_id: int):
+    """The A4 poster of the station's static code, for printing."""
+    station = services.get_station_for(current_user, station_id)
+    body = station_poster(station.name, station.organisation.name,
+                          codes.code_url(codes.make_code(station, codes.STATIC)))
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename=station-{station.id}-poster.pdf"})
 
 
 @bp.route("/<int:station_id>/reset-code", methods=["POST"])
