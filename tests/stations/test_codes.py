@@ -134,3 +134,14 @@ def test_scan_page_refuses_a_bad_code_in_chinese(client):
     page = client.get("/s/S1.1.s0.notarealsignature0000000000")
     assert page.status_code == 400
     assert "签到码无效" in page.get_data(as_text=True)
+
+
+def test_display_page_serves_a_fresh_rotating_code(app, world, signed_in, station_ids):
+    lead = signed_in(world.a_manager)
+    page = lead.get(f"/stations/{station_ids[0]}/display")
+    assert page.status_code == 200 and "display.js" in page.get_data(as_text=True)
+    image = lead.get(f"/stations/{station_ids[0]}/rotating.png")
+    assert image.headers["Cache-Control"] == "no-store"
+    scanned = read(app, image.headers["X-Code-Text"], datetime.now(timezone.utc))
+    assert scanned.kind == codes.ROTATING and scanned.station.id == station_ids[0]
+    assert signed_in(world.b_admin).get(f"/stations/{station_ids[0]}/rotating.png").status_code == 404

@@ -10,6 +10,7 @@ from volunteer.accounts.forms import ConfirmForm
 from volunteer.core import permissions
 from volunteer.core.errors import NotFound
 from volunteer.core.pagination import paginate
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
 from volunteer.stations import codes, services
@@ -85,6 +86,26 @@ def qr(station_id: int, image_format: str):
         raise NotFound()
     body, content_type = codes.qr_image(codes.code_url(codes.make_code(station, codes.STATIC)), image_format)
     return Response(body, mimetype=content_type)
+
+
+@bp.route("/<int:station_id>/display")
+@login_required
+def display(station_id: int):
+    """A page for the station's screen: the rotating code, refreshed every 30 seconds."""
+    station = services.get_station_for(current_user, station_id)
+    return render_template("stations/display.html", station=station, step_seconds=codes.STEP_SECONDS)
+
+
+@bp.route("/<int:station_id>/rotating.<image_format>")
+@login_required
+def rotating_qr(station_id: int, image_format: str):
+    """The current rotating code; never cached, since it changes every step."""
+    station = services.get_station_for(current_user, station_id)
+    if image_format not in ("svg", "png"):
+        raise NotFound()
+    text = codes.code_url(codes.make_code(station, codes.ROTATING, utcnow()))
+    body, content_type = codes.qr_image(text, image_format)
+    return Response(body, mimetype=content_type, headers={"Cache-Control": "no-store", "X-Code-Text": text})
 
 
 @bp.route("/<int:station_id>/poster.pdf")
