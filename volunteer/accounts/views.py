@@ -52,8 +52,7 @@ def logout():
 
 
 def _organisation_choices():
-    orgs = db.session.scalars(organisations.all_in_tree_order()).all()
-    return [("", "—")] + [(o.code, "\u3000" * o.depth + o.name) for o in orgs]
+    return [("", "—")] + organisations.indented_choices(db.session.scalars(organisations.all_in_tree_order()).all())
 
 
 @bp.route("/register", methods=["GET", "POST"])

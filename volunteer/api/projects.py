@@ -1,7 +1,6 @@
 """Projects: the library, the lifecycle, positions and applications."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_smorest import Blueprint
 
 from volunteer.api import BEARER
@@ -23,7 +22,7 @@ from volunteer.api.schemas import (
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
-from volunteer.organisations.models import Organisation
+from volunteer.organisations import services as organisations
 from volunteer.projects import services
 
 blp = Blueprint("projects_api", __name__, url_prefix="/api/v1", description="Projects")
@@ -76,8 +75,7 @@ def list_projects(args):
 @blp.doc(security=BEARER)
 def create_project(body):
     """Create a project in ``draft``."""
-    organisation = db.session.scalar(sa.select(Organisation).where(
-        Organisation.code == str(body.pop("organisation_code")).strip().upper()))
+    organisation = organisations.get_by_code(str(body.pop("organisation_code")))
     project = services.create_project(api_user(), organisation, body, now=utcnow())
     db.session.commit()
     return dump_project(project, api_user())

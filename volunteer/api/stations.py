@@ -1,7 +1,6 @@
 """Stations: the public list, and creation by an admin of the organisation."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Response
 from flask_smorest import Blueprint
 
@@ -11,7 +10,7 @@ from volunteer.api.schemas import QrArgsSchema, StationArgsSchema, StationCreate
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
-from volunteer.organisations.models import Organisation
+from volunteer.organisations import services as organisations
 from volunteer.stations import codes, services
 
 blp = Blueprint("stations_api", __name__, url_prefix="/api/v1", description="Stations")
@@ -44,8 +43,7 @@ def list_stations(args):
 @blp.doc(security=BEARER)
 def create_station(body):
     """Create a station (league admin of the organisation or above)."""
-    organisation = db.session.scalar(sa.select(Organisation).where(
-        Organisation.code == str(body.pop("organisation_code")).strip().upper()))
+    organisation = organisations.get_by_code(str(body.pop("organisation_code")))
     station = services.create_station(api_user(), organisation, body, now=utcnow())
     db.session.commit()
     return dump_station(station)

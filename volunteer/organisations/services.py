@@ -88,6 +88,17 @@ def visible_organisations(user, action: str = "organisation.view") -> sa.Select:
             .order_by(Organisation.path))
 
 
+def indented_choices(orgs: list[Organisation]) -> list[tuple[str, str]]:
+    """(code, name indented by depth) for a select box, the shallowest level flush left."""
+    base = min((o.depth for o in orgs), default=0)
+    return [(o.code, "\u3000" * (o.depth - base) + o.name) for o in orgs]
+
+
+def choices_for(user, action: str) -> list[tuple[str, str]]:
+    """The organisations where ``user`` may do ``action``, for a select box."""
+    return indented_choices(db.session.scalars(visible_organisations(user, action)).all())
+
+
 def all_in_tree_order() -> sa.Select:
     """Every organisation, parents before children (registration lets anyone choose one)."""
     return sa.select(Organisation).order_by(Organisation.path)

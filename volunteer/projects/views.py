@@ -12,7 +12,7 @@ from volunteer.core.errors import Conflict, ValidationFailed
 from volunteer.core.pagination import paginate
 from volunteer.core.time import parse_moment, utcnow
 from volunteer.extensions import db
-from volunteer.organisations.models import Organisation
+from volunteer.organisations import services as organisations
 from volunteer.projects import lifecycle, services
 from volunteer.projects.forms import (
     ApplyForm,
@@ -59,11 +59,7 @@ def manage():
 
 
 def _form_choices(form: ProjectForm) -> None:
-    roots = permissions.scope_roots(current_user, "project.manage")
-    orgs = db.session.scalars(sa.select(Organisation).where(
-        permissions.in_scope(current_user, "project.manage", Organisation.id)).order_by(Organisation.path)).all()
-    base = min((r.depth for r in roots), default=0)
-    form.organisation_code.choices = [(o.code, "\u3000" * (o.depth - base) + o.name) for o in orgs]
+    form.organisation_code.choices = organisations.choices_for(current_user, "project.manage")
     stations = db.session.scalars(sa.select(Station).where(
         permissions.in_scope(current_user, "station.view", Station.organisation_id)).order_by(Station.name)).all()
     form.station_ids.choices = [(str(s.id), f"{s.name} · {s.organisation.name}") for s in stations]
@@ -76,8 +72,7 @@ def create():
     form = ProjectForm()
     _form_choices(form)
     project = submit(form, lambda: services.create_project(
-        current_user, db.session.scalar(sa.select(Organisation).where(
-            Organisation.code == form.organisation_code.data)), form.data_for_service()),
+        current_user, organisations.get_by_code(form.organisation_code.data), form.data_for_service()),
         field_map={"organisation_code": "organisation_code"})
     if project:
         flash(_("The project has been created as a draft."), "success")

@@ -1,7 +1,6 @@
 """Station pages for staff: list in scope, detail, create, edit, leads."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,8 +10,7 @@ from volunteer.core import permissions
 from volunteer.core.errors import NotFound
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
-from volunteer.extensions import db
-from volunteer.organisations.models import Organisation
+from volunteer.organisations import services as organisations
 from volunteer.stations import codes, services
 from volunteer.stations.forms import LeadForm, StationForm
 from volunteer.stations.poster import station_poster
@@ -31,22 +29,14 @@ def index():
                            can_create=bool(permissions.scope_roots(current_user, "station.manage")))
 
 
-def _organisation_choices(form: StationForm) -> None:
-    orgs = db.session.scalars(sa.select(Organisation).where(
-        permissions.in_scope(current_user, "station.manage", Organisation.id)).order_by(Organisation.path)).all()
-    base = min((o.depth for o in orgs), default=0)
-    form.organisation_code.choices = [(o.code, "\u3000" * (o.depth - base) + o.name) for o in orgs]
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
     permissions.ensure_any_scope(current_user, "station.manage")
     form = StationForm()
-    _organisation_choices(form)
+    form.organisation_code.choices = organisations.choices_for(current_user, "station.manage")
     station = submit(form, lambda: services.create_station(
-        current_user, db.session.scalar(sa.select(Organisation).where(
-            Organisation.code == form.organisation_code.data)), form.data_for_service()))
+        current_user, organisations.get_by_code(form.organisation_code.data), form.data_for_service()))
     if station:
         flash(_("The station has been created."), "success")
         return redirect(url_for("stations.detail", station_id=station.id))
