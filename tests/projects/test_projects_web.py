@@ -167,3 +167,18 @@ def test_transition_buttons_follow_the_caller(world, signed_in, make_project):
     assert 'data-testid="to-approved"' not in submitter and 'data-testid="to-draft"' in submitter
     admin = signed_in(world.a_admin).get(f"/projects/{pid}").get_data(as_text=True)
     assert 'data-testid="to-approved"' in admin and 'data-testid="to-rejected"' in admin
+
+
+def test_a_refused_transition_on_the_web_says_why_and_changes_nothing(app, world, signed_in, make_project):
+    pid = make_project(world, state="submitted").id
+    admin = signed_in(world.a_admin)
+    response = admin.post_form(f"/projects/{pid}/transitions", {"to": "rejected", "comment": ""},
+                               form_url=f"/projects/{pid}")
+    assert response.status_code == 302
+    page = admin.get(f"/projects/{pid}").get_data(as_text=True)
+    assert "请填写理由" in page
+    closed = admin.post_form(f"/projects/{pid}/transitions", {"to": "closed"}, form_url=f"/projects/{pid}")
+    assert closed.status_code == 302
+    assert "不能变更为该状态" in admin.get(f"/projects/{pid}").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Project, pid).state == "submitted"

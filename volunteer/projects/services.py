@@ -523,6 +523,26 @@ def computed_figures(project: Project) -> dict:
     return {"volunteers": 0, "person_times": 0, "approved_hours": 0.0, "sessions": 0, "stations_used": 0}
 
 
+def figures_for(project: Project) -> dict:
+    """The figures to show: those the evaluation was saved with, else the current ones."""
+    return project.evaluation.computed if project.evaluation else computed_figures(project)
+
+
+def page_context(user, project: Project) -> dict:
+    """What the project page shows this user beyond the project itself."""
+    manages = may_manage(user, project)
+    live = {a.position_id: a for a in applications_of(user) if a.state in ("pending", "accepted")} \
+        if getattr(user, "is_authenticated", False) else {}
+    return {
+        "manages": manages,
+        "transitions": [(to, lifecycle.label_for(project.state, to), lifecycle.needs_comment(project.state, to))
+                        for to in allowed_transitions(user, project)],
+        "applied": live,
+        "totals": resource_totals(project) if manages or project.is_public else [],
+        "figures": figures_for(project),
+    }
+
+
 def _attachment_dir() -> str:
     path = current_app.config.get("UPLOAD_DIR") or os.path.join(current_app.instance_path, "uploads")
     os.makedirs(path, exist_ok=True)

@@ -3,12 +3,12 @@ resources, positions, applications and evaluation; a volunteer's own application
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer.core import permissions
-from volunteer.core.errors import Conflict, ValidationFailed
+from volunteer.core.errors import Conflict
 from volunteer.core.pagination import paginate
 from volunteer.core.time import parse_moment, utcnow
 from volunteer.extensions import db
@@ -102,28 +102,14 @@ def edit(project_id: int):
 @bp.route("/projects/<int:project_id>")
 def detail(project_id: int):
     project = services.get_project_for(current_user, project_id)
-    manages = services.may_manage(current_user, project)
-    transitions = [(to, lifecycle.label_for(project.state, to), lifecycle.needs_comment(project.state, to))
-                   for to in services.allowed_transitions(current_user, project)]
-    applied = {a.position_id: a for a in services.applications_of(current_user)
-               if a.state in ("pending", "accepted")} if current_user.is_authenticated else {}
     return render_template(
-        "projects/detail.html", project=project, manages=manages, transitions=transitions,
-        totals=services.resource_totals(project) if manages or project.is_public else [],
-        figures=project.evaluation.computed if project.evaluation else services.computed_figures(project),
-        applied=applied, now=utcnow(), transition_form=TransitionForm(), resource_form=ResourceForm(),
-        position_form=PositionForm(), apply_form=ApplyForm(), decision_form=DecisionForm())
+        "projects/detail.html", project=project, now=utcnow(), **services.page_context(current_user, project),
+        transition_form=TransitionForm(), resource_form=ResourceForm(), position_form=PositionForm(),
+        apply_form=ApplyForm(), decision_form=DecisionForm())
 
 
 def _back(project_id: int, anchor: str = ""):
     return redirect(url_for("projects.detail", project_id=project_id) + anchor)
-
-
-def _flash_refusal(exc) -> None:
-    flash(str(exc.message), "error")
-    for messages in getattr(exc, "fields", {}).values():
-        for message in messages:
-            flash(str(message), "error")
 
 
 @bp.route("/projects/<int:project_id>/transitions", methods=["POST"])
@@ -131,16 +117,11 @@ def _flash_refusal(exc) -> None:
 def transition(project_id: int):
     project = services.get_project_for(current_user, project_id)
     form = TransitionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.transition_project(current_user, project, form.to.data, comment=form.comment.data)
-    except (Conflict, ValidationFailed) as exc:
-        db.session.rollback()
-        _flash_refusal(exc)
-    else:
-        db.session.commit()
+    if submit(form, lambda: services.transition_project(current_user, project, form.to.data,
+                                                        comment=form.comment.data)):
         flash(_("The project is now “%(state)s”.", state=project.state_label), "success")
+    else:
+        _flash_form_errors(form)
     return _back(project_id)
 
 
@@ -239,7 +220,7 @@ def evaluation(project_id: int):
         flash(_("The evaluation has been saved."), "success")
         return _back(project_id, "#evaluation")
     return render_template("projects/evaluation.html", form=form, project=project,
-                           figures=services.computed_figures(project))
+                           figures=services.figures_for(project))
 
 
 @bp.route("/attachments/<int:attachment_id>")
