@@ -58,6 +58,5 @@ def station_qr(args, station_id):
     """The station's static or current rotating code as a QR image (staff over it, its leads)."""
     station = services.get_station_for(api_user(), station_id)
     kind = codes.STATIC if args["kind"] == "static" else codes.ROTATING
-    text = codes.code_url(codes.make_code(station, kind, utcnow()))
-    body, content_type = codes.qr_image(text, args["format"])
+    body, content_type, text = codes.station_qr(station, kind, args["format"], utcnow())
     return Response(body, mimetype=content_type, headers={"X-Code-Text": text})

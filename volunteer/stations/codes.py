@@ -122,3 +122,11 @@ def qr_image(text: str, image_format: str = "svg") -> tuple[bytes, str]:
         return buffer.getvalue(), "image/png"
     qr.make_image(image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
     return buffer.getvalue(), "image/svg+xml"
+
+
+def station_qr(station: Station, kind: str, image_format: str = "svg",
+               now: datetime | None = None) -> tuple[bytes, str, str]:
+    """The QR image of the station's current code of ``kind``: (image, content type, code URL)."""
+    text = code_url(make_code(station, kind, now or utcnow()))
+    body, content_type = qr_image(text, image_format)
+    return body, content_type, text

@@ -74,7 +74,7 @@ def qr(station_id: int, image_format: str):
     station = services.get_station_for(current_user, station_id)
     if image_format not in ("svg", "png"):
         raise NotFound()
-    body, content_type = codes.qr_image(codes.code_url(codes.make_code(station, codes.STATIC)), image_format)
+    body, content_type, _text = codes.station_qr(station, codes.STATIC, image_format)
     return Response(body, mimetype=content_type)
 
 
@@ -93,8 +93,7 @@ def rotating_qr(station_id: int, image_format: str):
     station = services.get_station_for(current_user, station_id)
     if image_format not in ("svg", "png"):
         raise NotFound()
-    text = codes.code_url(codes.make_code(station, codes.ROTATING, utcnow()))
-    body, content_type = codes.qr_image(text, image_format)
+    body, content_type, text = codes.station_qr(station, codes.ROTATING, image_format, utcnow())
     return Response(body, mimetype=content_type, headers={"Cache-Control": "no-store", "X-Code-Text": text})
 
 
