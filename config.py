@@ -78,6 +78,13 @@ class Config:
     API_TOKEN_TTL_DAYS = 30
     API_PAGE_MAX = 100
 
+    # Check-in rules (DESIGN.md, "Rules the records follow").
+    SCAN_REPEAT_SECONDS = 60            # the same scan again within this answers "unchanged"
+    SESSIONS_PER_PROJECT_DAY = 3        # check-in/check-out pairs per volunteer, project and day
+    SESSION_MAX_MINUTES = 12 * 60       # an open session is closed by the system after this
+    SESSION_CLOSE_GRACE_MINUTES = 30    # check-out still counts this long after the station closes
+    STATION_DEFAULT_RADIUS_M = 300      # for a station with coordinates but no radius
+
     API_TITLE = "Volunteer service API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

@@ -1,6 +1,8 @@
 """Command line: the first organisation and admin of a deployment, and the demo data."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
@@ -13,6 +15,7 @@ from volunteer.organisations import services as organisations
 from volunteer.organisations.models import ORGANISATION_KINDS
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
+sessions_cli = AppGroup("sessions", help="Service sessions (check-in and check-out).")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
 
 
@@ -86,7 +89,25 @@ def seed_demo(volunteers):
     click.echo("Demo data loaded." if created else "Organisations exist already; demo data not loaded.")
 
 
+@sessions_cli.command("close-stale")
+@click.option("--now", "now_text", help="The moment to judge by (ISO 8601); the clock's time by default.")
+def close_stale(now_text):
+    """Close sessions left open past their station's closing time or the longest session allowed,
+    flagged for the lead and credited nothing. Meant for cron, e.g. every 10 minutes."""
+    from volunteer.checkin.services import close_all_stale
+    from volunteer.core.time import utcnow
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else utcnow()
+    except ValueError:
+        raise click.BadParameter("use ISO 8601, e.g. 2026-11-21T18:30:00+08:00", param_hint="--now") from None
+    if now.tzinfo is None:
+        raise click.BadParameter("give a time zone, e.g. +08:00", param_hint="--now")
+    closed = close_all_stale(now)
+    click.echo(f"Closed {closed} stale session(s).")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(sessions_cli)
     app.cli.add_command(orgs_cli)
     app.cli.add_command(seed_demo)

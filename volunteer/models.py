@@ -1,6 +1,8 @@
 """Imports every model so that the ORM and Alembic know all tables."""
 from volunteer.accounts.models import ApiToken, Membership, User, Volunteer  # noqa: F401
+from volunteer.checkin.models import Scan, ServiceSession  # noqa: F401
 from volunteer.core.models import Counter, Event  # noqa: F401
+from volunteer.ledger.models import LedgerEntry  # noqa: F401
 from volunteer.organisations.models import Organisation  # noqa: F401
 from volunteer.projects.models import (  # noqa: F401
     Application,

@@ -155,6 +155,9 @@ class Volunteer(db.Model):
     guardian_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Under 14 every item is sensitive personal data: the guardian consents to that separately.
     guardian_sensitive_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The personal QR code (for kiosk check-in) is signed with this version; bumping it revokes
+    # a lost card.
+    card_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -61,6 +61,8 @@ ACTION_LABELS = {
     "station.lead_added": _l("Station lead added"),
     "station.lead_removed": _l("Station lead removed"),
     "station.code_reset": _l("Station code reset"),
+    "session.auto_closed": _l("Session closed by the system"),
+    "volunteer.card_replaced": _l("Volunteer card replaced"),
     "project.created": _l("Project created"),
     "project.updated": _l("Project edited"),
     "project.transition": _l("Project state changed"),

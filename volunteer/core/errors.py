@@ -13,15 +13,17 @@ class DomainError(Exception):
     code = "bad_request"
     default_message = _l("The request could not be processed.")
 
-    def __init__(self, message=None, *, code: str | None = None, fields: dict | None = None):
+    def __init__(self, message=None, *, code: str | None = None, fields: dict | None = None,
+                 extra: dict | None = None):
         self.message = message if message is not None else self.default_message
         if code:
             self.code = code
         self.fields = fields or {}
+        self.extra = extra or {}  # more for the client beside the message, e.g. the projects to choose from
         super().__init__(str(self.code))
 
     def to_dict(self) -> dict:
-        body = {"code": self.code, "message": str(self.message)}
+        body = {"code": self.code, "message": str(self.message), **self.extra}
         if self.fields:
             body["fields"] = {name: [str(m) for m in msgs] for name, msgs in self.fields.items()}
         return body

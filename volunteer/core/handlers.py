@@ -83,8 +83,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         if is_api_request():
-            body = exc.to_dict()
-            return api_error(exc.status, body["code"], body["message"], body.get("fields"))
+            response = jsonify({"error": exc.to_dict()})
+            response.status_code = exc.status
+            return response
         return _error_page(exc.status, exc.message)
 
     @app.errorhandler(CSRFError)

@@ -20,11 +20,12 @@ class ProjectForm(FlaskForm):
     target_beneficiaries = StringField(_l("Target beneficiaries"), render_kw={"inputmode": "numeric"})
     station_ids = SelectMultipleField(_l("Stations where it runs"), choices=[], validate_choice=False)
     roster_required = BooleanField(_l("Check-in only for accepted volunteers (roster)"))
+    require_rotating_code = BooleanField(_l("Check-in only with the code on a station's screen (not a printed poster)"))
 
     def data_for_service(self) -> dict:
         return {name: self[name].data for name in (
             "title", "category", "level", "description", "starts_on", "ends_on", "target_volunteers",
-            "target_hours", "target_beneficiaries", "roster_required", "station_ids")}
+            "target_hours", "target_beneficiaries", "roster_required", "require_rotating_code", "station_ids")}
 
 
 class TransitionForm(FlaskForm):

@@ -76,6 +76,8 @@ class Project(db.Model):
     target_hours: Mapped[int | None] = mapped_column()
     target_beneficiaries: Mapped[int | None] = mapped_column()
     roster_required: Mapped[bool] = mapped_column(default=False)
+    # Only the code on a station's screen checks in to this project, not a printed poster.
+    require_rotating_code: Mapped[bool] = mapped_column(default=False)
     state: Mapped[str] = mapped_column(sa.String(20), default="draft")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -115,7 +115,8 @@ def search_projects(user, filters: dict, *, view: str = "public") -> sa.Select:
 # --- creating and editing -----------------------------------------------------------------------
 
 PROJECT_FIELDS = ("title", "category", "level", "description", "starts_on", "ends_on",
-                  "target_volunteers", "target_hours", "target_beneficiaries", "roster_required")
+                  "target_volunteers", "target_hours", "target_beneficiaries", "roster_required",
+                  "require_rotating_code")
 
 
 def _optional_count(errors: FieldErrors, field: str, value) -> int | None:
@@ -158,6 +159,7 @@ def _clean_project(data: dict) -> tuple[dict, FieldErrors]:
     for field in ("target_volunteers", "target_hours", "target_beneficiaries"):
         values[field] = _optional_count(errors, field, data.get(field))
     values["roster_required"] = bool(data.get("roster_required"))
+    values["require_rotating_code"] = bool(data.get("require_rotating_code"))
     return values, errors
 
 

@@ -89,15 +89,20 @@ def read_code(text: str, now: datetime) -> ScannedCode:
         _signer(station, version).unsign(extract_code(text))
     except BadSignature:
         raise InvalidCode() from None
+    # From here the station is known for sure: refusals name it, so the scan log can.
+    error = None
     if version != station.key_version:
-        raise InvalidCode(_l("This station's code has been replaced. Scan the new code at the station."))
-    if kind == STATIC:
+        error = InvalidCode(_l("This station's code has been replaced. Scan the new code at the station."))
+    elif kind == STATIC:
         if step != 0:
-            raise InvalidCode()
-        if station.require_rotating_code:
-            raise InvalidCode(_l("This station accepts only the code on its screen."), code="rotating_code_required")
+            error = InvalidCode()
+        elif station.require_rotating_code:
+            error = InvalidCode(_l("This station accepts only the code on its screen."), code="rotating_code_required")
     elif current_step(now) - step not in (0, 1):
-        raise ExpiredCode()
+        error = ExpiredCode()
+    if error is not None:
+        error.station = station
+        raise error
     return ScannedCode(station=station, kind=kind)
 
 

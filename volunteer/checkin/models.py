@@ -1,0 +1,115 @@
+"""Service sessions (签到记录) and the scans that open and close them."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from volunteer.accounts.models import Volunteer
+from volunteer.core.time import UTCDateTime, utcnow
+from volunteer.extensions import db
+from volunteer.projects.models import Project
+from volunteer.stations.models import Station
+
+SESSION_SOURCES = {"self_scan": _l("Self-scan"), "kiosk": _l("Kiosk"), "manual": _l("Manual")}
+AUTO_CLOSE_REASONS = {
+    "station_closed": _l("Not checked out by the station's closing time"),
+    "max_length": _l("Not checked out within the longest session allowed"),
+    "superseded": _l("Checked in at another station without checking out here"),
+}
+SCAN_OUTCOMES = ("checked_in", "checked_out", "unchanged", "refused")
+OPEN = "open"
+
+
+class ServiceSession(db.Model):
+    """One check-in and its check-out, at one station, for one project."""
+
+    __tablename__ = "service_sessions"
+    __table_args__ = (
+        sa.CheckConstraint("state IN ('open', 'closed')", name="state_known"),
+        sa.CheckConstraint("source IN ('self_scan', 'kiosk', 'manual')", name="source_known"),
+        sa.CheckConstraint("(state = 'open') = (checked_out_at IS NULL)", name="closed_has_end"),
+        sa.CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes_not_negative"),
+        # At most one open session per volunteer, anywhere: the last word when two scans race.
+        sa.Index("uq_service_sessions_one_open", "volunteer_id", unique=True,
+                 sqlite_where=sa.text("state = 'open'"), postgresql_where=sa.text("state = 'open'")),
+        sa.Index("ix_service_sessions_daily", "volunteer_id", "project_id", "served_on"),
+        sa.Index("ix_service_sessions_station_in", "station_id", "checked_in_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"))
+    station_id: Mapped[int] = mapped_column(sa.ForeignKey("stations.id"))
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    state: Mapped[str] = mapped_column(sa.String(10), default=OPEN)
+    source: Mapped[str] = mapped_column(sa.String(12), default="self_scan")
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The station's local date of the check-in: the day the 3-a-day rule and the ledger count.
+    served_on: Mapped[date] = mapped_column(sa.Date)
+    # Exact minutes served; None when the system closed the session (it never invents hours).
+    minutes: Mapped[int | None] = mapped_column()
+    auto_closed: Mapped[bool] = mapped_column(default=False)
+    auto_close_reason: Mapped[str | None] = mapped_column(sa.String(20))
+    # Location evidence, kept as the least the check needs: the distance, not the coordinates.
+    distance_m: Mapped[int | None] = mapped_column()
+    outside_radius: Mapped[bool] = mapped_column(default=False)
+    checked_in_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    checked_out_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    volunteer: Mapped[Volunteer] = relationship()
+    station: Mapped[Station] = relationship()
+    project: Mapped[Project] = relationship()
+
+    @property
+    def scope_organisation(self):
+        return self.station.organisation
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == OPEN
+
+    @property
+    def source_label(self) -> str:
+        return str(SESSION_SOURCES.get(self.source, self.source))
+
+    @property
+    def auto_close_label(self) -> str:
+        return str(AUTO_CLOSE_REASONS.get(self.auto_close_reason, "")) if self.auto_close_reason else ""
+
+
+class Scan(db.Model):
+    """Every scan received, refused ones too: who, where, what came of it and why, when it was
+    made and when the server got it. A retry with the same ``request_id`` is answered from here."""
+
+    __tablename__ = "scans"
+    __table_args__ = (
+        sa.CheckConstraint("outcome IN ('checked_in', 'checked_out', 'unchanged', 'refused')",
+                           name="outcome_known"),
+        sa.Index("uq_scans_request", "user_id", "request_id", unique=True,
+                 sqlite_where=sa.text("request_id IS NOT NULL AND outcome != 'refused'"),
+                 postgresql_where=sa.text("request_id IS NOT NULL AND outcome != 'refused'")),
+        sa.Index("ix_scans_volunteer_received", "volunteer_id", "received_at"),
+        sa.Index("ix_scans_station_received", "station_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))  # who sent it: volunteer or lead
+    volunteer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("volunteers.id"))
+    station_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stations.id"))
+    project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"))
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_sessions.id"), index=True)
+    source: Mapped[str] = mapped_column(sa.String(12))
+    code_kind: Mapped[str | None] = mapped_column(sa.String(10))  # static, rotating, personal
+    outcome: Mapped[str] = mapped_column(sa.String(12))
+    reason: Mapped[str | None] = mapped_column(sa.String(40))  # the refusal code
+    status: Mapped[int] = mapped_column(sa.SmallInteger)
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    distance_m: Mapped[int | None] = mapped_column()
+
+    session: Mapped[ServiceSession | None] = relationship()

@@ -1,0 +1,1 @@
+"""The hours ledger: every credited amount of service time."""
