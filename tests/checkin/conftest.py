@@ -2,7 +2,7 @@
 that scan at a given local time (time is passed in, never slept)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -120,3 +120,18 @@ def kiosk_scan(app):
             db.session.commit()
             return summary
     return do
+
+
+@pytest.fixture
+def now_site(app, site):
+    """The site open around the clock with its project running today, for tests through HTTP,
+    where the server's clock decides."""
+    from volunteer.projects.models import Project
+    today = date.today()
+    with app.app_context():
+        station = db.session.get(Station, site.station_id)
+        station.opens_at = station.closes_at = None
+        project = db.session.get(Project, site.project_id)
+        project.starts_on, project.ends_on = today - timedelta(days=1), today + timedelta(days=1)
+        db.session.commit()
+    return site

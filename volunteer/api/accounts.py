@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from volunteer.accounts import privacy, services
 from volunteer.api import BEARER
 from volunteer.api.auth import api_user, login_required
+from volunteer.api.checkin import dump_session
 from volunteer.api.schemas import (
     MeSchema,
     PrivacySchema,
@@ -15,6 +16,7 @@ from volunteer.api.schemas import (
     VolunteerCreatedSchema,
     VolunteerCreateSchema,
 )
+from volunteer.checkin.services import open_session_of
 from volunteer.core import limits
 from volunteer.core.time import utcnow
 from volunteer.extensions import db, limiter
@@ -77,11 +79,11 @@ def describe_me(user) -> dict:
         "volunteer_no": volunteer.volunteer_no if volunteer else None,
         "phone_masked": user.phone_masked,
         "id_number_masked": volunteer.id_number_masked if volunteer else "",
-        # Hours and sessions arrive with the ledger and check-in issues.
+        # Hours arrive with the ledger issue.
         "approved_hours": 0.0,
         "pending_hours": 0.0,
         "star_level": 0,
-        "open_session": None,
+        "open_session": dump_session(open_session_of(volunteer)) if volunteer else None,
         "roles": [{"role": m.role, "organisation_code": m.organisation.code} for m in user.memberships],
     }
 

@@ -252,3 +252,63 @@ class QrArgsSchema(BaseSchema):
     format = fields.String(load_default="svg", validate=validate.OneOf(["svg", "png"], error=_l("svg or png.")))
     kind = fields.String(load_default="static", validate=validate.OneOf(["static", "rotating"],
                                                                      error=_l("static or rotating.")))
+
+
+class CheckinRequestSchema(BaseSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=500, error=_l("At most %(n)s characters.")),
+                         metadata={"description": "the text read from a station's QR code (the URL or the bare code)"})
+    project_id = fields.Integer(allow_none=True, load_default=None)
+    lat = fields.Float(allow_none=True, load_default=None, validate=validate.Range(
+        min=-90, max=90, error=_l("Must be between %(low)s and %(high)s.", low=-90, high=90)))
+    lng = fields.Float(allow_none=True, load_default=None, validate=validate.Range(
+        min=-180, max=180, error=_l("Must be between %(low)s and %(high)s.", low=-180, high=180)))
+    request_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(
+        max=64, error=_l("At most %(n)s characters.")),
+        metadata={"description": "the same id on a retry returns the first answer and writes nothing"})
+    scanned_at = fields.AwareDateTime(allow_none=True, load_default=None,
+                                      metadata={"description": "when the code was read, if not just now"})
+
+
+class KioskScanRequestSchema(BaseSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=500, error=_l("At most %(n)s characters.")),
+                         metadata={"description": "the text read from a volunteer's personal QR code"})
+    project_id = fields.Integer(allow_none=True, load_default=None)
+    request_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(
+        max=64, error=_l("At most %(n)s characters.")))
+    scanned_at = fields.AwareDateTime(allow_none=True, load_default=None)
+
+
+class NamedRefSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class ProjectRefSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+
+
+class SessionSchema(BaseSchema):
+    id = fields.Integer()
+    state = fields.String(metadata={"enum": ["open", "closed"]})
+    station = fields.Nested(NamedRefSchema)
+    project = fields.Nested(ProjectRefSchema)
+    checked_in_at = fields.DateTime()
+    checked_out_at = fields.DateTime(allow_none=True)
+    minutes = fields.Integer(allow_none=True)
+    source = fields.String(metadata={"enum": ["self_scan", "kiosk", "manual"]})
+    auto_closed = fields.Boolean()
+    outside_radius = fields.Boolean()
+
+
+class ScanVolunteerSchema(BaseSchema):
+    name = fields.String()
+    volunteer_no = fields.String()
+
+
+class CheckinResultSchema(BaseSchema):
+    action = fields.String(metadata={"enum": ["checked_in", "checked_out", "unchanged"]})
+    session = fields.Nested(SessionSchema)
+    volunteer = fields.Nested(ScanVolunteerSchema)
+    closed_session = fields.Nested(SessionSchema, allow_none=True, metadata={
+        "description": "an open session elsewhere that this check-in closed (flagged for its lead)"})

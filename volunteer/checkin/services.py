@@ -5,8 +5,9 @@ A scan either opens a session (check-in), closes the volunteer's open session at
 the repeat window, or a retried ``request_id``), or is refused with a code from API.md. Every
 scan is stored with its outcome, its reason, when it was made and when it was received.
 
-Races: every scan first locks the volunteer's row, so one volunteer's scans are decided one at a
-time on PostgreSQL; the partial unique index on open sessions is the last word everywhere.
+Races: every scan first locks the volunteer's row (on SQLite, the database's write lock), so one
+volunteer's scans are decided one at a time; the partial unique index on open sessions is the
+last word.
 Callers pass the time in and commit once.
 """
 from __future__ import annotations
@@ -179,7 +180,7 @@ def _scan(req: _Request) -> ScanOutcome:
     except sa.exc.IntegrityError:
         # Another scan of the same volunteer won the race (SQLite has no row lock): answer with
         # what it made, write nothing new.
-        current = _open_session(volunteer)
+        current = open_session_of(volunteer)
         if current is None:
             raise
         outcome = ScanOutcome(UNCHANGED, 200, session=current)
@@ -194,7 +195,7 @@ def _scan(req: _Request) -> ScanOutcome:
 def _decide(req: _Request, volunteer: Volunteer) -> ScanOutcome:
     station, now = req.station, req.now
     req.distance_m = _distance(station, req.lat, req.lng)
-    current = _open_session(volunteer)
+    current = open_session_of(volunteer)
     window = timedelta(seconds=_setting("SCAN_REPEAT_SECONDS"))
 
     if current is not None and current.station_id == station.id:
@@ -328,7 +329,7 @@ def stale_after(session: ServiceSession) -> tuple[datetime, datetime, str]:
 
 def close_stale(volunteer: Volunteer, now: datetime) -> ServiceSession | None:
     """Close the volunteer's open session if it was left open too long (call with the row locked)."""
-    session = _open_session(volunteer)
+    session = open_session_of(volunteer)
     if session is None:
         return None
     closed_at, stale_from, reason = stale_after(session)
@@ -362,13 +363,22 @@ def close_all_stale(now: datetime, *, batch: int = 200) -> int:
 # --- helpers ------------------------------------------------------------------------------------
 
 def _lock(volunteer: Volunteer) -> Volunteer:
-    """Lock the volunteer's row for the rest of the transaction (PostgreSQL; a no-op on SQLite)."""
+    """Lock the volunteer's row for the rest of the transaction, so their scans are decided one
+    at a time."""
+    if db.engine.dialect.name == "sqlite":
+        # SQLite has no row locks, and a transaction that read before another's commit cannot
+        # write at all ("database is locked" at once). So start afresh (nothing is pending yet)
+        # and take the database's write lock first: concurrent scans then wait their turn.
+        if not (db.session.new or db.session.dirty or db.session.deleted):
+            db.session.commit()
+        db.session.execute(sa.update(Volunteer).where(Volunteer.id == volunteer.id)
+                           .values(card_version=Volunteer.card_version))
     return db.session.scalars(
         sa.select(Volunteer).where(Volunteer.id == volunteer.id).with_for_update()
         .execution_options(populate_existing=True)).one()
 
 
-def _open_session(volunteer: Volunteer) -> ServiceSession | None:
+def open_session_of(volunteer: Volunteer) -> ServiceSession | None:
     return db.session.scalars(
         sa.select(ServiceSession).where(ServiceSession.volunteer_id == volunteer.id, ServiceSession.state == OPEN)
         .execution_options(populate_existing=True)).first()

@@ -1,0 +1,75 @@
+"""Check-in: a volunteer's own scan of a station code, and a lead's kiosk scan of a volunteer card."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from volunteer.api import BEARER
+from volunteer.api.auth import api_user, login_required
+from volunteer.api.schemas import CheckinRequestSchema, CheckinResultSchema, KioskScanRequestSchema
+from volunteer.checkin import services
+from volunteer.core.time import utcnow
+from volunteer.extensions import db
+
+blp = Blueprint("checkin_api", __name__, url_prefix="/api/v1", description="Check-in")
+
+
+def dump_session(session) -> dict | None:
+    if session is None:
+        return None
+    return {"id": session.id, "state": session.state,
+            "station": {"id": session.station.id, "name": session.station.name},
+            "project": {"id": session.project.id, "title": session.project.title},
+            "checked_in_at": session.checked_in_at, "checked_out_at": session.checked_out_at,
+            "minutes": session.minutes, "source": session.source, "auto_closed": session.auto_closed,
+            "outside_radius": session.outside_radius}
+
+
+def _answer(outcome):
+    db.session.commit()  # a refused scan is stored too
+    outcome.raise_if_refused()
+    body = {"action": outcome.action, "session": dump_session(outcome.session),
+            "volunteer": {"name": outcome.volunteer.display_name, "volunteer_no": outcome.volunteer.volunteer_no},
+            "closed_session": dump_session(outcome.closed_elsewhere)}
+    return body, outcome.status
+
+
+RESPONSES = {"responses": {
+    "200": {"description": "checked out, or a repeat that changed nothing"},
+    "400": {"description": "`invalid_code`, `expired_code` or `rotating_code_required`"},
+    "409": {"description": "`project_not_running`, `not_on_roster`, `station_closed` or `daily_limit_reached`"},
+    "422": {"description": "`project_required` (with `projects`), or invalid fields"}}}
+
+
+@blp.route("/checkins", methods=["POST"])
+@login_required
+@blp.arguments(CheckinRequestSchema)
+@blp.response(201, CheckinResultSchema, description="checked in")
+@blp.alt_response(400, schema="Error")
+@blp.alt_response(409, schema="Error")
+@blp.alt_response(422, schema="Error")
+@blp.doc(security=BEARER, **RESPONSES)
+def check_in(body):
+    """Check in, or out, with the text of a station's QR code (the signed-in volunteer)."""
+    outcome = services.scan_station_code(
+        api_user(), body["code"], now=utcnow(), project_id=body["project_id"], lat=body["lat"], lng=body["lng"],
+        request_id=body["request_id"], scanned_at=body["scanned_at"])
+    return _answer(outcome)
+
+
+@blp.route("/stations/<int:station_id>/scans", methods=["POST"])
+@login_required
+@blp.arguments(KioskScanRequestSchema)
+@blp.response(201, CheckinResultSchema, description="checked in")
+@blp.alt_response(400, schema="Error")
+@blp.alt_response(403, schema="Error")
+@blp.alt_response(404, schema="Error")
+@blp.alt_response(409, schema="Error")
+@blp.alt_response(422, schema="Error")
+@blp.doc(security=BEARER, **RESPONSES)
+def kiosk_scan(body, station_id):
+    """Check a volunteer in or out at the station's kiosk with their personal code (the station's leads)."""
+    user = api_user()
+    station = services.get_kiosk_station(user, station_id)
+    outcome = services.scan_card(user, station, body["code"], now=utcnow(), project_id=body["project_id"],
+                                 request_id=body["request_id"], scanned_at=body["scanned_at"])
+    return _answer(outcome)
