@@ -122,6 +122,19 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     @app.template_filter("local_time")
-    def local_time(value, fmt="%Y-%m-%d %H:%M"):
+    def local_time(value, fmt="%Y-%m-%d %H:%M", zone=None):
+        """In the given zone (a station's), else the default one."""
         from volunteer.core.time import DEFAULT_ZONE
-        return value.astimezone(DEFAULT_ZONE).strftime(fmt) if value else ""
+        return value.astimezone(zone or DEFAULT_ZONE).strftime(fmt) if value else ""
+
+    @app.template_filter("duration")
+    def duration(minutes):
+        """Exact minutes as hours and minutes: "2 小时 30 分"."""
+        if minutes is None:
+            return ""
+        hours, rest = divmod(int(minutes), 60)
+        if hours and rest:
+            return _l("%(h)s h %(m)s min", h=hours, m=rest)
+        if hours:
+            return _l("%(h)s h", h=hours)
+        return _l("%(m)s min", m=rest)

@@ -253,18 +253,23 @@ def _choose_project(req: _Request, volunteer: Volunteer) -> Project:
             raise ValidationFailed(fields={"project_id": [_l("This project does not run at this station.")]})
         if not project.accepts_checkins(now):
             raise ProjectNotRunning(_l("This project is not taking check-ins now."))
-        if project.roster_required and not is_on_roster(project, volunteer):
+        if not may_check_in_to(project, volunteer):
             raise NotOnRoster()
         return project
     running = running_projects(station, now)
     if not running:
         raise ProjectNotRunning()
-    open_to_volunteer = [p for p in running if not p.roster_required or is_on_roster(p, volunteer)]
+    open_to_volunteer = [p for p in running if may_check_in_to(p, volunteer)]
     if not open_to_volunteer:
         raise NotOnRoster()
     if len(open_to_volunteer) > 1:
         raise ProjectRequired(open_to_volunteer)
     return open_to_volunteer[0]
+
+
+def may_check_in_to(project: Project, volunteer: Volunteer) -> bool:
+    """Roster projects take only the volunteers accepted for one of their positions."""
+    return not project.roster_required or is_on_roster(project, volunteer)
 
 
 def running_projects(station: Station, now: datetime) -> list[Project]:

@@ -1,22 +1,95 @@
-"""The page a station's QR code opens on a phone.
+"""The page a station's QR code opens on a phone, and the lead's kiosk.
 
-For now it checks the code and says which station it belongs to; the check-in service (the rest
-of issue 4) turns this into the check-in and check-out itself."""
+Opening the page changes nothing (link previews and prefetchers open URLs too); it shows what a
+scan will do and sends the check-in as a POST with the CSRF token, by itself when nothing needs
+asking. A reload re-sends the same request id, which the service answers from its first answer.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import uuid
 
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from volunteer.checkin import cards, services
+from volunteer.checkin.forms import KioskForm, ScanForm
 from volunteer.core.errors import DomainError
 from volunteer.core.time import utcnow
+from volunteer.extensions import db
 from volunteer.stations import codes
 
 bp = Blueprint("checkin", __name__)
 
 
+def _project_choices(station, volunteer, now):
+    running = services.running_projects(station, now)
+    return [(p.id, p.title) for p in running if services.may_check_in_to(p, volunteer)]
+
+
 @bp.route("/s/<code>")
 def scan(code: str):
+    now = utcnow()
     try:
-        scanned = codes.read_code(code, utcnow())
+        scanned = codes.read_code(code, now)
     except DomainError as exc:
-        return render_template("checkin/scan.html", scanned=None, error=exc), exc.status
-    return render_template("checkin/scan.html", scanned=scanned, error=None)
+        return render_template("checkin/result.html", outcome=None, error=exc), exc.status
+    station = scanned.station
+    if not current_user.is_authenticated:
+        flash(_("Sign in to check in at %(station)s.", station=station.name), "info")
+        return redirect(url_for("accounts.login", next=request.path))
+    volunteer = current_user.volunteer
+    if volunteer is None or volunteer.closed_at is not None:
+        error = services.NotAVolunteer()
+        return render_template("checkin/result.html", outcome=None, error=error), error.status
+    form = ScanForm(request_id=uuid.uuid4().hex)
+    open_here = services.open_session_of(volunteer)
+    open_here = open_here if open_here is not None and open_here.station_id == station.id else None
+    form.project_id.choices = [] if open_here else _project_choices(station, volunteer, now)
+    return render_template("checkin/scan.html", form=form, station=station, code=code, open_here=open_here,
+                           auto=len(form.project_id.choices) <= 1)
+
+
+@bp.route("/s/<code>", methods=["POST"])
+@login_required
+def scan_post(code: str):
+    now = utcnow()
+    form = ScanForm()
+    form.project_id.choices = []
+    if not form.validate_on_submit():
+        flash(_("The form has expired or did not come from this site. Please reload the page and try again."),
+              "error")
+        return redirect(url_for("checkin.scan", code=code))
+    try:
+        lat, lng = services.validate_location(form.lat.data, form.lng.data) if form.share_location.data \
+            else (None, None)
+    except DomainError:
+        lat = lng = None  # a browser's bad reading is no reason to refuse the check-in
+    outcome = services.scan_station_code(current_user, code, now=now, project_id=form.project_id.data or None,
+                                         lat=lat, lng=lng, request_id=form.request_id.data)
+    db.session.commit()
+    if isinstance(outcome.error, services.ProjectRequired):
+        form.project_id.choices = [(p.id, p.title) for p in outcome.error.projects]
+        form.project_id.errors = [str(outcome.error.message)]
+        return render_template("checkin/scan.html", form=form, station=outcome.station, code=code,
+                               open_here=None, auto=False), 422
+    return render_template("checkin/result.html", outcome=outcome, error=outcome.error), outcome.status
+
+
+@bp.route("/stations/<int:station_id>/kiosk")
+@login_required
+def kiosk(station_id: int):
+    """The lead's kiosk: a scanner gun types a volunteer's card into the field, or the camera reads it."""
+    station = services.get_kiosk_station(current_user, station_id)
+    projects = services.running_projects(station, utcnow())
+    return render_template("checkin/kiosk.html", station=station, projects=projects, form=KioskForm())
+
+
+@bp.route("/me/card")
+@login_required
+def my_card():
+    """The volunteer's personal QR code, printable as a card."""
+    volunteer = current_user.volunteer
+    if volunteer is None:
+        return redirect(url_for("accounts.profile"))
+    return render_template("checkin/card.html", volunteer=volunteer, code=cards.card_code(volunteer))

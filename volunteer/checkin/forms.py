@@ -1,0 +1,19 @@
+"""The self-scan form: which project (only when several run), the location if shared."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, StringField
+from wtforms.validators import Length, Optional
+
+
+class ScanForm(FlaskForm):
+    project_id = RadioField(_l("Project"), coerce=int, validators=[Optional()], validate_choice=False)
+    share_location = BooleanField(_l("Share my location for this check-in (only the distance to the station is kept)"))
+    lat = HiddenField()  # filled by the page's script; checked by the service
+    lng = HiddenField()
+    request_id = HiddenField(validators=[Optional(), Length(max=64)])
+
+
+class KioskForm(FlaskForm):
+    code = StringField(_l("Volunteer card"), validators=[Length(max=500)])
