@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +15,8 @@ from config import normalise_database_url
 from tests.factories import Factory
 from volunteer import create_app
 from volunteer.extensions import db, limiter
+
+pytest_plugins = ["tests.checkin.fixtures"]  # shared by the check-in, API and browser tests
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -158,3 +161,14 @@ def world(factory):
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served on a free loopback port by a threaded server, for browsers and load."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

@@ -1,24 +1,12 @@
 """A real Chromium (Debian's, no browser download) driven by Playwright against the app served
 on a free loopback port."""
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from tests.conftest import CHROMIUM, require_tool
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 @pytest.fixture(scope="session")

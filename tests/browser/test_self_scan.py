@@ -8,7 +8,6 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.checkin.conftest import card, code, now_site, site  # noqa: F401 (fixtures)
 from volunteer.checkin.models import ServiceSession
 from volunteer.extensions import db
 from volunteer.stations.models import Station

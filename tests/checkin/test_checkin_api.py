@@ -9,7 +9,6 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.conftest import live_server  # noqa: F401 (a fixture)
 from volunteer.checkin.models import Scan, ServiceSession
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
@@ -137,7 +136,7 @@ def test_a_forged_or_replaced_card_is_refused(app, client, world, now_site, card
     assert client.post(url, json={"code": card(world.a_volunteer)}, headers=bearer(token)).status_code == 201
 
 
-def test_fifty_simultaneous_scans_make_one_session(app, world, now_site, code, api_token, live_server):  # noqa: F811
+def test_fifty_simultaneous_scans_make_one_session(app, world, now_site, code, api_token, live_server):
     """The burst of a crowd at the start of an event, by one volunteer pressing again and again."""
     token = api_token(world.a_volunteer)
     text = code(now_site.station_id)

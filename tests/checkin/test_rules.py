@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.checkin.conftest import DAY, local
+from tests.checkin.fixtures import DAY, local
 from volunteer.accounts.models import User
 from volunteer.checkin.models import Scan, ServiceSession
 from volunteer.core.models import Event
