@@ -36,6 +36,10 @@ static/vendor/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor/pico
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico/
+	mkdir -p static/vendor/zxing-wasm
+	cp node_modules/zxing-wasm/dist/iife/reader/index.js static/vendor/zxing-wasm/zxing-reader.js
+	cp node_modules/zxing-wasm/dist/reader/zxing_reader.wasm static/vendor/zxing-wasm/
+	cp node_modules/zxing-wasm/LICENSE static/vendor/zxing-wasm/ 2>/dev/null || true
 	touch $@
 
 assets: static/vendor/.installed

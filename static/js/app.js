@@ -27,3 +27,7 @@ document.addEventListener("submit", function (event) {
   id.addEventListener("input", update);
   update();
 })();
+// Print buttons: <button data-print>.
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) window.print();
+});

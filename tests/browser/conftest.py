@@ -10,17 +10,27 @@ PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def playwright():
     require_tool(CHROMIUM is not None, "Chromium (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         require_tool(False, "Playwright for Python")
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+    driver = sync_playwright().start()
+    yield driver
+    driver.stop()
+
+
+def launch(playwright, *extra_args):
+    """Debian's Chromium, headless, with the flags this machine needs (and any extra ones)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS + list(extra_args), headless=True)
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright):
+    browser = launch(playwright)
     yield browser
     browser.close()
-    playwright.stop()
 
 
 @pytest.fixture

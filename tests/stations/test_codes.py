@@ -99,7 +99,7 @@ def test_a_station_may_require_the_rotating_code(app, station_ids):
     assert read(app, make(app, station_ids[0], codes.ROTATING)).kind == codes.ROTATING
 
 
-def test_qr_from_the_api_decodes_to_a_code_that_reads_back(app, client, world, api_token, station_ids):
+def test_qr_from_the_api_decodes_to_a_code_that_reads_back(app, client, world, api_token, station_ids, signed_in):
     zxingcpp = pytest.importorskip("zxingcpp")
     from PIL import Image
     response = client.get(f"/api/v1/stations/{station_ids[0]}/qr?format=png&kind=static",
@@ -110,7 +110,8 @@ def test_qr_from_the_api_decodes_to_a_code_that_reads_back(app, client, world, a
                                                       formats=zxingcpp.BarcodeFormat.QRCode)]
     assert len(decoded) == 1 and "/s/S" in decoded[0]
     assert read(app, decoded[0], datetime.now(timezone.utc)).station.id == station_ids[0]
-    page = client.get(decoded[0].split("localhost", 1)[-1])
+    # opened by a signed-in volunteer's phone: the scan page of that station
+    page = signed_in(world.a_volunteer).get(decoded[0].split("localhost", 1)[-1])
     assert page.status_code == 200 and "甲村志愿驿站" in page.get_data(as_text=True)
 
 

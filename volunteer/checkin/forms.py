@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 
@@ -16,4 +16,6 @@ class ScanForm(FlaskForm):
 
 
 class KioskForm(FlaskForm):
-    code = StringField(_l("Volunteer card"), validators=[Length(max=500)])
+    project_id = SelectField(_l("Project"), coerce=int, validators=[Optional()], validate_choice=False)
+    code = StringField(_l("Scan a volunteer card"), validators=[Length(max=500)])
+    request_id = HiddenField(validators=[Optional(), Length(max=64)])

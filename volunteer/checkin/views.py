@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from volunteer.accounts.forms import ConfirmForm
 from volunteer.checkin import cards, services
 from volunteer.checkin.forms import KioskForm, ScanForm
-from volunteer.core.errors import DomainError
+from volunteer.core.errors import DomainError, NotFound
+from volunteer.core.handlers import CSP
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.stations import codes
+from volunteer.web import submit
 
 bp = Blueprint("checkin", __name__)
 
@@ -76,20 +79,66 @@ def scan_post(code: str):
     return render_template("checkin/result.html", outcome=outcome, error=outcome.error), outcome.status
 
 
-@bp.route("/stations/<int:station_id>/kiosk")
+KIOSK_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")  # the camera's QR decoder
+
+
+@bp.route("/stations/<int:station_id>/kiosk", methods=["GET", "POST"])
 @login_required
 def kiosk(station_id: int):
-    """The lead's kiosk: a scanner gun types a volunteer's card into the field, or the camera reads it."""
+    """The lead's kiosk: a scanner gun types a volunteer's card into the field and presses Enter,
+    or the camera reads it. The page's script posts each scan and shows the answer without
+    reloading (so the camera keeps running); without the script the form posts as usual."""
+    now = utcnow()
     station = services.get_kiosk_station(current_user, station_id)
-    projects = services.running_projects(station, utcnow())
-    return render_template("checkin/kiosk.html", station=station, projects=projects, form=KioskForm())
+    projects = services.running_projects(station, now)
+    form = KioskForm()
+    form.project_id.choices = [(p.id, p.title) for p in projects]
+    outcome, status = None, 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            outcome = services.ScanOutcome("refused", 400, error=DomainError(
+                _("The form has expired or did not come from this site. Please reload the page and try again.")))
+        elif form.code.data.strip():
+            outcome = services.scan_card(current_user, station, form.code.data, now=now,
+                                         project_id=form.project_id.data or None, request_id=form.request_id.data)
+            db.session.commit()
+        status = outcome.status if outcome else 200
+        if request.headers.get("X-Requested-With") == "fetch":
+            return render_template("checkin/_kiosk_result.html", outcome=outcome), status
+    form.code.data = ""
+    response = make_response(render_template("checkin/kiosk.html", station=station, form=form, outcome=outcome),
+                             status)
+    response.headers["Content-Security-Policy"] = KIOSK_CSP
+    return response
+
+
+def _own_volunteer():
+    volunteer = current_user.volunteer
+    if volunteer is None or volunteer.closed_at is not None:
+        raise services.NotAVolunteer()
+    return volunteer
 
 
 @bp.route("/me/card")
 @login_required
 def my_card():
-    """The volunteer's personal QR code, printable as a card."""
-    volunteer = current_user.volunteer
-    if volunteer is None:
-        return redirect(url_for("accounts.profile"))
-    return render_template("checkin/card.html", volunteer=volunteer, code=cards.card_code(volunteer))
+    """The volunteer's personal QR code, printable as a card, for check-in at a kiosk."""
+    return render_template("checkin/card.html", volunteer=_own_volunteer(), replace_form=ConfirmForm())
+
+
+@bp.route("/me/card.<image_format>")
+@login_required
+def my_card_qr(image_format: str):
+    if image_format not in ("svg", "png"):
+        raise NotFound()
+    body, content_type = codes.qr_image(cards.card_code(_own_volunteer()), image_format)
+    return Response(body, mimetype=content_type)
+
+
+@bp.route("/me/card/replace", methods=["POST"])
+@login_required
+def replace_card():
+    _own_volunteer()
+    if submit(ConfirmForm(), lambda: cards.replace_card(current_user)):
+        flash(_("Your card has been replaced. The old one no longer works; print the new one."), "success")
+    return redirect(url_for("checkin.my_card"))

@@ -49,7 +49,9 @@ def detail(station_id: int):
     station = services.get_station_for(current_user, station_id)
     return render_template("stations/detail.html", station=station, lead_form=LeadForm(),
                            remove_form=ConfirmForm(),
-                           can_manage=permissions.can(current_user, "station.manage", station))
+                           can_manage=permissions.can(current_user, "station.manage", station),
+                           can_kiosk=station in current_user.led_stations
+                           or permissions.can(current_user, "station.manage", station))
 
 
 @bp.route("/<int:station_id>/edit", methods=["GET", "POST"])

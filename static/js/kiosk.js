@@ -1,0 +1,86 @@
+// The station lead's kiosk. A scanner gun types the card's code into the field and presses
+// Enter; the camera (zxing-wasm, the same decoder family the server's tests use) reads it too.
+// Each scan is posted and its answer shown without reloading the page.
+(function () {
+  var root = document.querySelector("[data-kiosk]");
+  if (!root) return;
+  var form = document.getElementById("kiosk-form");
+  var input = form.querySelector("[name=code]");
+  var result = document.getElementById("kiosk-result");
+
+  function requestId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  function send(code) {
+    var data = new FormData(form);
+    data.set("code", code);
+    data.set("request_id", requestId());
+    return fetch(form.action, { method: "POST", body: data, credentials: "same-origin",
+                                headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) { return response.text(); })
+      .then(function (html) { result.innerHTML = html; })
+      .catch(function () {
+        result.innerHTML = "";
+        var p = document.createElement("p");
+        p.className = "kiosk-answer kiosk-refused";
+        p.textContent = root.dataset.offline;
+        result.appendChild(p);
+      });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var code = input.value.trim();
+    input.value = "";
+    input.focus();
+    if (code) send(code);
+  });
+  // Keep the cursor in the field, so the scanner gun always types into it.
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("select, button, a, input, video")) input.focus();
+  });
+
+  var button = document.getElementById("camera-button");
+  var video = document.getElementById("camera");
+  var canvas = document.createElement("canvas");
+  var context = canvas.getContext("2d", { willReadFrequently: true });
+  var last = "", lastAt = 0;
+
+  function readFrame() {
+    if (video.readyState < 2 || !video.videoWidth) { setTimeout(readFrame, 200); return; }
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    context.drawImage(video, 0, 0);
+    var image = context.getImageData(0, 0, canvas.width, canvas.height);
+    ZXingWASM.readBarcodes(image, { formats: ["QRCode"], maxNumberOfSymbols: 1 }).then(function (found) {
+      var text = found.length ? found[0].text : "";
+      // The same card held in front of the camera is one scan, not one per frame.
+      if (text && !(text === last && Date.now() - lastAt < 5000)) {
+        last = text;
+        lastAt = Date.now();
+        send(text);
+      }
+      setTimeout(readFrame, 250);
+    }, function () { setTimeout(readFrame, 1000); });
+  }
+
+  button.addEventListener("click", function () {
+    if (!window.ZXingWASM || !navigator.mediaDevices) { alert(root.dataset.cameraFailed); return; }
+    ZXingWASM.prepareZXingModule({
+      overrides: { locateFile: function (path, prefix) {
+        return path.endsWith(".wasm") ? root.dataset.wasm : prefix + path; } },
+      fireImmediately: true,
+    });
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
+      .then(function (stream) {
+        video.srcObject = stream;
+        video.hidden = false;
+        button.hidden = true;
+        return video.play();
+      })
+      .then(readFrame)
+      .catch(function () { alert(root.dataset.cameraFailed); });
+  });
+})();
