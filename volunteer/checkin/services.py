@@ -13,12 +13,13 @@ Callers pass the time in and commit once.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer.accounts.models import Volunteer
 from volunteer.checkin import cards
@@ -83,7 +84,6 @@ class ScanOutcome:
     error: DomainError | None = None
     closed_elsewhere: ServiceSession | None = None
     replayed: bool = False
-    scan: Scan | None = field(default=None, repr=False)
 
     def raise_if_refused(self) -> ScanOutcome:
         if self.error is not None:
@@ -104,6 +104,7 @@ class _Request:
     request_id: str | None = None
     station: Station | None = None
     volunteer: Volunteer | None = None
+    sessions: list[ServiceSession] | None = None  # what _lock found of the volunteer's sessions
     distance_m: int | None = None
 
 
@@ -126,10 +127,9 @@ def scan_station_code(user, text: str, *, now: datetime, project_id: int | None 
             req.station = getattr(exc, "station", None)
             raise
         req.station, req.code_kind = scanned.station, "rotating" if scanned.kind == codes.ROTATING else "static"
-        volunteer = getattr(user, "volunteer", None)
-        if volunteer is None or volunteer.closed_at is not None:
+        req.volunteer, req.sessions = _lock(Volunteer.user_id == user.id, req.station, now)
+        if req.volunteer is None or req.volunteer.closed_at is not None:
             raise NotAVolunteer()
-        req.volunteer = volunteer
     except DomainError as exc:
         return _refuse(req, exc)
     return _scan(req)
@@ -142,7 +142,7 @@ def scan_card(lead, station: Station, text: str, *, now: datetime, project_id: i
     req = _Request(user=lead, source="kiosk", code_kind="personal", now=now, scanned_at=scanned_at or now,
                    project_id=project_id, request_id=_clean_request_id(request_id), station=station)
     try:
-        req.volunteer = cards.read_card(text)
+        req.volunteer, req.sessions = _lock(Volunteer.id == cards.read_card(text).id, station, now)
     except DomainError as exc:
         return _refuse(req, exc)
     return _scan(req)
@@ -166,27 +166,19 @@ def get_kiosk_station(user, station_id) -> Station:
 # --- the rules ----------------------------------------------------------------------------------
 
 def _scan(req: _Request) -> ScanOutcome:
-    volunteer = _lock(req.volunteer)
+    """Decide a scan of the locked volunteer ``req.volunteer``. Every refusal is raised before
+    anything is written, so a refused scan leaves only its own record."""
+    volunteer = req.volunteer
     if req.request_id:
         earlier = _earlier_answer(req)
         if earlier is not None:
             return earlier
-    close_stale(volunteer, req.now)
     try:
-        with db.session.begin_nested():
-            outcome = _decide(req, volunteer)
+        outcome = _decide(req, volunteer)
     except DomainError as exc:
         return _refuse(req, exc)
-    except sa.exc.IntegrityError:
-        # Another scan of the same volunteer won the race (SQLite has no row lock): answer with
-        # what it made, write nothing new.
-        current = open_session_of(volunteer)
-        if current is None:
-            raise
-        outcome = ScanOutcome(UNCHANGED, 200, session=current)
     outcome.volunteer, outcome.station = volunteer, req.station
-    outcome.scan = _record(req, outcome)
-    if req.request_id and not _request_recorded(req, outcome.scan):
+    if not _record(req, outcome):  # the same request_id was answered at this very moment
         db.session.rollback()
         return _earlier_answer(req)
     return outcome
@@ -195,8 +187,12 @@ def _scan(req: _Request) -> ScanOutcome:
 def _decide(req: _Request, volunteer: Volunteer) -> ScanOutcome:
     station, now = req.station, req.now
     req.distance_m = _distance(station, req.lat, req.lng)
-    current = open_session_of(volunteer)
     window = timedelta(seconds=_setting("SCAN_REPEAT_SECONDS"))
+    served_on = local_date(now, station.zone)
+    recent = req.sessions
+    current = next((s for s in recent if s.state == OPEN), None)
+    if current is not None and _close_if_stale(current, now):
+        current = None
 
     if current is not None and current.station_id == station.id:
         if now - current.checked_in_at < window:
@@ -204,12 +200,8 @@ def _decide(req: _Request, volunteer: Volunteer) -> ScanOutcome:
         _check_out(current, req)
         return ScanOutcome(CHECKED_OUT, 200, session=current)
 
-    last = db.session.scalar(
-        sa.select(ServiceSession)
-        .where(ServiceSession.volunteer_id == volunteer.id, ServiceSession.station_id == station.id,
-               ServiceSession.state == "closed", ServiceSession.checked_out_at > now - window,
-               ServiceSession.auto_closed.is_(False))
-        .order_by(ServiceSession.checked_out_at.desc()).limit(1))
+    last = next((s for s in recent if s.state != OPEN and not s.auto_closed and s.station_id == station.id
+                 and s.checked_out_at > now - window), None)
     if current is None and last is not None:
         return ScanOutcome(UNCHANGED, 200, session=last)
 
@@ -219,13 +211,8 @@ def _decide(req: _Request, volunteer: Volunteer) -> ScanOutcome:
     if project.require_rotating_code and req.code_kind == "static":
         raise codes.InvalidCode(_l("This project accepts only the code on the station's screen."),
                                 code="rotating_code_required")
-    served_on = local_date(now, station.zone)
     limit = _setting("SESSIONS_PER_PROJECT_DAY")
-    count = db.session.scalar(
-        sa.select(sa.func.count(ServiceSession.id))
-        .where(ServiceSession.volunteer_id == volunteer.id, ServiceSession.project_id == project.id,
-               ServiceSession.served_on == served_on))
-    if count >= limit:
+    if sum(1 for s in recent if s.project_id == project.id and s.served_on == served_on) >= limit:
         raise DailyLimitReached(_l("You have already checked in %(n)s times for this project today.", n=limit))
 
     closed_elsewhere = None
@@ -276,6 +263,7 @@ def running_projects(station: Station, now: datetime) -> list[Project]:
     """The projects taking check-ins at the station now."""
     projects = db.session.scalars(
         sa.select(Project).join(project_stations, project_stations.c.project_id == Project.id)
+        .options(sa.orm.defer(Project.description))
         .where(project_stations.c.station_id == station.id, Project.state == "running")
         .order_by(Project.title, Project.id)).all()
     return [p for p in projects if p.accepts_checkins(now)]
@@ -332,16 +320,18 @@ def stale_after(session: ServiceSession) -> tuple[datetime, datetime, str]:
     return longest, longest, "max_length"
 
 
+def _close_if_stale(session: ServiceSession, now: datetime) -> bool:
+    closed_at, stale_from, reason = stale_after(session)
+    if now < stale_from:
+        return False
+    _auto_close(session, closed_at, reason, now=now)
+    return True
+
+
 def close_stale(volunteer: Volunteer, now: datetime) -> ServiceSession | None:
     """Close the volunteer's open session if it was left open too long (call with the row locked)."""
     session = open_session_of(volunteer)
-    if session is None:
-        return None
-    closed_at, stale_from, reason = stale_after(session)
-    if now < stale_from:
-        return None
-    _auto_close(session, closed_at, reason, now=now)
-    return session
+    return session if session is not None and _close_if_stale(session, now) else None
 
 
 def close_all_stale(now: datetime, *, batch: int = 200) -> int:
@@ -359,7 +349,7 @@ def close_all_stale(now: datetime, *, batch: int = 200) -> int:
             return closed
         for session_id, volunteer_id in rows:
             last_id = session_id
-            volunteer = _lock(db.session.get(Volunteer, volunteer_id))
+            volunteer, _sessions = _lock(Volunteer.id == volunteer_id)
             session = close_stale(volunteer, now)
             db.session.commit()
             closed += session is not None
@@ -367,20 +357,42 @@ def close_all_stale(now: datetime, *, batch: int = 200) -> int:
 
 # --- helpers ------------------------------------------------------------------------------------
 
-def _lock(volunteer: Volunteer) -> Volunteer:
-    """Lock the volunteer's row for the rest of the transaction, so their scans are decided one
-    at a time."""
+# What the check-in needs of a volunteer (not the encrypted ID and the rest of the profile).
+VOLUNTEER_COLUMNS = (Volunteer.id, Volunteer.user_id, Volunteer.organisation_id, Volunteer.volunteer_no,
+                     Volunteer.name, Volunteer.card_version, Volunteer.closed_at)
+
+
+def _lock(where, station: Station | None = None, now: datetime | None = None
+          ) -> tuple[Volunteer | None, list[ServiceSession]]:
+    """The volunteer, their row locked for the rest of the transaction so that their scans are
+    decided one at a time; then all the rules need to know of their sessions: the open one
+    anywhere and, given a station, today's (the daily limit) and those closed at the station
+    within the repeat window."""
     if db.engine.dialect.name == "sqlite":
         # SQLite has no row locks, and a transaction that read before another's commit cannot
         # write at all ("database is locked" at once). So start afresh (nothing is pending yet)
         # and take the database's write lock first: concurrent scans then wait their turn.
         if not (db.session.new or db.session.dirty or db.session.deleted):
             db.session.commit()
-        db.session.execute(sa.update(Volunteer).where(Volunteer.id == volunteer.id)
-                           .values(card_version=Volunteer.card_version))
-    return db.session.scalars(
-        sa.select(Volunteer).where(Volunteer.id == volunteer.id).with_for_update()
-        .execution_options(populate_existing=True)).one()
+        db.session.execute(sa.update(Volunteer).where(where).values(card_version=Volunteer.card_version))
+    volunteer = db.session.scalars(
+        sa.select(Volunteer).where(where).options(sa.orm.load_only(*VOLUNTEER_COLUMNS))
+        .with_for_update().execution_options(populate_existing=True)).first()
+    if volunteer is None:
+        return None, []
+    # A query of its own, after the lock: on PostgreSQL it then sees what the scan we waited
+    # for committed (a join in the locking query would read the sessions as they were before).
+    wanted = ServiceSession.state == OPEN
+    if station is not None:
+        window = timedelta(seconds=_setting("SCAN_REPEAT_SECONDS"))
+        wanted = sa.or_(wanted, ServiceSession.served_on == local_date(now, station.zone),
+                        sa.and_(ServiceSession.station_id == station.id, ServiceSession.checked_out_at > now - window))
+    sessions = db.session.scalars(
+        sa.select(ServiceSession).join(ServiceSession.project)
+        .where(ServiceSession.volunteer_id == volunteer.id, wanted).order_by(ServiceSession.id.desc())
+        .options(sa.orm.contains_eager(ServiceSession.project).defer(Project.description))
+        .execution_options(populate_existing=True)).all()
+    return volunteer, sessions
 
 
 def open_session_of(volunteer: Volunteer) -> ServiceSession | None:
@@ -402,38 +414,39 @@ def _earlier_answer(req: _Request) -> ScanOutcome | None:
         return None
     return ScanOutcome(scan.outcome, scan.status, session=scan.session,
                        volunteer=scan.session.volunteer if scan.session else None,
-                       station=scan.session.station if scan.session else None, replayed=True, scan=scan)
+                       station=scan.session.station if scan.session else None, replayed=True)
 
 
-def _request_recorded(req: _Request, scan: Scan) -> bool:
-    """Store the scan; False if the same request_id was answered at this very moment."""
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        return False
-    return True
+SCAN_REQUEST_INDEX = {"index_elements": ["user_id", "request_id"],
+                      "index_where": sa.text("request_id IS NOT NULL AND outcome != 'refused'")}
 
 
-def _record(req: _Request, outcome: ScanOutcome) -> Scan:
+def _record(req: _Request, outcome: ScanOutcome) -> bool:
+    """Store the scan (a Core insert: it is on every check-in's path). False when a successful
+    scan's request_id had already been answered (its unique index refused this one)."""
     if outcome.session is not None:
+        db.session.flush()
         project_id = outcome.session.project_id
     else:  # the project asked for, if it exists
         project_id = req.project_id if get_by_id(Project, req.project_id) is not None else None
-    scan = Scan(user_id=req.user.id, volunteer_id=req.volunteer.id if req.volunteer else None,
-                station_id=req.station.id if req.station else None, project_id=project_id,
-                session=outcome.session, source=req.source, code_kind=req.code_kind, outcome=outcome.action,
-                reason=outcome.error.code if outcome.error else None, status=outcome.status,
-                request_id=req.request_id, scanned_at=req.scanned_at, received_at=req.now,
-                distance_m=req.distance_m)
-    db.session.add(scan)
-    return scan
+    values = dict(user_id=req.user.id, volunteer_id=req.volunteer.id if req.volunteer else None,
+                  station_id=req.station.id if req.station else None, project_id=project_id,
+                  session_id=outcome.session.id if outcome.session else None, source=req.source,
+                  code_kind=req.code_kind, outcome=outcome.action,
+                  reason=outcome.error.code if outcome.error else None, status=outcome.status,
+                  request_id=req.request_id, scanned_at=req.scanned_at, received_at=req.now,
+                  distance_m=req.distance_m)
+    if req.request_id is None or outcome.error is not None:
+        db.session.execute(sa.insert(Scan).values(values))
+        return True
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(Scan).values(values).on_conflict_do_nothing(**SCAN_REQUEST_INDEX).returning(Scan.id)
+    return db.session.scalar(stmt) is not None
 
 
 def _refuse(req: _Request, exc: DomainError) -> ScanOutcome:
     outcome = ScanOutcome(REFUSED, exc.status, volunteer=req.volunteer, station=req.station, error=exc)
-    outcome.scan = _record(req, outcome)
-    db.session.flush()
+    _record(req, outcome)
     return outcome
 
 
