@@ -4,7 +4,7 @@ one row and commits (bench/wsgi.py). Prints requests per second, p50/p99 latency
 Target: check-in throughput at least half of the baseline's.
 
     .venv/bin/python bench/checkin.py [--database-url postgresql://postgres@127.0.0.1:5432/postgres]
-        [--volunteers 1500] [--clients 16] [--seconds 20] [--rounds 4] [--workers 2] [--threads 8]
+        [--volunteers 3000] [--clients 16] [--seconds 20] [--rounds 4] [--workers 2] [--threads 8]
 
 It creates (and afterwards drops) a database named volunteer_bench on that server.
 """
@@ -167,7 +167,7 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
         help="a PostgreSQL server (any database on it); volunteer_bench is created there")
-    parser.add_argument("--volunteers", type=int, default=1500,
+    parser.add_argument("--volunteers", type=int, default=3000,
                         help="enough for 3 check-in/check-out pairs each (the daily limit) over the run")
     parser.add_argument("--clients", type=int, default=16, help="concurrent client connections")
     parser.add_argument("--seconds", type=float, default=20.0, help="measured time per endpoint")

@@ -30,7 +30,7 @@ from volunteer.core.errors import Conflict, DomainError, Forbidden, NotFound, Va
 from volunteer.core.time import local_date
 from volunteer.extensions import db
 from volunteer.ledger import services as ledger
-from volunteer.projects.models import Project, project_stations
+from volunteer.projects.models import Project
 from volunteer.projects.services import is_on_roster
 from volunteer.stations import codes
 from volunteer.stations.models import Station
@@ -122,7 +122,8 @@ def scan_station_code(user, text: str, *, now: datetime, project_id: int | None 
                    project_id=project_id, lat=lat, lng=lng, request_id=_clean_request_id(request_id))
     try:
         try:
-            scanned = codes.read_code(text, now)
+            scanned = codes.read_code(text, now, load_options=[
+                sa.orm.joinedload(Station.running_projects).defer(Project.description)])
         except DomainError as exc:
             req.station = getattr(exc, "station", None)
             raise
@@ -261,12 +262,7 @@ def may_check_in_to(project: Project, volunteer: Volunteer) -> bool:
 
 def running_projects(station: Station, now: datetime) -> list[Project]:
     """The projects taking check-ins at the station now."""
-    projects = db.session.scalars(
-        sa.select(Project).join(project_stations, project_stations.c.project_id == Project.id)
-        .options(sa.orm.defer(Project.description))
-        .where(project_stations.c.station_id == station.id, Project.state == "running")
-        .order_by(Project.title, Project.id)).all()
-    return [p for p in projects if p.accepts_checkins(now)]
+    return [p for p in station.running_projects if p.accepts_checkins(now)]
 
 
 def _check_out(session: ServiceSession, req: _Request) -> None:
@@ -377,7 +373,7 @@ def _lock(where, station: Station | None = None, now: datetime | None = None
         db.session.execute(sa.update(Volunteer).where(where).values(card_version=Volunteer.card_version))
     volunteer = db.session.scalars(
         sa.select(Volunteer).where(where).options(sa.orm.load_only(*VOLUNTEER_COLUMNS))
-        .with_for_update().execution_options(populate_existing=True)).first()
+        .with_for_update(key_share=True).execution_options(populate_existing=True)).first()
     if volunteer is None:
         return None, []
     # A query of its own, after the lock: on PostgreSQL it then sees what the scan we waited

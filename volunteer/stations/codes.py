@@ -21,10 +21,11 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, Signer
 
-from volunteer.core import get_by_id, permissions
+from volunteer.core import MAX_ID, permissions
 from volunteer.core.audit import record_event
 from volunteer.core.errors import DomainError
 from volunteer.core.time import utcnow
+from volunteer.extensions import db
 from volunteer.stations.models import Station
 
 STEP_SECONDS = 30
@@ -76,13 +77,14 @@ def extract_code(text: str) -> str:
     return text.rstrip("/").rsplit("/", 1)[-1] if "/" in text else text
 
 
-def read_code(text: str, now: datetime) -> ScannedCode:
-    """The station and kind of a scanned code, or InvalidCode / ExpiredCode."""
+def read_code(text: str, now: datetime, *, load_options=()) -> ScannedCode:
+    """The station and kind of a scanned code, or InvalidCode / ExpiredCode. ``load_options``
+    load more with the station (check-in takes its running projects along)."""
     match = _CODE_RE.match(extract_code(text))
     if not match:
         raise InvalidCode()
     station_id, version, kind, step = int(match[1]), int(match[2]), match[3], int(match[4])
-    station = get_by_id(Station, station_id)
+    station = db.session.get(Station, station_id, options=load_options) if station_id <= MAX_ID else None
     if station is None:
         raise InvalidCode()
     try:

@@ -65,6 +65,13 @@ class Station(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     leads = relationship("User", secondary=station_leads, backref="led_stations", order_by="User.id")
+    # The projects in the running state here (their dates are checked by Project.accepts_checkins);
+    # check-in loads them with the station in one query.
+    running_projects = relationship(
+        "Project", secondary="project_stations", viewonly=True,
+        primaryjoin="Station.id == project_stations.c.station_id",
+        secondaryjoin="and_(Project.id == project_stations.c.project_id, Project.state == 'running')",
+        order_by="(Project.title, Project.id)")
 
     @property
     def scope_organisation(self) -> Organisation:
