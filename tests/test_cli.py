@@ -1,4 +1,6 @@
 """The command line: the first organisation and admin of a deployment, and the demo data."""
+from datetime import datetime, timezone
+
 import sqlalchemy as sa
 
 from volunteer.accounts.models import Membership, User, Volunteer
@@ -62,6 +64,21 @@ def test_seed_demo_loads_once(app):
         assert db.session.scalar(sa.select(sa.func.count(Event.id))) > 40
         minors = db.session.scalars(sa.select(Volunteer).where(Volunteer.guardian_name.is_not(None))).all()
         assert minors and all(v.guardian_consent_at for v in minors)
+        # a week of check-ins went through the check-in service: closed sessions, pending entries
+        from volunteer.checkin.models import ServiceSession
+        from volunteer.ledger.models import LedgerEntry
+        sessions = db.session.scalars(sa.select(ServiceSession)).all()
+        assert sessions and all(s.state == "closed" and (s.minutes or 0) >= 45 for s in sessions), [(s.id, s.volunteer_id, s.station_id, s.checked_in_at, s.checked_out_at, s.auto_close_reason) for s in sessions if s.minutes is None]
+        assert db.session.scalar(sa.select(sa.func.count(LedgerEntry.id))) == len(sessions)
+        # the demo volunteer can try the scan page: on the roster of a project running at a station
+        from volunteer.checkin import services as checkin
+        from volunteer.stations import codes
+        demo = db.session.scalar(sa.select(User).where(User.phone == "13900000001"))
+        project = db.session.scalar(sa.select(Project).where(Project.state == "running").order_by(Project.id))
+        outcome = checkin.scan_station_code(demo, codes.make_code(project.stations[0], codes.STATIC),
+                                            now=datetime.now(timezone.utc))
+        assert outcome.action == "checked_in", outcome.error and outcome.error.code
+        db.session.rollback()
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "not loaded" in again.output
     # the README's demo logins work

@@ -6,7 +6,7 @@ random seed), so screenshots and walkthroughs match."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -182,6 +182,7 @@ def seed(volunteer_count: int = 300, now: datetime | None = None) -> bool:
     db.session.flush()
     _seed_projects(rng, orgs, now)
     db.session.commit()
+    _seed_sessions(rng, now)
     return True
 
 
@@ -250,6 +251,42 @@ def _positions_and_applications(rng, projects, project, manager, town, when) -> 
             if decision:
                 projects.decide_application(manager, application, decision, now=when)
                 db.session.refresh(position)
+
+
+def _seed_sessions(rng: random.Random, now: datetime) -> None:
+    """The past week's check-ins at the running projects, scanned through the real check-in
+    service; the demo volunteer is on the first one's roster, to try the scan page."""
+    from volunteer.checkin import services as checkin
+    from volunteer.projects import services as projects
+    from volunteer.projects.models import Project
+    from volunteer.stations import codes
+
+    running = db.session.scalars(sa.select(Project).where(Project.state == "running").order_by(Project.id)).all()
+    demo = db.session.scalar(sa.select(User).where(User.phone == DEMO_VOLUNTEER_PHONE))
+    if running and demo is not None and not projects.is_on_roster(running[0], demo.volunteer):
+        manager = db.session.get(User, running[0].created_by_id)
+        position = projects.add_position(manager, running[0], {"title": "站点值守", "capacity": 5}, now=now)
+        db.session.flush()
+        application = projects.apply_for_position(demo, position, now=now)
+        projects.decide_application(manager, application, "accepted", now=now)
+        db.session.commit()
+    for days_ago in range(7, 0, -1):
+        serving = set()  # one session a day per volunteer: no one serves in two places at once
+        for project in running:
+            station = project.stations[0]
+            code = codes.make_code(station, codes.STATIC)
+            day = (now - timedelta(days=days_ago)).astimezone(station.zone).date()
+            volunteers = [a.volunteer for a in projects.roster(project)
+                          if a.volunteer.user_id != demo.id and a.volunteer.id not in serving]
+            for volunteer in rng.sample(volunteers, min(4, len(volunteers))):
+                serving.add(volunteer.id)
+                start = datetime.combine(day, time(8, 30), tzinfo=station.zone) + timedelta(
+                    minutes=rng.randrange(0, 180))
+                end = start + timedelta(minutes=rng.randrange(45, 240))
+                for moment in (start, end):
+                    checkin.scan_station_code(volunteer.user, code, now=moment,
+                                              project_id=project.id).raise_if_refused()
+                db.session.commit()
 
 
 def demo_logins() -> list[tuple[str, str]]:

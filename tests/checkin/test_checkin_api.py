@@ -168,3 +168,12 @@ def test_fifty_simultaneous_scans_make_one_session(app, world, now_site, code, a
     assert count(app, ServiceSession) == 1
     assert count(app, ServiceSession, ServiceSession.state == "open") == 1
     assert count(app, Scan) == 50
+
+
+def test_the_volunteers_export_holds_their_sessions_and_scans(client, world, now_site, code, api_token):
+    token = api_token(world.a_volunteer)
+    client.post("/api/v1/checkins", json={"code": code(now_site.station_id)}, headers=bearer(token))
+    client.post("/api/v1/checkins", json={"code": "forged"}, headers=bearer(token))
+    export = client.get("/api/v1/me/export", headers=bearer(token)).json
+    assert [(s["station"], s["state"]) for s in export["service_sessions"]] == [("甲村志愿驿站", "open")]
+    assert [(c["outcome"], c["reason"]) for c in export["scans"]] == [("checked_in", None), ("refused", "invalid_code")]

@@ -446,6 +446,25 @@ def export_personal_data(user: User) -> dict:
                         "revoked_at": _iso(t.revoked_at)} for t in tokens],
         "events": [{"occurred_at": _iso(e.occurred_at), "action": e.action,
                     "subject_type": e.subject_type, "subject_id": e.subject_id} for e in events],
+        **_checkin_records(user, volunteer),
+    }
+
+
+def _checkin_records(user: User, volunteer) -> dict:
+    """Their sessions, and the scans they made or that were made of them."""
+    from volunteer.checkin.models import Scan, ServiceSession
+    volunteer_id = volunteer.id if volunteer else -1
+    sessions = db.session.scalars(sa.select(ServiceSession).where(ServiceSession.volunteer_id == volunteer_id)
+                                  .order_by(ServiceSession.id)).all()
+    scans = db.session.scalars(sa.select(Scan).where(sa.or_(Scan.volunteer_id == volunteer_id, Scan.user_id == user.id))
+                               .order_by(Scan.id)).all()
+    return {
+        "service_sessions": [{
+            "id": s.id, "station": s.station.name, "project": s.project.title, "state": s.state, "source": s.source,
+            "checked_in_at": _iso(s.checked_in_at), "checked_out_at": _iso(s.checked_out_at), "minutes": s.minutes,
+            "auto_closed": s.auto_closed, "distance_m": s.distance_m} for s in sessions],
+        "scans": [{"received_at": _iso(c.received_at), "scanned_at": _iso(c.scanned_at), "station_id": c.station_id,
+                   "outcome": c.outcome, "reason": c.reason, "source": c.source} for c in scans],
     }
 
 

@@ -202,7 +202,7 @@ def _decide(req: _Request, volunteer: Volunteer) -> ScanOutcome:
         return ScanOutcome(CHECKED_OUT, 200, session=current)
 
     last = next((s for s in recent if s.state != OPEN and not s.auto_closed and s.station_id == station.id
-                 and s.checked_out_at > now - window), None)
+                 and now - window < s.checked_out_at <= now), None)
     if current is None and last is not None:
         return ScanOutcome(UNCHANGED, 200, session=last)
 
