@@ -122,16 +122,21 @@ def kiosk_scan(app):
     return do
 
 
+def around_today() -> dict:
+    """Project dates that include the server's today, for tests through HTTP."""
+    return {"starts_on": date.today() - timedelta(days=1), "ends_on": date.today() + timedelta(days=1)}
+
+
 @pytest.fixture
 def now_site(app, site):
     """The site open around the clock with its project running today, for tests through HTTP,
     where the server's clock decides."""
     from volunteer.projects.models import Project
-    today = date.today()
     with app.app_context():
         station = db.session.get(Station, site.station_id)
         station.opens_at = station.closes_at = None
         project = db.session.get(Project, site.project_id)
-        project.starts_on, project.ends_on = today - timedelta(days=1), today + timedelta(days=1)
+        for key, value in around_today().items():
+            setattr(project, key, value)
         db.session.commit()
     return site

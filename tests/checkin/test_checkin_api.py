@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 
+from tests.checkin.fixtures import around_today
 from volunteer.checkin.models import Scan, ServiceSession
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
@@ -58,14 +59,7 @@ def test_refusals_have_codes_and_messages_in_the_callers_language(app, client, w
     english = client.post("/api/v1/checkins", json={"code": "nonsense"}, headers=bearer(token, "en"))
     assert english.json["error"]["message"] == "This is not a valid station code."
 
-    second = add_project(now_site, "垃圾分类宣传")
-    from datetime import date, timedelta
-
-    from volunteer.projects.models import Project
-    with app.app_context():
-        project = db.session.get(Project, second)
-        project.starts_on, project.ends_on = date.today() - timedelta(days=1), date.today() + timedelta(days=1)
-        db.session.commit()
+    second = add_project(now_site, "垃圾分类宣传", **around_today())
     asked = client.post("/api/v1/checkins", json={"code": code(now_site.station_id)}, headers=bearer(token))
     assert (asked.status_code, asked.json["error"]["code"]) == (422, "project_required")
     assert {p["id"] for p in asked.json["error"]["projects"]} == {now_site.project_id, second}

@@ -23,20 +23,21 @@ def rows(app, model, *where):
         return db.session.scalars(sa.select(model).where(*where).order_by(model.id)).all()
 
 
-def set_station(app, station_id, **values):
+def change(app, model, record_id, **values):
+    """Set a record's fields directly (the rules are under test, not the forms that edit them)."""
     with app.app_context():
-        station = db.session.get(Station, station_id)
+        record = db.session.get(model, record_id)
         for key, value in values.items():
-            setattr(station, key, value)
+            setattr(record, key, value)
         db.session.commit()
+
+
+def set_station(app, station_id, **values):
+    change(app, Station, station_id, **values)
 
 
 def set_project(app, project_id, **values):
-    with app.app_context():
-        project = db.session.get(Project, project_id)
-        for key, value in values.items():
-            setattr(project, key, value)
-        db.session.commit()
+    change(app, Project, project_id, **values)
 
 
 def test_first_scan_checks_in_and_the_second_checks_out_with_a_pending_entry(app, world, site, code, scan):

@@ -5,6 +5,7 @@ import re
 
 import sqlalchemy as sa
 
+from tests.checkin.fixtures import around_today
 from tests.conftest import csrf_from
 from volunteer.checkin.models import Scan, ServiceSession
 from volunteer.extensions import db
@@ -70,14 +71,8 @@ def test_a_bad_code_says_so_without_signing_in(client, world, now_site):
 
 
 def test_the_volunteer_chooses_a_project_when_several_run(app, world, now_site, code, signed_in, add_project):
-    from datetime import date, timedelta
 
-    from volunteer.projects.models import Project
-    other = add_project(now_site, "垃圾分类宣传")
-    with app.app_context():
-        project = db.session.get(Project, other)
-        project.starts_on, project.ends_on = date.today() - timedelta(days=1), date.today() + timedelta(days=1)
-        db.session.commit()
+    other = add_project(now_site, "垃圾分类宣传", **around_today())
     person = signed_in(world.a_volunteer)
     url = f"/s/{code(now_site.station_id)}"
     html = person.get(url).get_data(as_text=True)

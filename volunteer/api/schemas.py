@@ -254,14 +254,8 @@ class QrArgsSchema(BaseSchema):
                                                                      error=_l("static or rotating.")))
 
 
-class CheckinRequestSchema(BaseSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=500, error=_l("At most %(n)s characters.")),
-                         metadata={"description": "the text read from a station's QR code (the URL or the bare code)"})
+class _ScanRequestSchema(BaseSchema):
     project_id = fields.Integer(allow_none=True, load_default=None)
-    lat = fields.Float(allow_none=True, load_default=None, validate=validate.Range(
-        min=-90, max=90, error=_l("Must be between %(low)s and %(high)s.", low=-90, high=90)))
-    lng = fields.Float(allow_none=True, load_default=None, validate=validate.Range(
-        min=-180, max=180, error=_l("Must be between %(low)s and %(high)s.", low=-180, high=180)))
     request_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(
         max=64, error=_l("At most %(n)s characters.")),
         metadata={"description": "the same id on a retry returns the first answer and writes nothing"})
@@ -269,13 +263,21 @@ class CheckinRequestSchema(BaseSchema):
                                       metadata={"description": "when the code was read, if not just now"})
 
 
-class KioskScanRequestSchema(BaseSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=500, error=_l("At most %(n)s characters.")),
-                         metadata={"description": "the text read from a volunteer's personal QR code"})
-    project_id = fields.Integer(allow_none=True, load_default=None)
-    request_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(
-        max=64, error=_l("At most %(n)s characters.")))
-    scanned_at = fields.AwareDateTime(allow_none=True, load_default=None)
+def _code_field(description: str):
+    return fields.String(required=True, validate=validate.Length(min=1, max=500, error=_l("At most %(n)s characters.")),
+                         metadata={"description": description})
+
+
+class CheckinRequestSchema(_ScanRequestSchema):
+    code = _code_field("the text read from a station's QR code (the URL or the bare code)")
+    lat = fields.Float(allow_none=True, load_default=None, validate=validate.Range(
+        min=-90, max=90, error=_l("Must be between %(low)s and %(high)s.", low=-90, high=90)))
+    lng = fields.Float(allow_none=True, load_default=None, validate=validate.Range(
+        min=-180, max=180, error=_l("Must be between %(low)s and %(high)s.", low=-180, high=180)))
+
+
+class KioskScanRequestSchema(_ScanRequestSchema):
+    code = _code_field("the text read from a volunteer's personal QR code")
 
 
 class NamedRefSchema(BaseSchema):
