@@ -19,15 +19,25 @@
     data.set("request_id", requestId());
     return fetch(form.action, { method: "POST", body: data, credentials: "same-origin",
                                 headers: { "X-Requested-With": "fetch" } })
-      .then(function (response) { return response.text(); })
-      .then(function (html) { result.innerHTML = html; })
-      .catch(function () {
-        result.innerHTML = "";
-        var p = document.createElement("p");
-        p.className = "kiosk-answer kiosk-refused";
-        p.textContent = root.dataset.offline;
-        result.appendChild(p);
-      });
+      .then(function (response) {
+        // Signed out meanwhile (the answer is the login page): reload, which asks to sign in.
+        if (response.redirected) { window.location.reload(); return null; }
+        return response.text();
+      })
+      .then(function (html) {
+        if (html === null) return;
+        if (html.indexOf("kiosk-answer") === -1) { failed(root.dataset.failed); return; }
+        result.innerHTML = html;  // rendered and escaped by the server's template
+      })
+      .catch(function () { failed(root.dataset.offline); });
+  }
+
+  function failed(message) {
+    result.innerHTML = "";
+    var p = document.createElement("p");
+    p.className = "kiosk-answer kiosk-refused";
+    p.textContent = message;
+    result.appendChild(p);
   }
 
   form.addEventListener("submit", function (event) {

@@ -71,6 +71,7 @@ def test_refusals_have_codes_and_messages_in_the_callers_language(app, client, w
 
 @pytest.mark.parametrize("body, field", [
     ({}, "code"), ({"code": "x" * 501}, "code"), ({"code": "x", "lat": 91, "lng": 0}, "lat"),
+    ({"code": "x", "lat": 30.2}, "lat"),
     ({"code": "x", "project_id": "abc"}, "project_id"), ({"code": "x", "request_id": "r" * 65}, "request_id"),
     ({"code": "x", "scanned_at": "2026-11-21T09:00:00"}, "scanned_at"),
 ])

@@ -61,7 +61,10 @@ def test_kiosk_post_outside_scope_is_refused(world, now_site, signed_in, card):
     response = kiosk_post(signed_in(now_site.lead), now_site.station_id, card(world.a_volunteer))
     assert response.status_code == 201
     other = signed_in(world.b_admin)
-    assert other.client.post(f"/stations/{now_site.station_id}/kiosk", data={"code": "x"}).status_code in (400, 404)
+    token = csrf_from(other.get("/").get_data(as_text=True))
+    refused = other.client.post(f"/stations/{now_site.station_id}/kiosk",
+                                data={"csrf_token": token, "code": card(world.a_volunteer)})
+    assert refused.status_code == 404
     assert other.get(f"/stations/{now_site.station_id}/kiosk").status_code == 404
 
 

@@ -127,8 +127,7 @@ def test_the_volunteer_chooses_only_when_several_projects_run(app, world, site, 
     text = code(site.station_id)
     asked = scan(world.a_volunteer, text, local(9))
     assert (asked.status, asked.code) == (422, "project_required")
-    assert [p["title"] for p in asked.extra["projects"]] == ["社区助老服务", "垃圾分类宣传"] or \
-        sorted(p["id"] for p in asked.extra["projects"]) == sorted([site.project_id, second])
+    assert [p["title"] for p in asked.extra["projects"]] == ["垃圾分类宣传", "社区助老服务"]  # by title
     assert roster_only not in [p["id"] for p in asked.extra["projects"]]
     chosen = scan(world.a_volunteer, text, local(9, 1), project_id=second)
     assert chosen.action == "checked_in"
@@ -206,13 +205,16 @@ def test_the_database_refuses_a_second_open_session(app, world, site):
 
 def test_a_session_left_open_past_closing_is_closed_when_the_volunteer_next_scans(app, world, site, code, scan):
     text = code(site.station_id)
-    scan(world.a_volunteer, text, local(17))
+    opened = scan(world.a_volunteer, text, local(17))
+    # the late scan meant to check out: the answer is the session the system closed, not a refusal
     late = scan(world.a_volunteer, text, local(18, 31))
-    assert (late.status, late.code) == (409, "station_closed")
+    assert (late.action, late.status, late.session_id, late.minutes) == ("checked_out", 200, opened.session_id, None)
     [session] = rows(app, ServiceSession)
     assert (session.state, session.auto_closed, session.auto_close_reason) == ("closed", True, "station_closed")
     assert session.checked_out_at == local(18) and session.minutes is None
     assert rows(app, LedgerEntry)[0].minutes == 0
+    again = scan(world.a_volunteer, text, local(18, 40))
+    assert (again.status, again.code) == (409, "station_closed")
 
 
 def test_check_out_still_counts_just_after_closing(app, world, site, code, scan):
@@ -227,9 +229,10 @@ def test_a_session_longer_than_allowed_is_closed(app, world, site, code, scan):
     text = code(site.station_id)
     scan(world.a_volunteer, text, local(7))
     again = scan(world.a_volunteer, text, local(19, 1))  # 12 h is the longest
-    assert again.action == "checked_in"
+    assert (again.action, again.minutes) == ("checked_out", None)
     first = rows(app, ServiceSession)[0]
     assert (first.auto_close_reason, first.checked_out_at, first.minutes) == ("max_length", local(19), None)
+    assert scan(world.a_volunteer, text, local(19, 3)).action == "checked_in"
 
 
 def test_close_stale_command_closes_and_flags_and_can_run_twice(app, world, site, code, scan):
@@ -326,3 +329,38 @@ def test_location_is_checked_against_the_radius(app, world, site, code, scan, la
 def test_without_location_nothing_is_flagged(app, world, site, code, scan):
     result = scan(world.a_volunteer, code(site.station_id), local(9))
     assert result.outside is False and rows(app, ServiceSession)[0].distance_m is None
+
+
+def test_a_project_that_requires_the_screen_code_refuses_the_poster_at_check_out_too(app, world, site, code, scan):
+    set_project(app, site.project_id, require_rotating_code=True)
+    assert scan(world.a_volunteer, code(site.station_id, codes.ROTATING, local(9)), local(9)).action == "checked_in"
+    # a photo of the poster, scanned from home
+    from_home = scan(world.a_volunteer, code(site.station_id), local(17))
+    assert (from_home.status, from_home.code) == (400, "rotating_code_required")
+    assert rows(app, ServiceSession)[0].state == "open" and rows(app, LedgerEntry) == []
+    out = scan(world.a_volunteer, code(site.station_id, codes.ROTATING, local(17, 5)), local(17, 5))
+    assert (out.action, out.minutes) == ("checked_out", 485)
+
+
+def test_a_retry_gets_the_first_answer_after_the_rotating_code_expired(app, world, site, code, scan):
+    text = code(site.station_id, codes.ROTATING, local(9))
+    first = scan(world.a_volunteer, text, local(9), request_id="lost-answer")
+    retry = scan(world.a_volunteer, text, local(9, 5), request_id="lost-answer")
+    assert (retry.action, retry.status, retry.session_id, retry.replayed) == ("checked_in", 201, first.session_id, True)
+    assert scan(world.a_volunteer, text, local(9, 5), request_id="new").code == "expired_code"
+
+
+def test_a_code_seen_before_signing_in_stays_good_for_that_scan(app, world, site, code, scan):
+    text = code(site.station_id, codes.ROTATING, local(9))
+    late = scan(world.a_volunteer, text, local(9, 3), code_seen_at=local(9, 0, 10))
+    assert late.action == "checked_in"
+    assert rows(app, ServiceSession)[0].checked_in_at == local(9, 3)  # the session starts at the scan
+
+
+def test_project_dates_are_judged_in_the_stations_zone(app, world, site, code, scan):
+    from zoneinfo import ZoneInfo
+    set_station(app, site.station_id, timezone="Europe/London", opens_at=None, closes_at=None)
+    set_project(app, site.project_id, ends_on=DAY)
+    # 23:30 on the last day in London is already the next day in Shanghai
+    late_evening = local(23, 30, zone=ZoneInfo("Europe/London"))
+    assert scan(world.a_volunteer, code(site.station_id), late_evening).action == "checked_in"

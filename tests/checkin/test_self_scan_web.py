@@ -112,3 +112,25 @@ def test_refusals_are_shown_and_stored(app, world, now_site, code, signed_in):
     assert 'data-code="not_on_roster"' in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(Scan.reason)) == "not_on_roster"
+
+
+def test_a_rotating_code_survives_signing_in_but_not_longer(app, world, now_site, code, browser, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from volunteer.checkin import views
+    from volunteer.stations import codes
+    seen = datetime.now(timezone.utc).replace(microsecond=0)
+    clock = {"now": seen}
+    monkeypatch.setattr(views, "utcnow", lambda: clock["now"])
+    url = f"/s/{code(now_site.station_id, codes.ROTATING, seen)}"
+    assert browser.get(url).status_code == 302  # to sign in first
+    clock["now"] = seen + timedelta(minutes=3)  # signing in took a while: the code itself expired
+    browser.login(world.a_volunteer.login, world.a_volunteer.password)
+    page = browser.get(url)
+    assert page.status_code == 200
+    checked_in = browser.client.post(url, data=form_fields(page.get_data(as_text=True)))
+    assert checked_in.status_code == 201
+    # the same browser, later than the ticket lasts: the code has to be scanned afresh
+    clock["now"] = seen + timedelta(minutes=6)
+    late = browser.get(url)
+    assert late.status_code == 400 and "过期" in late.get_data(as_text=True)

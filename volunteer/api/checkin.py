@@ -56,8 +56,9 @@ RESPONSES = {"responses": {
 @blp.doc(security=BEARER, **RESPONSES)
 def check_in(body):
     """Check in, or out, with the text of a station's QR code (the signed-in volunteer)."""
+    lat, lng = services.validate_location(body["lat"], body["lng"])  # both or neither
     outcome = services.scan_station_code(
-        api_user(), body["code"], now=utcnow(), project_id=body["project_id"], lat=body["lat"], lng=body["lng"],
+        api_user(), body["code"], now=utcnow(), project_id=body["project_id"], lat=lat, lng=lng,
         request_id=body["request_id"], scanned_at=body["scanned_at"])
     return _answer(outcome)
 

@@ -116,13 +116,22 @@ def _setting(name: str):
 
 def scan_station_code(user, text: str, *, now: datetime, project_id: int | None = None,
                       lat: float | None = None, lng: float | None = None, request_id: str | None = None,
-                      scanned_at: datetime | None = None) -> ScanOutcome:
-    """A volunteer scanned a station's QR code with their phone."""
+                      scanned_at: datetime | None = None, code_seen_at: datetime | None = None) -> ScanOutcome:
+    """A volunteer scanned a station's QR code with their phone. ``code_seen_at``: when this
+    browser first opened the code, if the volunteer had to sign in (or choose a project) before
+    the scan could be sent; a rotating code is judged by that moment (the scan page keeps it
+    for a few minutes only)."""
     req = _Request(user=user, source="self_scan", code_kind=None, now=now, scanned_at=scanned_at or now,
                    project_id=project_id, lat=lat, lng=lng, request_id=_clean_request_id(request_id))
+    if req.request_id:
+        # A retry (a lost answer, a reloaded page) gets the first answer, even once a rotating
+        # code has expired.
+        earlier = _earlier_answer(req)
+        if earlier is not None:
+            return earlier
     try:
         try:
-            scanned = codes.read_code(text, now, load_options=[
+            scanned = codes.read_code(text, code_seen_at or now, load_options=[
                 sa.orm.joinedload(Station.running_projects).defer(Project.description)])
         except DomainError as exc:
             req.station = getattr(exc, "station", None)
@@ -192,7 +201,14 @@ def _decide(req: _Request, volunteer: Volunteer) -> ScanOutcome:
     served_on = local_date(now, station.zone)
     recent = req.sessions
     current = next((s for s in recent if s.state == OPEN), None)
+    if current is not None and current.station_id == station.id and current.project.require_rotating_code \
+            and req.code_kind == "static":
+        raise _rotating_code_required()  # a photo of the poster must not check out from home either
     if current is not None and _close_if_stale(current, now):
+        if current.station_id == station.id:
+            # The scan meant to check out, too late: say what the system did rather than open
+            # a new session.
+            return ScanOutcome(CHECKED_OUT, 200, session=current)
         current = None
 
     if current is not None and current.station_id == station.id:
@@ -210,8 +226,7 @@ def _decide(req: _Request, volunteer: Volunteer) -> ScanOutcome:
         raise StationClosed()
     project = _choose_project(req, volunteer)
     if project.require_rotating_code and req.code_kind == "static":
-        raise codes.InvalidCode(_l("This project accepts only the code on the station's screen."),
-                                code="rotating_code_required")
+        raise _rotating_code_required()
     limit = _setting("SESSIONS_PER_PROJECT_DAY")
     if sum(1 for s in recent if s.project_id == project.id and s.served_on == served_on) >= limit:
         raise DailyLimitReached(_l("You have already checked in %(n)s times for this project today.", n=limit))
@@ -233,13 +248,18 @@ def _decide(req: _Request, volunteer: Volunteer) -> ScanOutcome:
     return ScanOutcome(CHECKED_IN, 201, session=session, closed_elsewhere=closed_elsewhere)
 
 
+def _rotating_code_required() -> DomainError:
+    return codes.InvalidCode(_l("This project accepts only the code on the station's screen."),
+                             code="rotating_code_required")
+
+
 def _choose_project(req: _Request, volunteer: Volunteer) -> Project:
     station, now = req.station, req.now
     if req.project_id is not None:
         project = get_by_id(Project, req.project_id)
         if project is None or station not in project.stations:
             raise ValidationFailed(fields={"project_id": [_l("This project does not run at this station.")]})
-        if not project.accepts_checkins(now):
+        if not project.accepts_checkins(now, station.zone):
             raise ProjectNotRunning(_l("This project is not taking check-ins now."))
         if not may_check_in_to(project, volunteer):
             raise NotOnRoster()
@@ -262,7 +282,7 @@ def may_check_in_to(project: Project, volunteer: Volunteer) -> bool:
 
 def running_projects(station: Station, now: datetime) -> list[Project]:
     """The projects taking check-ins at the station now."""
-    return [p for p in station.running_projects if p.accepts_checkins(now)]
+    return [p for p in station.running_projects if p.accepts_checkins(now, station.zone)]
 
 
 def _check_out(session: ServiceSession, req: _Request) -> None:
@@ -336,10 +356,12 @@ def close_all_stale(now: datetime, *, batch: int = 200) -> int:
     closed = 0
     last_id = 0
     while True:
+        longest = timedelta(minutes=_setting("SESSION_MAX_MINUTES"))
         rows = db.session.execute(
-            sa.select(ServiceSession.id, ServiceSession.volunteer_id)
-            .where(ServiceSession.state == OPEN, ServiceSession.id > last_id,
-                   ServiceSession.checked_in_at < now)
+            sa.select(ServiceSession.id, ServiceSession.volunteer_id).join(ServiceSession.station)
+            .where(ServiceSession.state == OPEN, ServiceSession.id > last_id, ServiceSession.checked_in_at < now,
+                   # too long whatever the station, or at a station that closes at some hour
+                   sa.or_(ServiceSession.checked_in_at <= now - longest, Station.closes_at.is_not(None)))
             .order_by(ServiceSession.id).limit(batch)).all()
         if not rows:
             return closed

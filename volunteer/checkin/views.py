@@ -3,12 +3,15 @@
 Opening the page changes nothing (link previews and prefetchers open URLs too); it shows what a
 scan will do and sends the check-in as a POST with the CSRF token, by itself when nothing needs
 asking. A reload re-sends the same request id, which the service answers from its first answer.
+The session keeps for five minutes when the code was first opened, so signing in first does not
+let a rotating code expire under the volunteer.
 """
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
-from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -23,6 +26,8 @@ from volunteer.stations import codes
 from volunteer.web import submit
 
 bp = Blueprint("checkin", __name__)
+TICKET = "scan_ticket"
+TICKET_LIFETIME = timedelta(minutes=5)
 
 
 def _project_choices(station, volunteer, now):
@@ -33,11 +38,17 @@ def _project_choices(station, volunteer, now):
 @bp.route("/s/<code>")
 def scan(code: str):
     now = utcnow()
+    seen_at = _code_seen_at(code, now)
     try:
-        scanned = codes.read_code(code, now)
+        scanned = codes.read_code(code, seen_at or now)
     except DomainError as exc:
         return render_template("checkin/result.html", outcome=None, error=exc), exc.status
     station = scanned.station
+    if seen_at is None:
+        # Remember when this browser first saw the code: signing in or choosing a project may
+        # outlast a rotating code, and the scan should not be lost to that. (Only the first
+        # time: reloading does not stretch a code's life.)
+        session[TICKET] = {"code": code, "at": now.isoformat()}
     if not current_user.is_authenticated:
         flash(_("Sign in to check in at %(station)s.", station=station.name), "info")
         return redirect(url_for("accounts.login", next=request.path))
@@ -51,6 +62,18 @@ def scan(code: str):
     form.project_id.choices = [] if open_here else _project_choices(station, volunteer, now)
     return render_template("checkin/scan.html", form=form, station=station, code=code, open_here=open_here,
                            auto=len(form.project_id.choices) <= 1)
+
+
+def _code_seen_at(code: str, now: datetime) -> datetime | None:
+    """When this browser opened this code, if within the last few minutes."""
+    ticket = session.get(TICKET) or {}
+    if ticket.get("code") != code:
+        return None
+    try:
+        seen = datetime.fromisoformat(ticket["at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return seen if timedelta(0) <= now - seen <= TICKET_LIFETIME else None
 
 
 @bp.route("/s/<code>", methods=["POST"])
@@ -69,7 +92,8 @@ def scan_post(code: str):
     except DomainError:
         lat = lng = None  # a browser's bad reading is no reason to refuse the check-in
     outcome = services.scan_station_code(current_user, code, now=now, project_id=form.project_id.data or None,
-                                         lat=lat, lng=lng, request_id=form.request_id.data)
+                                         lat=lat, lng=lng, request_id=form.request_id.data,
+                                         code_seen_at=_code_seen_at(code, now))
     db.session.commit()
     if isinstance(outcome.error, services.ProjectRequired):
         form.project_id.choices = [(p.id, p.title) for p in outcome.error.projects]

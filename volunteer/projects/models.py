@@ -113,14 +113,14 @@ class Project(db.Model):
     def is_public(self) -> bool:
         return self.state in PUBLIC_STATES
 
-    def _within_dates(self, now: datetime) -> bool:
-        today = local_date(now, DEFAULT_ZONE)
+    def _within_dates(self, now: datetime, zone=DEFAULT_ZONE) -> bool:
+        today = local_date(now, zone)
         return (self.starts_on is None or self.starts_on <= today) and \
             (self.ends_on is None or today <= self.ends_on)
 
-    def accepts_checkins(self, now: datetime) -> bool:
-        """Check-in happens only while the project runs, on its dates."""
-        return self.state == "running" and self._within_dates(now)
+    def accepts_checkins(self, now: datetime, zone=DEFAULT_ZONE) -> bool:
+        """Check-in happens only while the project runs, on its dates (in the station's zone)."""
+        return self.state == "running" and self._within_dates(now, zone)
 
     def accepts_applications(self, now: datetime) -> bool:
         """Volunteers apply while the project recruits or runs, until its last day."""
