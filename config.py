@@ -84,6 +84,7 @@ class Config:
     SESSION_MAX_MINUTES = 12 * 60       # an open session is closed by the system after this
     SESSION_CLOSE_GRACE_MINUTES = 30    # check-out still counts this long after the station closes
     STATION_DEFAULT_RADIUS_M = 300      # for a station with coordinates but no radius
+    LOCATION_RETENTION_DAYS = 90        # distances from check-ins are forgotten after this
 
     API_TITLE = "Volunteer service API"
     API_VERSION = "v1"

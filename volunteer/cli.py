@@ -106,6 +106,17 @@ def close_stale(now_text):
     click.echo(f"Closed {closed} stale session(s).")
 
 
+@sessions_cli.command("forget-locations")
+def forget_locations():
+    """Forget the distances kept from check-ins older than LOCATION_RETENTION_DAYS (the flag
+    "outside the radius" stays). Meant for a daily cron."""
+    from volunteer.checkin.services import forget_locations as forget
+    from volunteer.core.time import utcnow
+    count = forget(utcnow())
+    db.session.commit()
+    click.echo(f"Forgot the location of {count} session(s).")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(sessions_cli)

@@ -364,3 +364,16 @@ def test_project_dates_are_judged_in_the_stations_zone(app, world, site, code, s
     # 23:30 on the last day in London is already the next day in Shanghai
     late_evening = local(23, 30, zone=ZoneInfo("Europe/London"))
     assert scan(world.a_volunteer, code(site.station_id), late_evening).action == "checked_in"
+
+
+def test_distances_are_forgotten_after_the_retention_period(app, world, site, code, scan):
+    scan(world.a_volunteer, code(site.station_id), local(9), lat=30.27, lng=120.16)
+    with app.app_context():
+        from volunteer.checkin.services import forget_locations
+        assert forget_locations(local(9) + timedelta(days=89)) == 0
+        assert forget_locations(local(9) + timedelta(days=91)) == 1
+        db.session.commit()
+    session = rows(app, ServiceSession)[0]
+    assert session.distance_m is None and session.outside_radius is True  # the flag for the lead stays
+    assert rows(app, Scan)[0].distance_m is None
+    assert app.test_cli_runner().invoke(args=["sessions", "forget-locations"]).exit_code == 0

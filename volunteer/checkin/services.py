@@ -373,6 +373,17 @@ def close_all_stale(now: datetime, *, batch: int = 200) -> int:
             closed += session is not None
 
 
+def forget_locations(now: datetime) -> int:
+    """Location is sensitive: after the retention period only the flag stays, not the distance."""
+    before = now - timedelta(days=_setting("LOCATION_RETENTION_DAYS"))
+    forgotten = db.session.execute(
+        sa.update(ServiceSession).where(ServiceSession.checked_in_at < before, ServiceSession.distance_m.is_not(None))
+        .values(distance_m=None)).rowcount
+    db.session.execute(sa.update(Scan).where(Scan.received_at < before, Scan.distance_m.is_not(None))
+                       .values(distance_m=None))
+    return forgotten
+
+
 # --- helpers ------------------------------------------------------------------------------------
 
 # What the check-in needs of a volunteer (not the encrypted ID and the rest of the profile).
