@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import current_app
@@ -137,7 +137,7 @@ def scan_station_code(user, text: str, *, now: datetime, project_id: int | None 
             req.station = getattr(exc, "station", None)
             raise
         req.station, req.code_kind = scanned.station, "rotating" if scanned.kind == codes.ROTATING else "static"
-        req.volunteer, req.sessions = _lock(Volunteer.user_id == user.id, req.station, now)
+        req.volunteer, req.sessions = _lock("user_id", user.id, req.station, now)
         if req.volunteer is None or req.volunteer.closed_at is not None:
             raise NotAVolunteer()
     except DomainError as exc:
@@ -152,7 +152,7 @@ def scan_card(lead, station: Station, text: str, *, now: datetime, project_id: i
     req = _Request(user=lead, source="kiosk", code_kind="personal", now=now, scanned_at=scanned_at or now,
                    project_id=project_id, request_id=_clean_request_id(request_id), station=station)
     try:
-        req.volunteer, req.sessions = _lock(Volunteer.id == cards.read_card(text).id, station, now)
+        req.volunteer, req.sessions = _lock("id", cards.read_card(text).id, station, now)
     except DomainError as exc:
         return _refuse(req, exc)
     return _scan(req)
@@ -367,7 +367,7 @@ def close_all_stale(now: datetime, *, batch: int = 200) -> int:
             return closed
         for session_id, volunteer_id in rows:
             last_id = session_id
-            volunteer, _sessions = _lock(Volunteer.id == volunteer_id)
+            volunteer, _sessions = _lock("id", volunteer_id)
             session = close_stale(volunteer, now)
             db.session.commit()
             closed += session is not None
@@ -391,36 +391,50 @@ VOLUNTEER_COLUMNS = (Volunteer.id, Volunteer.user_id, Volunteer.organisation_id,
                      Volunteer.name, Volunteer.card_version, Volunteer.closed_at)
 
 
-def _lock(where, station: Station | None = None, now: datetime | None = None
+def _lock_statement(column):
+    return (sa.select(Volunteer).where(column == sa.bindparam("key"))
+            .options(sa.orm.load_only(*VOLUNTEER_COLUMNS)).with_for_update(key_share=True)
+            .execution_options(populate_existing=True))
+
+
+# Built once: these run on every scan.
+_LOCK = {"user_id": _lock_statement(Volunteer.user_id), "id": _lock_statement(Volunteer.id)}
+_SESSIONS = (
+    sa.select(ServiceSession).join(ServiceSession.project)
+    .where(ServiceSession.volunteer_id == sa.bindparam("volunteer_id"),
+           sa.or_(ServiceSession.state == OPEN, ServiceSession.served_on == sa.bindparam("served_on"),
+                  sa.and_(ServiceSession.station_id == sa.bindparam("station_id"),
+                          ServiceSession.checked_out_at > sa.bindparam("since"))))
+    .order_by(ServiceSession.id.desc())
+    .options(sa.orm.contains_eager(ServiceSession.project).defer(Project.description))
+    .execution_options(populate_existing=True))
+
+
+def _lock(by: str, key: int, station: Station | None = None, now: datetime | None = None
           ) -> tuple[Volunteer | None, list[ServiceSession]]:
-    """The volunteer, their row locked for the rest of the transaction so that their scans are
-    decided one at a time; then all the rules need to know of their sessions: the open one
-    anywhere and, given a station, today's (the daily limit) and those closed at the station
-    within the repeat window."""
+    """The volunteer (``by`` "user_id" or "id"), their row locked for the rest of the transaction
+    so that their scans are decided one at a time; then all the rules need to know of their
+    sessions: the open one anywhere and, given a station, today's (the daily limit) and those
+    closed at the station within the repeat window."""
     if db.engine.dialect.name == "sqlite":
         # SQLite has no row locks, and a transaction that read before another's commit cannot
         # write at all ("database is locked" at once). So start afresh (nothing is pending yet)
         # and take the database's write lock first: concurrent scans then wait their turn.
         if not (db.session.new or db.session.dirty or db.session.deleted):
             db.session.commit()
-        db.session.execute(sa.update(Volunteer).where(where).values(card_version=Volunteer.card_version))
-    volunteer = db.session.scalars(
-        sa.select(Volunteer).where(where).options(sa.orm.load_only(*VOLUNTEER_COLUMNS))
-        .with_for_update(key_share=True).execution_options(populate_existing=True)).first()
+        db.session.execute(sa.update(Volunteer).where(getattr(Volunteer, by) == key)
+                           .values(card_version=Volunteer.card_version))
+    volunteer = db.session.scalars(_LOCK[by], {"key": key}).first()
     if volunteer is None:
         return None, []
     # A query of its own, after the lock: on PostgreSQL it then sees what the scan we waited
     # for committed (a join in the locking query would read the sessions as they were before).
-    wanted = ServiceSession.state == OPEN
-    if station is not None:
-        window = timedelta(seconds=_setting("SCAN_REPEAT_SECONDS"))
-        wanted = sa.or_(wanted, ServiceSession.served_on == local_date(now, station.zone),
-                        sa.and_(ServiceSession.station_id == station.id, ServiceSession.checked_out_at > now - window))
-    sessions = db.session.scalars(
-        sa.select(ServiceSession).join(ServiceSession.project)
-        .where(ServiceSession.volunteer_id == volunteer.id, wanted).order_by(ServiceSession.id.desc())
-        .options(sa.orm.contains_eager(ServiceSession.project).defer(Project.description))
-        .execution_options(populate_existing=True)).all()
+    if station is None:
+        params = {"served_on": date.min, "station_id": -1, "since": datetime.max.replace(tzinfo=timezone.utc)}
+    else:
+        params = {"served_on": local_date(now, station.zone), "station_id": station.id,
+                  "since": now - timedelta(seconds=_setting("SCAN_REPEAT_SECONDS"))}
+    sessions = db.session.scalars(_SESSIONS, {"volunteer_id": volunteer.id, **params}).all()
     return volunteer, sessions
 
 
