@@ -177,7 +177,8 @@ def get_kiosk_station(user, station_id) -> Station:
 
 def _scan(req: _Request) -> ScanOutcome:
     """Decide a scan of the locked volunteer ``req.volunteer``. Every refusal is raised before
-    anything is written, so a refused scan leaves only its own record."""
+    the scan writes anything of its own, so a refused scan leaves its record and, at most, a
+    stale session that it found and closed on the way."""
     volunteer = req.volunteer
     if req.request_id:
         earlier = _earlier_answer(req)
