@@ -86,6 +86,13 @@ class Config:
     STATION_DEFAULT_RADIUS_M = 300      # for a station with coordinates but no radius
     LOCATION_RETENTION_DAYS = 90        # distances from check-ins are forgotten after this
 
+    # Crediting (DESIGN.md): of each started hour, under 15 min counts 0, 15-45 half, over 45 a full
+    # hour. Change the version whenever the figures change: entries keep the version they got.
+    CREDIT_RULE = {"version": "2020-quarter", "zero_below": 15, "full_above": 45}
+    DAILY_LEAD_LIMIT_MINUTES = 8 * 60     # a day's credit up to this needs only the lead
+    DAILY_PARENT_LIMIT_MINUTES = 12 * 60  # up to this an admin of the organisation above; beyond, the top
+    STAR_THRESHOLDS_HOURS = (100, 300, 600, 1000, 1500)
+
     API_TITLE = "Volunteer service API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

@@ -16,6 +16,7 @@ from volunteer.organisations.models import ORGANISATION_KINDS
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 sessions_cli = AppGroup("sessions", help="Service sessions (check-in and check-out).")
+ledger_cli = AppGroup("ledger", help="The hours ledger.")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
 
 
@@ -117,8 +118,21 @@ def forget_locations():
     click.echo(f"Forgot the location of {count} session(s).")
 
 
+@ledger_cli.command("verify")
+def verify_ledger():
+    """Recompute every volunteer's totals from the entries and report any difference (exit 1)."""
+    from volunteer.ledger.services import verify
+    problems = verify()
+    for line in problems:
+        click.echo(line)
+    if problems:
+        raise SystemExit(1)
+    click.echo("The totals agree with the entries.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(ledger_cli)
     app.cli.add_command(sessions_cli)
     app.cli.add_command(orgs_cli)
     app.cli.add_command(seed_demo)

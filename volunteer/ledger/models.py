@@ -1,4 +1,7 @@
-"""Ledger entries (时长台账). For now: the pending entry a check-out writes; approval comes next."""
+"""Ledger entries (时长台账) and the per-volunteer totals kept beside them.
+
+An approved entry is never changed or deleted (a database trigger refuses it too); a correction
+is a new entry that refers to the one it corrects, and totals follow the newest figure."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -19,8 +22,14 @@ class LedgerEntry(db.Model):
         sa.CheckConstraint("state IN ('pending', 'approved', 'rejected')", name="state_known"),
         sa.CheckConstraint("source IN ('checkin', 'manual', 'correction')", name="source_known"),
         sa.CheckConstraint("minutes >= 0", name="minutes_not_negative"),
+        sa.CheckConstraint("state != 'approved' OR (credited_minutes IS NOT NULL AND decided_at IS NOT NULL)",
+                           name="approved_is_credited"),
+        sa.CheckConstraint("(source = 'correction') = (corrects_id IS NOT NULL)", name="correction_refers"),
         sa.Index("ix_ledger_entries_volunteer_served", "volunteer_id", "served_on"),
         sa.Index("ix_ledger_entries_station_state", "station_id", "state"),
+        # An entry is corrected once; a further correction corrects the correction.
+        sa.Index("uq_ledger_entries_corrects", "corrects_id", unique=True,
+                 sqlite_where=sa.text("corrects_id IS NOT NULL"), postgresql_where=sa.text("corrects_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,15 +38,47 @@ class LedgerEntry(db.Model):
     station_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stations.id"))
     # One entry per session: a check-out can never be credited twice.
     session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_sessions.id"), unique=True)
+    # The exact minutes decided on (the recorded ones, or as adjusted at approval)...
     minutes: Mapped[int] = mapped_column()
+    # ...the minutes as first recorded (the session's, or the manual entry's)...
+    recorded_minutes: Mapped[int | None] = mapped_column()
+    # ...and what the crediting rule made of them when approved, with the rule's version.
+    credited_minutes: Mapped[int | None] = mapped_column()
+    rule_version: Mapped[str | None] = mapped_column(sa.String(20))
     served_on: Mapped[date] = mapped_column(sa.Date)
     source: Mapped[str] = mapped_column(sa.String(12), default="checkin")
     state: Mapped[str] = mapped_column(sa.String(10), default="pending")
     # Flags for the lead's queue.
     auto_closed: Mapped[bool] = mapped_column(default=False)
     outside_radius: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # manual entries, corrections
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_entries.id"))
+    activity: Mapped[str | None] = mapped_column(sa.String(200))  # manual entries: what was done...
+    activity_minutes: Mapped[int | None] = mapped_column()        # ...and how long it lasted
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     volunteer: Mapped[Volunteer] = relationship()
     project: Mapped[Project] = relationship()
     station: Mapped[Station | None] = relationship()
+
+    @property
+    def scope_organisation(self):
+        return self.project.organisation
+
+
+class LedgerTotal(db.Model):
+    """A volunteer's approved (credited) and pending (recorded) minutes per project and year,
+    kept in the same transaction as every decision, so nobody sums the ledger to read them;
+    `flask --app run ledger verify` recomputes them from the entries."""
+
+    __tablename__ = "ledger_totals"
+    __table_args__ = (sa.CheckConstraint("pending_minutes >= 0", name="pending_not_negative"),)
+
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    approved_minutes: Mapped[int] = mapped_column(default=0)
+    pending_minutes: Mapped[int] = mapped_column(default=0)

@@ -1,18 +1,265 @@
-"""Ledger use cases. For now: the pending entry each closed session writes."""
+"""Ledger use cases: the pending entry a check-out writes, decisions, corrections, the totals kept
+beside the entries, and their verification.
+
+Totals are changed by upserts in the same transaction as the entry they follow (``_add``), so they
+are right after every commit and under concurrent decisions; ``verify`` recomputes them."""
 from __future__ import annotations
 
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
+
+from volunteer.core import permissions
+from volunteer.core.audit import record_event
+from volunteer.core.errors import Conflict, FieldErrors, Forbidden
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
-from volunteer.ledger.models import LedgerEntry
+from volunteer.ledger import rules
+from volunteer.ledger.models import LedgerEntry, LedgerTotal
+
+MAX_MINUTES = 24 * 60
+
+
+def credit_rule() -> rules.CreditRule:
+    return rules.CreditRule(**current_app.config["CREDIT_RULE"])
+
+
+def _add(volunteer_id: int, project_id: int, year: int, *, approved: int = 0, pending: int = 0) -> None:
+    """Move a volunteer's totals by these amounts, atomically: an UPDATE of the row, or an upsert
+    when there is none yet (an INSERT may not carry a negative amount, even one that would only
+    reach an existing row)."""
+    if not approved and not pending:
+        return
+    key = (LedgerTotal.volunteer_id == volunteer_id, LedgerTotal.project_id == project_id, LedgerTotal.year == year)
+    moved = db.session.execute(
+        sa.update(LedgerTotal).where(*key)
+        .values(approved_minutes=LedgerTotal.approved_minutes + approved,
+                pending_minutes=LedgerTotal.pending_minutes + pending)
+        .execution_options(synchronize_session=False)).rowcount
+    if moved:
+        return
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(LedgerTotal).values(volunteer_id=volunteer_id, project_id=project_id, year=year,
+                                               approved_minutes=approved, pending_minutes=pending)
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=["volunteer_id", "project_id", "year"],
+        set_={"approved_minutes": LedgerTotal.approved_minutes + stmt.excluded.approved_minutes,
+              "pending_minutes": LedgerTotal.pending_minutes + stmt.excluded.pending_minutes}))
 
 
 def record_session(session) -> LedgerEntry:
     """A closed session's pending entry: its exact minutes, or none at all when the system closed
     it (the lead decides what, if anything, it was worth)."""
+    minutes = 0 if session.auto_closed else session.minutes
     entry = LedgerEntry(
         volunteer_id=session.volunteer_id, project_id=session.project_id, station_id=session.station_id,
-        session_id=session.id, minutes=0 if session.auto_closed else session.minutes,
-        served_on=session.served_on, source="checkin", state="pending",
-        auto_closed=session.auto_closed, outside_radius=session.outside_radius,
+        session_id=session.id, minutes=minutes, recorded_minutes=minutes, served_on=session.served_on,
+        source="checkin", state="pending", auto_closed=session.auto_closed, outside_radius=session.outside_radius,
         created_at=session.checked_out_at)
     db.session.add(entry)
+    _add(session.volunteer_id, session.project_id, session.served_on.year, pending=minutes)
     return entry
+
+
+# --- deciding -----------------------------------------------------------------------------------
+
+class AlreadyDecided(Conflict):
+    code = "already_decided"
+    default_message = _l("Someone has already decided on this entry. Reload to see the decision.")
+
+
+class OwnHours(Forbidden):
+    code = "own_hours"
+    default_message = _l("Nobody decides on their own hours.")
+
+
+class NeedsHigherApproval(Forbidden):
+    code = "needs_higher_approval"
+
+
+def may_decide(user, entry: LedgerEntry) -> bool:
+    """The lead of the entry's station, or staff over its project."""
+    if entry.station is not None and entry.station in getattr(user, "led_stations", []):
+        return True
+    return permissions.can(user, "project.manage", entry.project)
+
+
+def _ensure_may_decide(user, entry: LedgerEntry) -> None:
+    if not may_decide(user, entry):
+        permissions.ensure(user, "project.manage", entry.project)  # 404 outside the scope, else 403
+    if entry.volunteer.user_id is not None and entry.volunteer.user_id == user.id:
+        raise OwnHours()
+    if entry.source == "manual" and entry.created_by_id == user.id:
+        raise OwnHours(_l("A manual entry is approved by someone other than its author."))
+
+
+def day_credited(volunteer_id: int, served_on, *, excluding: int | None = None) -> int:
+    """Minutes already credited to the volunteer for that day (newest figures of each entry)."""
+    corrected = sa.select(LedgerEntry.corrects_id).where(LedgerEntry.corrects_id.is_not(None))
+    stmt = (sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.credited_minutes), 0))
+            .where(LedgerEntry.volunteer_id == volunteer_id, LedgerEntry.served_on == served_on,
+                   LedgerEntry.state == "approved", LedgerEntry.id.not_in(corrected)))
+    if excluding is not None:
+        stmt = stmt.where(LedgerEntry.id != excluding)
+    return db.session.scalar(stmt)
+
+
+def _ensure_daily_limit(user, entry: LedgerEntry, credited: int, *, excluding: int | None = None) -> None:
+    """Up to 8 h a day the lead approves; up to 12 h an admin of the organisation above; beyond,
+    an admin of the top organisation."""
+    config = current_app.config
+    total = day_credited(entry.volunteer_id, entry.served_on, excluding=excluding) + credited
+    level = rules.approval_level(total, config["DAILY_LEAD_LIMIT_MINUTES"], config["DAILY_PARENT_LIMIT_MINUTES"])
+    if level == rules.LEAD:
+        return
+    home = entry.project.organisation
+    if level == rules.PARENT_ADMIN:
+        above = home.parent or home
+        if not permissions.can(user, "organisation.manage", above):
+            raise NeedsHigherApproval(_l("More than %(h)s hours on one day need an admin of %(org)s.",
+                                         h=config["DAILY_LEAD_LIMIT_MINUTES"] // 60, org=above.name))
+        return
+    top = home
+    while top.parent is not None:
+        top = top.parent
+    if not permissions.can(user, "organisation.manage", top):
+        raise NeedsHigherApproval(_l("More than %(h)s hours on one day need an admin of %(org)s.",
+                                     h=config["DAILY_PARENT_LIMIT_MINUTES"] // 60, org=top.name))
+
+
+def _clean_minutes(errors: FieldErrors, value) -> int | None:
+    try:
+        minutes = int(value)
+    except (TypeError, ValueError):
+        errors.add("minutes", _l("Must be a whole number."))
+        return None
+    if not 0 <= minutes <= MAX_MINUTES:
+        errors.add("minutes", _l("Must be between %(low)s and %(high)s.", low=0, high=MAX_MINUTES))
+        return None
+    return minutes
+
+
+def decide(actor, entry: LedgerEntry, decision: str, *, minutes=None, reason: str | None = None,
+           now: datetime | None = None) -> LedgerEntry:
+    """Approve (possibly with adjusted minutes, then with a reason) or reject (with a reason) a
+    pending entry. Two people deciding at once: one decision stands, the other gets 409."""
+    now = now or utcnow()
+    _ensure_may_decide(actor, entry)
+    reason = (reason or "").strip()[:2000] or None
+    errors = FieldErrors()
+    if decision not in ("approve", "reject"):
+        errors.add("decision", _l("Choose approve or reject."))
+    final = entry.minutes if minutes in (None, "") else _clean_minutes(errors, minutes)
+    if decision == "approve" and final is not None and final != entry.minutes and not reason:
+        errors.add("reason", _l("Say why the minutes were adjusted."))
+    if decision == "reject" and not reason:
+        errors.add("reason", _l("Say why the entry is rejected."))
+    errors.raise_if_any()
+    if entry.state != "pending":
+        raise AlreadyDecided()
+    rule = credit_rule()
+    credited = rule.credit(final) if decision == "approve" else None
+    if decision == "approve":
+        _ensure_daily_limit(actor, entry, credited)
+    state = "approved" if decision == "approve" else "rejected"
+    done = db.session.execute(
+        sa.update(LedgerEntry).where(LedgerEntry.id == entry.id, LedgerEntry.state == "pending")
+        .values(state=state, minutes=final if decision == "approve" else entry.minutes, credited_minutes=credited,
+                rule_version=rule.version if credited is not None else None, decided_by_id=actor.id,
+                decided_at=now, reason=reason)
+        .execution_options(synchronize_session=False)).rowcount
+    if done != 1:
+        raise AlreadyDecided()
+    _add(entry.volunteer_id, entry.project_id, entry.served_on.year, approved=credited or 0, pending=-entry.minutes)
+    db.session.refresh(entry)
+    record_event(actor, f"ledger.{state}", entry, after={"minutes": entry.minutes, "credited": credited,
+                                                        "volunteer_id": entry.volunteer_id}, note=reason, now=now)
+    return entry
+
+
+def correct(actor, entry: LedgerEntry, minutes, reason: str | None, *, now: datetime | None = None) -> LedgerEntry:
+    """A new entry that corrects an approved one (the newest figure of its chain); the original
+    stays as it was, and the totals follow the new figure."""
+    now = now or utcnow()
+    _ensure_may_decide(actor, entry)
+    errors = FieldErrors()
+    minutes = _clean_minutes(errors, minutes)
+    reason = (reason or "").strip()[:2000] or None
+    if not reason:
+        errors.add("reason", _l("Say why the entry is corrected."))
+    errors.raise_if_any()
+    if entry.state != "approved":
+        raise Conflict(_l("Only an approved entry is corrected; decide on a pending one instead."),
+                       code="not_approved")
+    rule = credit_rule()
+    credited = rule.credit(minutes)
+    _ensure_daily_limit(actor, entry, credited, excluding=entry.id)
+    correction = LedgerEntry(
+        volunteer_id=entry.volunteer_id, project_id=entry.project_id, station_id=entry.station_id,
+        minutes=minutes, recorded_minutes=minutes, credited_minutes=credited, rule_version=rule.version,
+        served_on=entry.served_on, source="correction", state="approved", corrects_id=entry.id,
+        created_by_id=actor.id, decided_by_id=actor.id, decided_at=now, reason=reason, created_at=now)
+    db.session.add(correction)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict(_l("This entry has already been corrected; correct the newest figure."),
+                       code="already_corrected") from None
+    _add(entry.volunteer_id, entry.project_id, entry.served_on.year, approved=credited - entry.credited_minutes)
+    record_event(actor, "ledger.corrected", correction, before={"entry": entry.id, "minutes": entry.minutes},
+                 after={"minutes": minutes, "credited": credited}, note=reason, now=now)
+    return correction
+
+
+# --- totals -------------------------------------------------------------------------------------
+
+def totals_of(volunteer_id: int) -> dict:
+    """Approved (credited) and pending minutes, in all and by year and project, from the totals."""
+    rows = db.session.scalars(sa.select(LedgerTotal).where(LedgerTotal.volunteer_id == volunteer_id)).all()
+    approved = sum(r.approved_minutes for r in rows)
+    return {"approved_minutes": approved, "pending_minutes": sum(r.pending_minutes for r in rows),
+            "star_level": rules.star_level(approved, tuple(current_app.config["STAR_THRESHOLDS_HOURS"])),
+            "rows": rows}
+
+
+def _year_of(column):
+    if db.engine.dialect.name == "postgresql":
+        return sa.cast(sa.extract("year", column), sa.Integer)
+    return sa.cast(sa.func.strftime("%Y", column), sa.Integer)
+
+
+def recompute() -> dict[tuple[int, int, int], tuple[int, int]]:
+    """The totals as the entries say: (volunteer, project, year) → (approved, pending)."""
+    year = _year_of(LedgerEntry.served_on)
+    corrected = sa.select(LedgerEntry.corrects_id).where(LedgerEntry.corrects_id.is_not(None))
+    result: dict[tuple[int, int, int], list[int]] = {}
+    approved = db.session.execute(
+        sa.select(LedgerEntry.volunteer_id, LedgerEntry.project_id, year, sa.func.sum(LedgerEntry.credited_minutes))
+        .where(LedgerEntry.state == "approved", LedgerEntry.id.not_in(corrected))
+        .group_by(LedgerEntry.volunteer_id, LedgerEntry.project_id, year))
+    for volunteer_id, project_id, y, minutes in approved:
+        result.setdefault((volunteer_id, project_id, int(y)), [0, 0])[0] = int(minutes or 0)
+    pending = db.session.execute(
+        sa.select(LedgerEntry.volunteer_id, LedgerEntry.project_id, year, sa.func.sum(LedgerEntry.minutes))
+        .where(LedgerEntry.state == "pending").group_by(LedgerEntry.volunteer_id, LedgerEntry.project_id, year))
+    for volunteer_id, project_id, y, minutes in pending:
+        result.setdefault((volunteer_id, project_id, int(y)), [0, 0])[1] = int(minutes or 0)
+    return {key: (a, p) for key, (a, p) in result.items()}
+
+
+def verify() -> list[str]:
+    """Every difference between the stored totals and a recomputation from the entries."""
+    expected = recompute()
+    stored = {(t.volunteer_id, t.project_id, t.year): (t.approved_minutes, t.pending_minutes)
+              for t in db.session.scalars(sa.select(LedgerTotal))}
+    problems = []
+    for key in sorted(set(expected) | set(stored)):
+        want, have = expected.get(key, (0, 0)), stored.get(key, (0, 0))
+        if want != have:
+            problems.append(f"volunteer {key[0]}, project {key[1]}, {key[2]}: stored approved/pending "
+                            f"{have[0]}/{have[1]} min, entries say {want[0]}/{want[1]} min")
+    return problems

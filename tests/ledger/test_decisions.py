@@ -1,0 +1,198 @@
+"""Deciding on pending entries, corrections, totals that follow, and their verification."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from tests.checkin.fixtures import DAY, local
+from volunteer.accounts.models import User
+from volunteer.core.errors import DomainError
+from volunteer.extensions import db
+from volunteer.ledger import services as ledger
+from volunteer.ledger.models import LedgerEntry, LedgerTotal
+
+
+@pytest.fixture
+def served(world, site, code, scan):
+    """served(person, start, end) → the id of the pending entry of one session."""
+    def make(person=None, start=(9, 0), end=(11, 30), day=DAY):
+        person = person or world.a_volunteer
+        scan(person, code(site.station_id), local(*start, day=day))
+        out = scan(person, code(site.station_id), local(*end, day=day))
+        assert out.action == "checked_out", out
+        return out.session_id
+    return make
+
+
+def entry_of(session_id):
+    return db.session.scalar(sa.select(LedgerEntry).where(LedgerEntry.session_id == session_id))
+
+
+def decide(app, person, session_id, decision="approve", **options):
+    """Decide as ``person``; the error code, or None, and the entry afterwards."""
+    with app.app_context():
+        actor = db.session.get(User, getattr(person, "user_id", None) or person.id)
+        entry = entry_of(session_id)
+        try:
+            ledger.decide(actor, entry, decision, now=local(18), **options)
+        except DomainError as exc:
+            db.session.rollback()
+            return exc.code, entry_of(session_id)
+        db.session.commit()
+        return None, entry_of(session_id)
+
+
+def totals(app, person):
+    with app.app_context():
+        data = ledger.totals_of(person.id)
+        return data["approved_minutes"], data["pending_minutes"]
+
+
+def test_a_check_out_counts_as_pending_until_the_lead_approves(app, world, site, served):
+    session_id = served()
+    assert totals(app, world.a_volunteer) == (0, 150)
+    error, entry = decide(app, site.lead, session_id)
+    assert error is None
+    assert (entry.state, entry.minutes, entry.credited_minutes, entry.rule_version) == ("approved", 150, 150,
+                                                                                       "2020-quarter")
+    assert entry.decided_by_id == site.lead.user_id
+    assert totals(app, world.a_volunteer) == (150, 0)
+    with app.app_context():
+        assert ledger.verify() == []
+
+
+def test_approving_with_adjusted_minutes_needs_a_reason_and_keeps_what_was_recorded(app, world, site, served):
+    session_id = served(end=(11, 40))  # 160 minutes: credited as 2 h 30
+    assert decide(app, site.lead, session_id, minutes=100)[0] == "validation_failed"
+    error, entry = decide(app, site.lead, session_id, minutes=100, reason="午休 1 小时未服务")
+    assert error is None
+    assert (entry.minutes, entry.recorded_minutes, entry.credited_minutes, entry.reason) == (
+        100, 160, 90, "午休 1 小时未服务")
+    assert totals(app, world.a_volunteer) == (90, 0)
+
+
+def test_rejecting_needs_a_reason_and_credits_nothing(app, world, site, served):
+    session_id = served()
+    assert decide(app, site.lead, session_id, "reject")[0] == "validation_failed"
+    error, entry = decide(app, site.lead, session_id, "reject", reason="当天未到岗")
+    assert (error, entry.state, entry.credited_minutes) == (None, "rejected", None)
+    assert totals(app, world.a_volunteer) == (0, 0)
+
+
+def test_a_decided_entry_cannot_be_decided_again(app, world, site, served):
+    session_id = served()
+    assert decide(app, site.lead, session_id)[0] is None
+    assert decide(app, world.a_manager, session_id, "reject", reason="x")[0] == "already_decided"
+    assert totals(app, world.a_volunteer) == (150, 0)
+
+
+@pytest.mark.parametrize("who, expected", [("a_manager", None), ("a_admin", None), ("city_admin", None),
+                                       ("b_admin", "not_found"), ("b_manager", "not_found"),
+                                       ("b_volunteer", "not_found")])
+def test_who_decides(app, world, site, served, who, expected):
+    assert decide(app, getattr(world, who), served())[0] == expected
+
+
+def test_nobody_decides_on_their_own_hours(app, world, site, served):
+    session_id = served(person=site.lead)
+    assert decide(app, site.lead, session_id)[0] == "own_hours"
+    assert decide(app, world.a_manager, session_id)[0] is None
+
+
+def test_more_than_8_hours_a_day_need_the_organisation_above(app, world, site, served, add_project):
+    first = served(start=(8, 0), end=(13, 0))    # 5 h
+    second = served(start=(13, 10), end=(17, 10))  # 4 h: 9 h on the day
+    assert decide(app, site.lead, first)[0] is None
+    assert decide(app, site.lead, second)[0] == "needs_higher_approval"
+    assert decide(app, world.a_admin, second)[0] == "needs_higher_approval"  # LX-A is the project's own
+    assert decide(app, world.city_admin, second)[0] is None                  # LX is the one above
+    assert totals(app, world.a_volunteer) == (9 * 60, 0)
+
+
+def test_corrections_keep_the_original_and_totals_follow(app, world, site, served):
+    session_id = served()
+    decide(app, site.lead, session_id)
+    with app.app_context():
+        manager = db.session.get(User, world.a_manager.id)
+        original = entry_of(session_id)
+        before = {c.name: getattr(original, c.name) for c in LedgerEntry.__table__.columns}
+        with pytest.raises(DomainError) as no_reason:
+            ledger.correct(manager, original, 90, "", now=local(19))
+        assert no_reason.value.code == "validation_failed"
+        correction = ledger.correct(manager, original, 90, "签退扫码晚了一小时", now=local(19))
+        db.session.commit()
+        again = entry_of(session_id)
+        assert {c.name: getattr(again, c.name) for c in LedgerEntry.__table__.columns} == before
+        assert (correction.corrects_id, correction.credited_minutes, correction.state) == (again.id, 90, "approved")
+        with pytest.raises(DomainError) as twice:
+            ledger.correct(manager, again, 60, "再改", now=local(19))
+        assert twice.value.code == "already_corrected"
+        db.session.rollback()
+        ledger.correct(db.session.get(User, world.a_manager.id), db.session.get(LedgerEntry, correction.id),
+                       120, "核实后为两小时", now=local(20))
+        db.session.commit()
+        assert ledger.verify() == []
+    assert totals(app, world.a_volunteer) == (120, 0)
+
+
+def test_the_database_refuses_to_change_an_approved_entry(app, world, site, served):
+    session_id = served()
+    decide(app, site.lead, session_id)
+    with app.app_context():
+        with pytest.raises(sa.exc.DatabaseError):
+            db.session.execute(sa.update(LedgerEntry).where(LedgerEntry.session_id == session_id)
+                               .values(minutes=600))
+            db.session.flush()
+        db.session.rollback()
+        assert entry_of(session_id).minutes == 150
+
+
+def test_verify_finds_a_tampered_total_and_the_command_fails(app, world, site, served):
+    decide(app, site.lead, served())
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
+    with app.app_context():
+        db.session.execute(sa.update(LedgerTotal).values(approved_minutes=LedgerTotal.approved_minutes + 60))
+        db.session.commit()
+        assert len(ledger.verify()) == 1
+    result = runner.invoke(args=["ledger", "verify"])
+    assert result.exit_code == 1 and "210/0" in result.output and "150/0" in result.output
+
+
+def test_two_leads_deciding_at_once_make_one_decision(app, world, site, served):
+    session_id = served()
+    people = [site.lead, world.a_manager]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run(person, decision):
+        with app.app_context():
+            actor = db.session.get(User, getattr(person, "user_id", None) or person.id)
+            entry = entry_of(session_id)
+            barrier.wait()
+            try:
+                ledger.decide(actor, entry, decision, reason="同时审核", now=local(18))
+                db.session.commit()
+                results.append("ok")
+            except DomainError as exc:
+                db.session.rollback()
+                results.append(exc.code)
+            except sa.exc.OperationalError:  # SQLite: the loser may find the database locked
+                db.session.rollback()
+                results.append("locked")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(p, d)) for p, d in zip(people, ["approve", "reject"])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results)[0] == "already_decided" or sorted(results) == ["locked", "ok"]
+    assert results.count("ok") == 1
+    with app.app_context():
+        assert ledger.verify() == []
+        entry = entry_of(session_id)
+        assert entry.state in ("approved", "rejected")
