@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -196,3 +197,17 @@ def test_two_leads_deciding_at_once_make_one_decision(app, world, site, served):
         assert ledger.verify() == []
         entry = entry_of(session_id)
         assert entry.state in ("approved", "rejected")
+
+
+def test_the_queue_flags_what_needs_a_second_look(app, world, site, code, scan, served):
+    long_day = served(start=(8, 0), end=(17, 0))  # 9 h: over what a lead approves alone
+    scan(world.b_volunteer, code(site.station_id), local(9), lat=30.27, lng=120.16)  # outside the radius
+    scan(world.b_volunteer, code(site.station_id), local(21))  # the station closed at 18:00: auto-closed
+    with app.app_context():
+        entries = db.session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.id)).all()
+        assert ledger.flags(entries[0], local(18)) == ["over_daily_limit"]
+        assert ledger.flags(entries[1], local(21)) == ["auto_closed", "outside_radius"]
+        # ten working days after the service it is still on time; the eleventh it is overdue
+        assert "overdue" not in ledger.flags(entries[0], local(12, day=DAY + timedelta(days=14)))
+        assert "overdue" in ledger.flags(entries[0], local(12, day=DAY + timedelta(days=15)))
+    assert long_day

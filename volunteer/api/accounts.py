@@ -20,6 +20,7 @@ from volunteer.checkin.services import open_session_of
 from volunteer.core import limits
 from volunteer.core.time import utcnow
 from volunteer.extensions import db, limiter
+from volunteer.ledger.services import totals_of
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Accounts")
 
@@ -71,6 +72,14 @@ def register_volunteer(body):
     return {"id": volunteer.id, "volunteer_no": volunteer.volunteer_no}
 
 
+def _hours(volunteer) -> dict:
+    if volunteer is None:
+        return {"approved_hours": 0.0, "pending_hours": 0.0, "star_level": 0}
+    totals = totals_of(volunteer.id)
+    return {"approved_hours": round(totals["approved_minutes"] / 60, 2),
+            "pending_hours": round(totals["pending_minutes"] / 60, 2), "star_level": totals["star_level"]}
+
+
 def describe_me(user) -> dict:
     volunteer = user.volunteer
     return {
@@ -79,10 +88,7 @@ def describe_me(user) -> dict:
         "volunteer_no": volunteer.volunteer_no if volunteer else None,
         "phone_masked": user.phone_masked,
         "id_number_masked": volunteer.id_number_masked if volunteer else "",
-        # Hours arrive with the ledger issue.
-        "approved_hours": 0.0,
-        "pending_hours": 0.0,
-        "star_level": 0,
+        **_hours(volunteer),
         "open_session": dump_session(open_session_of(volunteer)) if volunteer else None,
         "roles": [{"role": m.role, "organisation_code": m.organisation.code} for m in user.memberships],
     }

@@ -314,3 +314,57 @@ class CheckinResultSchema(BaseSchema):
     volunteer = fields.Nested(ScanVolunteerSchema)
     closed_session = fields.Nested(SessionSchema, allow_none=True, metadata={
         "description": "an open session elsewhere that this check-in closed (flagged for its lead)"})
+
+
+class LedgerArgsSchema(PageArgsSchema):
+    state = fields.String(validate=validate.OneOf(["pending", "approved", "rejected"],
+                                                  error=_l("pending, approved or rejected.")))
+    station_id = fields.Integer()
+    project_id = fields.Integer()
+    volunteer_id = fields.Integer()
+
+
+class LedgerEntrySchema(BaseSchema):
+    id = fields.Integer()
+    volunteer_id = fields.Integer()
+    project = fields.Nested(ProjectRefSchema)
+    station = fields.Nested(NamedRefSchema, allow_none=True)
+    session_id = fields.Integer(allow_none=True)
+    minutes = fields.Integer()
+    recorded_minutes = fields.Integer(allow_none=True)
+    credited_minutes = fields.Integer(allow_none=True)
+    state = fields.String(metadata={"enum": ["pending", "approved", "rejected"]})
+    source = fields.String(metadata={"enum": ["checkin", "manual", "correction"]})
+    served_on = fields.Date()
+    decided_by = fields.Integer(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    reason = fields.String(allow_none=True)
+    corrects_id = fields.Integer(allow_none=True)
+    flags = fields.List(fields.String())
+
+
+class LedgerPageSchema(PageSchema):
+    items = fields.List(fields.Nested(LedgerEntrySchema))
+
+
+class ManualEntrySchema(BaseSchema):
+    volunteer_id = fields.Integer(required=True)
+    project_id = fields.Integer(required=True)
+    minutes = fields.Integer(required=True)
+    served_on = fields.Date(required=True)
+    reason = fields.String(required=True, validate=validate.Length(max=2000, error=_l("At most %(n)s characters.")))
+    activity = fields.String(validate=validate.Length(max=200, error=_l("At most %(n)s characters.")))
+    activity_minutes = fields.Integer(allow_none=True)
+
+
+class LedgerDecisionSchema(BaseSchema):
+    decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject"],
+                                                                    error=_l("Choose approve or reject.")))
+    minutes = fields.Integer(allow_none=True, load_default=None)
+    reason = fields.String(allow_none=True, load_default=None,
+                           validate=validate.Length(max=2000, error=_l("At most %(n)s characters.")))
+
+
+class CorrectionSchema(BaseSchema):
+    minutes = fields.Integer(required=True)
+    reason = fields.String(required=True, validate=validate.Length(max=2000, error=_l("At most %(n)s characters.")))

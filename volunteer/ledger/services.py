@@ -12,15 +12,17 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
-from volunteer.core import permissions
+from volunteer.core import get_by_id, permissions
 from volunteer.core.audit import record_event
-from volunteer.core.errors import Conflict, FieldErrors, Forbidden
-from volunteer.core.time import utcnow
+from volunteer.core.errors import Conflict, FieldErrors, Forbidden, NotFound
+from volunteer.core.time import DEFAULT_ZONE, local_date, utcnow
 from volunteer.extensions import db
 from volunteer.ledger import rules
 from volunteer.ledger.models import LedgerEntry, LedgerTotal
+from volunteer.projects.models import Project
 
 MAX_MINUTES = 24 * 60
+OVERDUE_WORKING_DAYS = 10  # a service is recorded within 10 working days of its end
 
 
 def credit_rule() -> rules.CreditRule:
@@ -263,3 +265,90 @@ def verify() -> list[str]:
             problems.append(f"volunteer {key[0]}, project {key[1]}, {key[2]}: stored approved/pending "
                             f"{have[0]}/{have[1]} min, entries say {want[0]}/{want[1]} min")
     return problems
+
+
+# --- manual entries (补录) --------------------------------------------------------------------------
+
+def record_manual(actor, project, volunteer, data: dict, *, now: datetime | None = None) -> LedgerEntry:
+    """A manager records service done without a scan; someone else approves it."""
+    now = now or utcnow()
+    permissions.ensure(actor, "project.manage", project)
+    errors = FieldErrors()
+    if volunteer is None or volunteer.closed_at is not None:
+        errors.add("volunteer_id", _l("Unknown volunteer."))
+    minutes = _clean_minutes(errors, data.get("minutes"))
+    activity_minutes = data.get("activity_minutes")
+    if activity_minutes not in (None, ""):
+        activity_minutes = _clean_minutes(FieldErrors(), activity_minutes)
+        if activity_minutes is None:
+            errors.add("activity_minutes", _l("Must be between %(low)s and %(high)s.", low=0, high=MAX_MINUTES))
+        elif minutes is not None and minutes > activity_minutes:
+            errors.add("minutes", _l("Not more than the activity lasted (%(n)s minutes).", n=activity_minutes))
+    else:
+        activity_minutes = None
+    served_on = data.get("served_on")
+    today = local_date(now, DEFAULT_ZONE)
+    if served_on is None:
+        errors.add("served_on", _l("Please give the date of the service."))
+    elif served_on > today:
+        errors.add("served_on", _l("The service cannot be in the future."))
+    reason = (data.get("reason") or "").strip()[:2000]
+    if not reason:
+        errors.add("reason", _l("Say why the service was not scanned."))
+    activity = (data.get("activity") or "").strip()[:200] or project.title
+    errors.raise_if_any()
+    if not project.accepts_resources():  # closed or cancelled projects take no more hours
+        raise Conflict(_l("This project is closed: no more hours are recorded for it."), code="project_closed")
+    entry = LedgerEntry(volunteer_id=volunteer.id, project_id=project.id, station_id=None, minutes=minutes,
+                        recorded_minutes=minutes, served_on=served_on, source="manual", state="pending",
+                        created_by_id=actor.id, activity=activity, activity_minutes=activity_minutes,
+                        reason=reason, created_at=now)
+    db.session.add(entry)
+    _add(volunteer.id, project.id, served_on.year, pending=minutes)
+    record_event(actor, "ledger.manual_recorded", entry, after={"volunteer_id": volunteer.id, "minutes": minutes,
+                                                               "served_on": served_on.isoformat()}, note=reason, now=now)
+    return entry
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def entries_in_scope(user) -> sa.Select:
+    """The entries a user may decide on or look after: their stations' and their projects'."""
+    led = [s.id for s in getattr(user, "led_stations", [])]
+    return (sa.select(LedgerEntry).join(LedgerEntry.project)
+            .where(sa.or_(LedgerEntry.station_id.in_(led) if led else sa.false(),
+                          permissions.in_scope(user, "project.manage", Project.organisation_id))))
+
+
+def filter_entries(stmt: sa.Select, filters: dict) -> sa.Select:
+    for key, column in (("state", LedgerEntry.state), ("station_id", LedgerEntry.station_id),
+                        ("project_id", LedgerEntry.project_id), ("volunteer_id", LedgerEntry.volunteer_id)):
+        if filters.get(key) not in (None, ""):
+            stmt = stmt.where(column == filters[key])
+    return stmt.order_by(LedgerEntry.served_on, LedgerEntry.id)
+
+
+def get_entry_for(user, entry_id) -> LedgerEntry:
+    entry = get_by_id(LedgerEntry, entry_id)
+    if entry is None:
+        raise NotFound()
+    if not may_decide(user, entry):
+        permissions.ensure(user, "project.manage", entry.project)
+    return entry
+
+
+def flags(entry: LedgerEntry, now: datetime) -> list[str]:
+    """Why a lead should look twice: closed by the system, outside the radius, over the day's
+    limit for a lead, older than the 10 working days a record should take."""
+    found = []
+    if entry.auto_closed:
+        found.append("auto_closed")
+    if entry.outside_radius:
+        found.append("outside_radius")
+    if entry.state == "pending":
+        day = day_credited(entry.volunteer_id, entry.served_on) + credit_rule().credit(entry.minutes)
+        if day > current_app.config["DAILY_LEAD_LIMIT_MINUTES"]:
+            found.append("over_daily_limit")
+        if rules.working_days_between(entry.served_on, local_date(now, DEFAULT_ZONE)) > OVERDUE_WORKING_DAYS:
+            found.append("overdue")
+    return found

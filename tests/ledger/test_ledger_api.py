@@ -1,0 +1,102 @@
+"""The Ledger endpoints of API.md and /api/v1/me/ledger."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.ledger.test_decisions import served  # noqa: F401 (a fixture)
+
+
+def bearer(token, lang="zh-CN"):
+    return {"Authorization": f"Bearer {token}", "Accept-Language": lang}
+
+
+@pytest.fixture
+def pending(app, world, site, served):  # noqa: F811
+    """The id of a pending entry of 150 minutes."""
+    from volunteer.extensions import db
+    from volunteer.ledger.models import LedgerEntry
+    session_id = served()
+    with app.app_context():
+        return db.session.scalar(db.select(LedgerEntry.id).where(LedgerEntry.session_id == session_id))
+
+
+def test_the_lead_sees_the_queue_and_approves(client, world, site, pending, api_token):
+    token = api_token(site.lead)
+    queue = client.get("/api/v1/ledger?state=pending", headers=bearer(token)).json
+    assert [e["id"] for e in queue["items"]] == [pending]
+    item = queue["items"][0]
+    assert (item["minutes"], item["state"], item["source"], item["station"]["name"]) == (150, "pending", "checkin",
+                                                                                      "甲村志愿驿站")
+    assert item["flags"] == []
+    response = client.post(f"/api/v1/ledger/{pending}/decision", json={"decision": "approve"}, headers=bearer(token))
+    assert response.status_code == 200 and response.json["state"] == "approved"
+    assert response.json["credited_minutes"] == 150 and response.json["decided_by"] == site.lead.user_id
+    again = client.post(f"/api/v1/ledger/{pending}/decision", json={"decision": "reject", "reason": "x"},
+                        headers=bearer(api_token(world.a_manager)))
+    assert (again.status_code, again.json["error"]["code"]) == (409, "already_decided")
+    assert again.json["error"]["message"] == "该记录已被他人审核,请刷新查看审核结果。"
+    me = client.get("/api/v1/me", headers=bearer(api_token(world.a_volunteer))).json
+    assert (me["approved_hours"], me["pending_hours"], me["star_level"]) == (2.5, 0.0, 0)
+    mine = client.get("/api/v1/me/ledger", headers=bearer(api_token(world.a_volunteer))).json
+    assert [(e["id"], e["state"]) for e in mine] == [(pending, "approved")]
+
+
+@pytest.mark.parametrize("who, listed, decision", [("a_manager", 1, 200), ("b_admin", 0, 404),
+                                                   ("b_manager", 0, 404), ("a_volunteer", None, 404)])
+def test_ledger_scope(client, world, pending, api_token, who, listed, decision):
+    token = api_token(getattr(world, who))
+    listing = client.get("/api/v1/ledger", headers=bearer(token))
+    if listed is None:
+        assert listing.status_code == 403
+    else:
+        assert listing.json["total"] == listed
+    response = client.post(f"/api/v1/ledger/{pending}/decision", json={"decision": "approve"}, headers=bearer(token))
+    assert response.status_code == decision
+
+
+def test_corrections_through_the_api(client, world, site, pending, api_token):
+    client.post(f"/api/v1/ledger/{pending}/decision", json={"decision": "approve"}, headers=bearer(api_token(site.lead)))
+    token = api_token(world.a_manager)
+    response = client.post(f"/api/v1/ledger/{pending}/corrections", json={"minutes": 60, "reason": "核实为一小时"},
+                           headers=bearer(token))
+    assert response.status_code == 201
+    assert (response.json["corrects_id"], response.json["source"], response.json["credited_minutes"]) == (
+        pending, "correction", 60)
+    me = client.get("/api/v1/me", headers=bearer(api_token(world.a_volunteer))).json
+    assert me["approved_hours"] == 1.0
+
+
+def test_manual_entries_are_approved_by_someone_else(client, world, site, api_token):
+    manager = api_token(world.a_manager)
+    body = {"volunteer_id": world.a_volunteer.id, "project_id": site.project_id, "minutes": 90,
+            "served_on": (date.today() - timedelta(days=2)).isoformat(), "reason": "扫码设备故障",
+            "activity": "社区义诊", "activity_minutes": 120}
+    created = client.post("/api/v1/ledger", json=body, headers=bearer(manager))
+    assert created.status_code == 201 and (created.json["state"], created.json["source"]) == ("pending", "manual")
+    entry = created.json["id"]
+    own = client.post(f"/api/v1/ledger/{entry}/decision", json={"decision": "approve"}, headers=bearer(manager))
+    assert (own.status_code, own.json["error"]["code"]) == (403, "own_hours")
+    other = client.post(f"/api/v1/ledger/{entry}/decision", json={"decision": "approve"},
+                        headers=bearer(api_token(world.a_admin)))
+    assert other.status_code == 200 and other.json["credited_minutes"] == 90
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"minutes": 150}, "minutes"),                                  # longer than the activity
+    ({"served_on": (date.today() + timedelta(days=3)).isoformat()}, "served_on"),
+    ({"reason": ""}, "reason"), ({"volunteer_id": 10**6}, "volunteer_id"), ({"minutes": -5}, "minutes"),
+])
+def test_bad_manual_entries_are_named(client, world, site, api_token, change, field):
+    body = {"volunteer_id": world.a_volunteer.id, "project_id": site.project_id, "minutes": 90,
+            "served_on": date.today().isoformat(), "reason": "补录", "activity_minutes": 120, **change}
+    response = client.post("/api/v1/ledger", json=body, headers=bearer(api_token(world.a_manager)))
+    assert response.status_code == 422 and field in response.json["error"]["fields"]
+
+
+def test_only_staff_over_the_project_record_manual_entries(client, world, site, api_token):
+    body = {"volunteer_id": world.a_volunteer.id, "project_id": site.project_id, "minutes": 30,
+            "served_on": date.today().isoformat(), "reason": "补录"}
+    assert client.post("/api/v1/ledger", json=body, headers=bearer(api_token(world.b_manager))).status_code == 404
+    assert client.post("/api/v1/ledger", json=body, headers=bearer(api_token(site.lead))).status_code == 404

@@ -1,0 +1,119 @@
+"""The hours ledger: the queue in scope, decisions, corrections, manual entries, one's own entries."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from volunteer.accounts.models import Volunteer
+from volunteer.api import BEARER
+from volunteer.api.auth import api_user, login_required
+from volunteer.api.schemas import (
+    CorrectionSchema,
+    LedgerArgsSchema,
+    LedgerDecisionSchema,
+    LedgerEntrySchema,
+    LedgerPageSchema,
+    ManualEntrySchema,
+)
+from volunteer.core import get_by_id
+from volunteer.core.errors import Forbidden, NotFound
+from volunteer.core.pagination import paginate
+from volunteer.core.time import utcnow
+from volunteer.extensions import db
+from volunteer.ledger import services
+from volunteer.ledger.models import LedgerEntry
+from volunteer.projects.models import Project
+
+blp = Blueprint("ledger_api", __name__, url_prefix="/api/v1", description="Ledger")
+
+
+def dump_entry(entry: LedgerEntry, now=None) -> dict:
+    return {"id": entry.id, "volunteer_id": entry.volunteer_id,
+            "project": {"id": entry.project.id, "title": entry.project.title},
+            "station": {"id": entry.station.id, "name": entry.station.name} if entry.station else None,
+            "session_id": entry.session_id, "minutes": entry.minutes, "recorded_minutes": entry.recorded_minutes,
+            "credited_minutes": entry.credited_minutes, "state": entry.state, "source": entry.source,
+            "served_on": entry.served_on, "decided_by": entry.decided_by_id, "decided_at": entry.decided_at,
+            "reason": entry.reason, "corrects_id": entry.corrects_id,
+            "flags": services.flags(entry, now or utcnow())}
+
+
+def _ensure_ledger_user(user) -> None:
+    if not getattr(user, "led_stations", []) and not services.permissions.scope_roots(user, "project.manage"):
+        raise Forbidden()
+
+
+@blp.route("/ledger", methods=["GET"])
+@login_required
+@blp.arguments(LedgerArgsSchema, location="query")
+@blp.response(200, LedgerPageSchema)
+@blp.doc(security=BEARER)
+def list_entries(args):
+    """Entries in the caller's scope (their stations as lead, their projects as staff)."""
+    user = api_user()
+    _ensure_ledger_user(user)
+    stmt = services.filter_entries(services.entries_in_scope(user), args)
+    now = utcnow()
+    return paginate(stmt, args["page"], args["per_page"]).as_api(lambda e: dump_entry(e, now))
+
+
+@blp.route("/ledger", methods=["POST"])
+@login_required
+@blp.arguments(ManualEntrySchema)
+@blp.response(201, LedgerEntrySchema)
+@blp.alt_response(422, schema="Error")
+@blp.doc(security=BEARER)
+def manual_entry(body):
+    """Record service done without a scan (补录); pending until someone else approves it."""
+    project = get_by_id(Project, body.pop("project_id"))
+    if project is None:
+        raise NotFound()
+    volunteer = get_by_id(Volunteer, body.pop("volunteer_id"))
+    entry = services.record_manual(api_user(), project, volunteer, body, now=utcnow())
+    db.session.commit()
+    return dump_entry(entry)
+
+
+@blp.route("/ledger/<int:entry_id>/decision", methods=["POST"])
+@login_required
+@blp.arguments(LedgerDecisionSchema)
+@blp.response(200, LedgerEntrySchema)
+@blp.alt_response(409, schema="Error", description="`already_decided`")
+@blp.alt_response(403, schema="Error", description="`own_hours`, `needs_higher_approval`")
+@blp.doc(security=BEARER)
+def decide(body, entry_id):
+    """Approve (optionally with adjusted minutes and a reason) or reject (with a reason)."""
+    user = api_user()
+    entry = services.get_entry_for(user, entry_id)
+    services.decide(user, entry, body["decision"], minutes=body["minutes"], reason=body["reason"], now=utcnow())
+    db.session.commit()
+    return dump_entry(entry)
+
+
+@blp.route("/ledger/<int:entry_id>/corrections", methods=["POST"])
+@login_required
+@blp.arguments(CorrectionSchema)
+@blp.response(201, LedgerEntrySchema)
+@blp.alt_response(409, schema="Error", description="`not_approved`, `already_corrected`")
+@blp.doc(security=BEARER)
+def correct(body, entry_id):
+    """Correct an approved entry with a new one; the original stays."""
+    user = api_user()
+    entry = services.get_entry_for(user, entry_id)
+    correction = services.correct(user, entry, body["minutes"], body["reason"], now=utcnow())
+    db.session.commit()
+    return dump_entry(correction)
+
+
+@blp.route("/me/ledger", methods=["GET"])
+@login_required
+@blp.response(200, LedgerEntrySchema(many=True))
+@blp.doc(security=BEARER)
+def my_ledger():
+    """The caller's own entries, newest first."""
+    volunteer = api_user().volunteer
+    if volunteer is None:
+        return []
+    now = utcnow()
+    entries = db.session.scalars(db.select(LedgerEntry).where(LedgerEntry.volunteer_id == volunteer.id)
+                                 .order_by(LedgerEntry.served_on.desc(), LedgerEntry.id.desc())).all()
+    return [dump_entry(e, now) for e in entries]
