@@ -61,6 +61,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     from volunteer.checkin.views import bp as checkin_bp
     from volunteer.core.handlers import register_error_handlers, register_security_headers
     from volunteer.core.views import bp as core_bp
+    from volunteer.ledger.views import bp as ledger_bp
     from volunteer.organisations.views import bp as organisations_bp
     from volunteer.projects.views import bp as projects_bp
     from volunteer.stations.views import bp as stations_bp
@@ -73,6 +74,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(projects_bp)
     app.register_blueprint(stations_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(ledger_bp)
     app.register_blueprint(core_bp)
     init_api(app)
     register_error_handlers(app)

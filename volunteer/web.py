@@ -95,6 +95,7 @@ NAV = (
     ("projects.index", _l("Projects"), "all"),
     ("projects.my_applications", _l("My applications"), "volunteer"),
     ("accounts.profile", _l("My profile"), "volunteer"),
+    ("ledger.queue", _l("Hours to approve"), "decides"),
     ("projects.manage", _l("Manage projects"), "staff"),
     ("stations.index", _l("Stations"), "staff"),
     ("organisations.index", _l("Organisations"), "staff"),
@@ -107,7 +108,8 @@ def nav_items():
     signed_in = current_user.is_authenticated
     staff = permissions.is_staff(current_user)
     volunteer = signed_in and current_user.volunteer is not None
-    shown = {"all": True, "volunteer": volunteer, "staff": staff}
+    decides = staff or (signed_in and bool(current_user.led_stations))
+    shown = {"all": True, "volunteer": volunteer, "staff": staff, "decides": decides}
     return [(endpoint, label) for endpoint, label, who in NAV if shown[who]]
 
 

@@ -15,7 +15,7 @@ from volunteer.api.schemas import (
     ManualEntrySchema,
 )
 from volunteer.core import get_by_id
-from volunteer.core.errors import Forbidden, NotFound
+from volunteer.core.errors import NotFound
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
@@ -37,11 +37,6 @@ def dump_entry(entry: LedgerEntry, now=None) -> dict:
             "flags": services.flags(entry, now or utcnow())}
 
 
-def _ensure_ledger_user(user) -> None:
-    if not getattr(user, "led_stations", []) and not services.permissions.scope_roots(user, "project.manage"):
-        raise Forbidden()
-
-
 @blp.route("/ledger", methods=["GET"])
 @login_required
 @blp.arguments(LedgerArgsSchema, location="query")
@@ -50,7 +45,7 @@ def _ensure_ledger_user(user) -> None:
 def list_entries(args):
     """Entries in the caller's scope (their stations as lead, their projects as staff)."""
     user = api_user()
-    _ensure_ledger_user(user)
+    services.ensure_decides_somewhere(user)
     stmt = services.filter_entries(services.entries_in_scope(user), args)
     now = utcnow()
     return paginate(stmt, args["page"], args["per_page"]).as_api(lambda e: dump_entry(e, now))

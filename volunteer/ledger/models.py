@@ -63,6 +63,7 @@ class LedgerEntry(db.Model):
     volunteer: Mapped[Volunteer] = relationship()
     project: Mapped[Project] = relationship()
     station: Mapped[Station | None] = relationship()
+    session = relationship("ServiceSession")
 
     @property
     def scope_organisation(self):

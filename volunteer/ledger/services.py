@@ -352,3 +352,25 @@ def flags(entry: LedgerEntry, now: datetime) -> list[str]:
         if rules.working_days_between(entry.served_on, local_date(now, DEFAULT_ZONE)) > OVERDUE_WORKING_DAYS:
             found.append("overdue")
     return found
+
+
+def ensure_decides_somewhere(user) -> None:
+    """The queue is for station leads and staff who manage projects."""
+    if not getattr(user, "led_stations", []) and not permissions.scope_roots(user, "project.manage"):
+        raise Forbidden()
+
+
+def approve_many(actor, entry_ids: list[int], *, now: datetime | None = None) -> tuple[int, list[str]]:
+    """Approve each entry as recorded, each on its own: one refused (own hours, the daily limit,
+    decided meanwhile) leaves the others approved. Returns how many, and why the rest were not."""
+    now = now or utcnow()
+    approved, problems = 0, []
+    for entry_id in entry_ids:
+        try:
+            entry = get_entry_for(actor, entry_id)
+            with db.session.begin_nested():
+                decide(actor, entry, "approve", now=now)
+            approved += 1
+        except (Conflict, Forbidden, NotFound) as exc:
+            problems.append(f"#{entry_id}: {exc.message}")
+    return approved, problems
