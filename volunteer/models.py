@@ -2,7 +2,7 @@
 from volunteer.accounts.models import ApiToken, Membership, User, Volunteer  # noqa: F401
 from volunteer.checkin.models import Scan, ServiceSession  # noqa: F401
 from volunteer.core.models import Counter, Event  # noqa: F401
-from volunteer.ledger.models import LedgerEntry, LedgerTotal  # noqa: F401
+from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal  # noqa: F401
 from volunteer.organisations.models import Organisation  # noqa: F401
 from volunteer.projects.models import (  # noqa: F401
     Application,

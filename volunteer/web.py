@@ -60,7 +60,8 @@ def submit(form, action, *, field_map: dict[str, str] | None = None):
 @bp.route("/")
 def home():
     volunteer = current_user.volunteer if current_user.is_authenticated else None
-    return render_template("home.html", volunteer=volunteer,
+    from volunteer.ledger.services import totals_of
+    return render_template("home.html", volunteer=volunteer, hours=totals_of(volunteer.id) if volunteer else None,
                            is_staff=permissions.is_staff(current_user))
 
 
@@ -94,6 +95,7 @@ NAV = (
     ("main.home", _l("Home"), "all"),
     ("projects.index", _l("Projects"), "all"),
     ("projects.my_applications", _l("My applications"), "volunteer"),
+    ("ledger.mine", _l("My hours"), "volunteer"),
     ("accounts.profile", _l("My profile"), "volunteer"),
     ("ledger.queue", _l("Hours to approve"), "decides"),
     ("projects.manage", _l("Manage projects"), "staff"),

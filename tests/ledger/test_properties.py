@@ -1,4 +1,4 @@
-"""Property-based: any sequence of scans, stale closings, decisions and corrections leaves every
+"""Property-based: any sequence of scans, stale closings, decisions, corrections and disputes leaves every
 stored total equal to the recomputation, never changes an approved entry's row, and never
 credits a session the system closed unless someone decided on it."""
 from __future__ import annotations
@@ -17,7 +17,7 @@ from volunteer.core.errors import DomainError
 from volunteer.core.models import Event
 from volunteer.extensions import db
 from volunteer.ledger import services as ledger
-from volunteer.ledger.models import LedgerEntry, LedgerTotal
+from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal
 from volunteer.stations import codes
 from volunteer.stations.models import Station
 
@@ -29,14 +29,16 @@ OPERATIONS = st.lists(st.one_of(
     st.tuples(st.just("decide"), st.integers(0, 9), st.sampled_from(["approve", "reject"]),
               st.one_of(st.none(), st.integers(0, 900)), st.integers(0, 1)),  # entry, decision, minutes, who
     st.tuples(st.just("correct"), st.integers(0, 9), st.integers(0, 900)),
+    st.tuples(st.just("dispute"), st.integers(0, 9)),                     # the entry's volunteer objects
+    st.tuples(st.just("uphold"), st.integers(0, 9)),                      # the lead keeps the entry
 ), max_size=30)
 
 
 def _empty_ledger():
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text("TRUNCATE scans, ledger_totals, ledger_entries, service_sessions, events"))
+        db.session.execute(sa.text("TRUNCATE disputes, scans, ledger_totals, ledger_entries, service_sessions, events"))
     else:
-        for model in (Scan, LedgerTotal, LedgerEntry, ServiceSession, Event):
+        for model in (Dispute, Scan, LedgerTotal, LedgerEntry, ServiceSession, Event):
             db.session.execute(sa.delete(model))
     db.session.commit()
 
@@ -69,11 +71,20 @@ def test_any_sequence_keeps_the_ledger_honest(app, world, site, operations):
                 checkin.scan_station_code(db.session.get(User, volunteers[op[1]]), text, now=now)
             elif kind == "close_stale":
                 checkin.close_all_stale(now)
+            elif kind == "uphold":
+                disputes = db.session.scalars(sa.select(Dispute).order_by(Dispute.id)).all()
+                if disputes:
+                    try:
+                        with db.session.begin_nested():
+                            ledger.uphold(db.session.get(User, site.lead.user_id), disputes[op[1] % len(disputes)],
+                                          "核实无误", now=now)
+                    except DomainError:
+                        pass
             else:
                 # mostly the entries the operation applies to; now and then any entry (a refusal)
-                wanted = "pending" if kind == "decide" else "approved"
+                wanted = {"decide": "pending", "correct": "approved"}.get(kind)
                 entries = db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.state == wanted)
-                                             .order_by(LedgerEntry.id)).all() if op[1] < 8 else \
+                                             .order_by(LedgerEntry.id)).all() if op[1] < 8 and wanted else \
                     db.session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.id)).all()
                 if not entries:
                     continue
@@ -84,6 +95,8 @@ def test_any_sequence_keeps_the_ledger_honest(app, world, site, operations):
                             _, _, decision, minutes, who = op
                             ledger.decide(db.session.get(User, deciders[who]), entry, decision, minutes=minutes,
                                           reason="审核", now=now)
+                        elif kind == "dispute":
+                            ledger.open_dispute(entry.volunteer.user, entry.id, "时长不对", now=now)
                         else:
                             ledger.correct(db.session.get(User, world.city_admin.id), entry, op[2], "更正", now=now)
                 except DomainError:
@@ -100,5 +113,11 @@ def test_any_sequence_keeps_the_ledger_honest(app, world, site, operations):
                 assert entry.credited_minutes is None and entry.minutes == 0
             else:
                 assert entry.decided_by_id is not None
+        for dispute in db.session.scalars(sa.select(Dispute)):
+            # a dispute ends in an answer someone gave; a decided entry's dispute is no longer waiting
+            if dispute.state == "resolved":
+                assert dispute.resolution and dispute.resolved_by_id
+            else:
+                assert dispute.entry.decided_at is None or dispute.entry.decided_at <= dispute.created_at
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ServiceSession)
                                  .where(ServiceSession.state == "open")) <= 2

@@ -10,3 +10,7 @@ class DecisionForm(FlaskForm):
     decision = HiddenField()
     minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=0, max=24 * 60)])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+class DisputeForm(FlaskForm):
+    note = TextAreaField(_l("What is wrong with this entry?"), validators=[Optional(), Length(max=2000)])

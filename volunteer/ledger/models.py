@@ -83,3 +83,34 @@ class LedgerTotal(db.Model):
     year: Mapped[int] = mapped_column(primary_key=True)
     approved_minutes: Mapped[int] = mapped_column(default=0)
     pending_minutes: Mapped[int] = mapped_column(default=0)
+
+
+class Dispute(db.Model):
+    """A volunteer's objection to an entry, with their note; it goes back to the lead's queue and
+    ends in a decision, a correction, or the entry upheld with a reason, all shown to them."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (
+        sa.CheckConstraint("state IN ('open', 'resolved')", name="state_known"),
+        sa.CheckConstraint("resolution IS NULL OR resolution IN ('decided', 'corrected', 'upheld')",
+                           name="resolution_known"),
+        sa.Index("uq_disputes_one_open", "entry_id", unique=True,
+                 sqlite_where=sa.text("state = 'open'"), postgresql_where=sa.text("state = 'open'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("ledger_entries.id"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"), index=True)
+    note: Mapped[str] = mapped_column(sa.Text)
+    state: Mapped[str] = mapped_column(sa.String(10), default="open")
+    resolution: Mapped[str | None] = mapped_column(sa.String(10))
+    resolution_note: Mapped[str | None] = mapped_column(sa.Text)
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    entry: Mapped[LedgerEntry] = relationship()
+
+    @property
+    def scope_organisation(self):
+        return self.entry.project.organisation

@@ -14,11 +14,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer.core import get_by_id, permissions
 from volunteer.core.audit import record_event
-from volunteer.core.errors import Conflict, FieldErrors, Forbidden, NotFound
+from volunteer.core.errors import Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed
 from volunteer.core.time import DEFAULT_ZONE, local_date, utcnow
 from volunteer.extensions import db
 from volunteer.ledger import rules
-from volunteer.ledger.models import LedgerEntry, LedgerTotal
+from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal
 from volunteer.projects.models import Project
 
 MAX_MINUTES = 24 * 60
@@ -177,14 +177,15 @@ def decide(actor, entry: LedgerEntry, decision: str, *, minutes=None, reason: st
         raise AlreadyDecided()
     _add(entry.volunteer_id, entry.project_id, entry.served_on.year, approved=credited or 0, pending=-entry.minutes)
     db.session.refresh(entry)
+    _resolve_dispute(entry, actor, "decided", reason, now)
     record_event(actor, f"ledger.{state}", entry, after={"minutes": entry.minutes, "credited": credited,
                                                         "volunteer_id": entry.volunteer_id}, note=reason, now=now)
     return entry
 
 
 def correct(actor, entry: LedgerEntry, minutes, reason: str | None, *, now: datetime | None = None) -> LedgerEntry:
-    """A new entry that corrects an approved one (the newest figure of its chain); the original
-    stays as it was, and the totals follow the new figure."""
+    """A new entry that corrects a decided one (an approved entry's newest figure, or a rejected
+    entry found worth something after all); the original stays as it was, and the totals follow."""
     now = now or utcnow()
     _ensure_may_decide(actor, entry)
     errors = FieldErrors()
@@ -193,9 +194,9 @@ def correct(actor, entry: LedgerEntry, minutes, reason: str | None, *, now: date
     if not reason:
         errors.add("reason", _l("Say why the entry is corrected."))
     errors.raise_if_any()
-    if entry.state != "approved":
-        raise Conflict(_l("Only an approved entry is corrected; decide on a pending one instead."),
-                       code="not_approved")
+    if entry.state == "pending":
+        raise Conflict(_l("Only a decided entry is corrected; decide on a pending one instead."),
+                       code="not_decided")
     rule = credit_rule()
     credited = rule.credit(minutes)
     _ensure_daily_limit(actor, entry, credited, excluding=entry.id)
@@ -211,7 +212,9 @@ def correct(actor, entry: LedgerEntry, minutes, reason: str | None, *, now: date
     except sa.exc.IntegrityError:
         raise Conflict(_l("This entry has already been corrected; correct the newest figure."),
                        code="already_corrected") from None
-    _add(entry.volunteer_id, entry.project_id, entry.served_on.year, approved=credited - entry.credited_minutes)
+    # A rejected entry counted nothing; an approved one counted its credit until now.
+    _add(entry.volunteer_id, entry.project_id, entry.served_on.year, approved=credited - (entry.credited_minutes or 0))
+    _resolve_dispute(entry, actor, "corrected", reason, now)
     record_event(actor, "ledger.corrected", correction, before={"entry": entry.id, "minutes": entry.minutes},
                  after={"minutes": minutes, "credited": credited}, note=reason, now=now)
     return correction
@@ -374,3 +377,79 @@ def approve_many(actor, entry_ids: list[int], *, now: datetime | None = None) ->
         except (Conflict, Forbidden, NotFound) as exc:
             problems.append(f"#{entry_id}: {exc.message}")
     return approved, problems
+
+
+# --- disputes -----------------------------------------------------------------------------------
+
+class AlreadyDisputed(Conflict):
+    code = "already_disputed"
+    default_message = _l("This entry is already disputed; the lead has your note.")
+
+
+def open_dispute(user, entry_id, note: str | None, *, now: datetime | None = None) -> Dispute:
+    """A volunteer objects to one of their own entries; it goes back to the lead's queue."""
+    now = now or utcnow()
+    volunteer = getattr(user, "volunteer", None)
+    entry = get_by_id(LedgerEntry, entry_id)
+    if volunteer is None or entry is None or entry.volunteer_id != volunteer.id:
+        raise NotFound()
+    note = (note or "").strip()[:2000]
+    if not note:
+        raise ValidationFailed(fields={"note": [_l("Say what is wrong with this entry.")]})
+    dispute = Dispute(entry_id=entry.id, volunteer_id=volunteer.id, note=note, state="open", created_at=now)
+    db.session.add(dispute)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise AlreadyDisputed() from None
+    record_event(user, "ledger.disputed", entry, note=note, now=now)
+    return dispute
+
+
+def uphold(actor, dispute: Dispute, note: str | None, *, now: datetime | None = None) -> Dispute:
+    """The lead keeps the entry as it is, and says why."""
+    now = now or utcnow()
+    _ensure_may_decide(actor, dispute.entry)
+    note = (note or "").strip()[:2000]
+    if not note:
+        raise ValidationFailed(fields={"reason": [_l("Say why the entry stays as it is.")]})
+    if dispute.state != "open":
+        raise Conflict(_l("This dispute has already been answered."), code="dispute_resolved")
+    _resolve_dispute(dispute.entry, actor, "upheld", note, now)
+    return dispute
+
+
+def _resolve_dispute(entry: LedgerEntry, actor, resolution: str, note: str | None, now: datetime) -> None:
+    db.session.execute(
+        sa.update(Dispute).where(Dispute.entry_id == entry.id, Dispute.state == "open")
+        .values(state="resolved", resolution=resolution, resolution_note=note, resolved_by_id=actor.id,
+                resolved_at=now).execution_options(synchronize_session="fetch"))
+
+
+def disputes_in_scope(user) -> sa.Select:
+    scoped = entries_in_scope(user).with_only_columns(LedgerEntry.id)
+    return (sa.select(Dispute).where(Dispute.state == "open", Dispute.entry_id.in_(scoped))
+            .order_by(Dispute.created_at, Dispute.id))
+
+
+def get_dispute_for(user, dispute_id) -> Dispute:
+    dispute = get_by_id(Dispute, dispute_id)
+    if dispute is None:
+        raise NotFound()
+    get_entry_for(user, dispute.entry_id)
+    return dispute
+
+
+def entries_of(volunteer_id: int) -> sa.Select:
+    return (sa.select(LedgerEntry).where(LedgerEntry.volunteer_id == volunteer_id)
+            .order_by(LedgerEntry.served_on.desc(), LedgerEntry.id.desc()))
+
+
+def disputes_of(volunteer_id: int) -> dict[int, list[Dispute]]:
+    """Each entry's disputes, newest first, for the volunteer's own page."""
+    found: dict[int, list[Dispute]] = {}
+    for dispute in db.session.scalars(sa.select(Dispute).where(Dispute.volunteer_id == volunteer_id)
+                                      .order_by(Dispute.id.desc())):
+        found.setdefault(dispute.entry_id, []).append(dispute)
+    return found

@@ -1,6 +1,7 @@
 """The approval queue of station leads and staff."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,7 +11,8 @@ from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger import services
-from volunteer.ledger.forms import DecisionForm
+from volunteer.ledger.forms import DecisionForm, DisputeForm
+from volunteer.projects.models import Project
 from volunteer.web import submit
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
@@ -23,8 +25,10 @@ def queue():
     stmt = services.filter_entries(services.entries_in_scope(current_user), {"state": "pending"})
     page = paginate(stmt, request.args.get("page", 1), 50)
     now = utcnow()
+    disputes = db.session.scalars(services.disputes_in_scope(current_user).limit(100)).all()
     return render_template("ledger/queue.html", page=page, batch_form=ConfirmForm(), form=DecisionForm(),
-                           flags={entry.id: services.flags(entry, now) for entry in page.items})
+                           flags={entry.id: services.flags(entry, now) for entry in page.items},
+                           disputes=disputes)
 
 
 @bp.route("/queue/approve", methods=["POST"])
@@ -58,3 +62,59 @@ def decide(entry_id: int):
             for message in errors:
                 flash(message, "error")
     return redirect(url_for("ledger.queue"))
+
+
+@bp.route("/disputes/<int:dispute_id>/uphold", methods=["POST"])
+@login_required
+def uphold(dispute_id: int):
+    dispute = services.get_dispute_for(current_user, dispute_id)
+    form = DecisionForm()
+    if submit(form, lambda: services.uphold(current_user, dispute, form.reason.data)):
+        flash(_("The entry stays as it is; the volunteer sees your reason."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("ledger.queue"))
+
+
+@bp.route("/<int:entry_id>/correct", methods=["POST"])
+@login_required
+def correct(entry_id: int):
+    entry = services.get_entry_for(current_user, entry_id)
+    form = DecisionForm()
+    if submit(form, lambda: services.correct(current_user, entry, form.minutes.data, form.reason.data)):
+        flash(_("The entry has been corrected; the original stays in the record."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("ledger.queue"))
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    """The volunteer's own hours: totals, by year and project, and every entry."""
+    volunteer = current_user.volunteer
+    if volunteer is None:
+        return redirect(url_for("accounts.profile"))
+    page = paginate(services.entries_of(volunteer.id), request.args.get("page", 1), 30)
+    totals = services.totals_of(volunteer.id)
+    projects = {p.id: p.title for p in db.session.scalars(
+        sa.select(Project).where(Project.id.in_({row.project_id for row in totals["rows"]})))}
+    return render_template("ledger/mine.html", totals=totals, projects=projects, page=page,
+                           disputes=services.disputes_of(volunteer.id), form=DisputeForm())
+
+
+@bp.route("/<int:entry_id>/dispute", methods=["POST"])
+@login_required
+def dispute(entry_id: int):
+    form = DisputeForm()
+    if submit(form, lambda: services.open_dispute(current_user, entry_id, form.note.data)):
+        flash(_("Your note has gone to the station lead."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("ledger.mine"))

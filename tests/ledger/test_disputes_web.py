@@ -1,0 +1,102 @@
+"""The volunteer's own hours page, disputes, and their answers."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tests.conftest import csrf_from
+from tests.ledger.test_decisions import decide, served  # noqa: F401 (served is a fixture)
+from volunteer.extensions import db
+from volunteer.ledger.models import Dispute, LedgerEntry
+
+
+def only_entry(app):
+    with app.app_context():
+        return db.session.scalar(sa.select(LedgerEntry).order_by(LedgerEntry.id))
+
+
+def post(person, url, data, page="/ledger/mine"):
+    token = csrf_from(person.get(page).get_data(as_text=True))
+    return person.client.post(url, data={"csrf_token": token, **data}, follow_redirects=True)
+
+
+def test_my_hours_show_totals_entries_and_stars(app, world, site, served, signed_in):  # noqa: F811
+    session_id = served()
+    decide(app, site.lead, session_id)
+    page = signed_in(world.a_volunteer).get("/ledger/mine")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'data-testid="approved-hours">2.5<' in html and 'data-testid="pending-hours">0.0<' in html
+    assert "社区助老服务" in html and "2027" in html and "已通过" in html
+    home = signed_in(world.a_volunteer).get("/").get_data(as_text=True)
+    assert ">2.5</a>" in home
+
+
+def test_a_dispute_goes_to_the_lead_who_corrects_and_the_volunteer_sees_it(app, world, site, served,  # noqa: F811
+                                                                           signed_in):
+    decide(app, site.lead, served())
+    entry = only_entry(app)
+    volunteer = signed_in(world.a_volunteer)
+    empty = post(volunteer, f"/ledger/{entry.id}/dispute", {"note": ""})
+    assert "请说明这条记录哪里有误" in empty.get_data(as_text=True)
+    sent = post(volunteer, f"/ledger/{entry.id}/dispute", {"note": "我 8:30 就到了,忘记扫码"})
+    assert "你的说明已提交给站长" in sent.get_data(as_text=True)
+    again = post(volunteer, f"/ledger/{entry.id}/dispute", {"note": "再说一次"})
+    assert "该记录已提出异议" in again.get_data(as_text=True)
+
+    lead = signed_in(site.lead)
+    queue = lead.get("/ledger/queue").get_data(as_text=True)
+    assert 'data-testid="disputes"' in queue and "忘记扫码" in queue
+    corrected = post(lead, f"/ledger/{entry.id}/correct", {"minutes": "180", "reason": "核实 8:30 到岗"},
+                     page="/ledger/queue")
+    assert "记录已更正" in corrected.get_data(as_text=True)
+    mine = volunteer.get("/ledger/mine").get_data(as_text=True)
+    assert "已更正" in mine and "核实 8:30 到岗" in mine and 'data-testid="approved-hours">3.0<' in mine
+    with app.app_context():
+        dispute = db.session.scalar(sa.select(Dispute))
+        assert (dispute.state, dispute.resolution, dispute.resolved_by_id) == ("resolved", "corrected",
+                                                                             site.lead.user_id)
+
+
+def test_the_lead_may_keep_an_entry_with_a_reason(app, world, site, served, signed_in):  # noqa: F811
+    decide(app, site.lead, served())
+    entry = only_entry(app)
+    post(signed_in(world.a_volunteer), f"/ledger/{entry.id}/dispute", {"note": "时长不对"})
+    lead = signed_in(site.lead)
+    with app.app_context():
+        dispute_id = db.session.scalar(sa.select(Dispute.id))
+    refused = post(lead, f"/ledger/disputes/{dispute_id}/uphold", {"reason": ""}, page="/ledger/queue")
+    assert "请说明维持原记录的理由" in refused.get_data(as_text=True)
+    kept = post(lead, f"/ledger/disputes/{dispute_id}/uphold", {"reason": "签到记录无误"}, page="/ledger/queue")
+    assert "已维持原记录" in kept.get_data(as_text=True)
+    mine = signed_in(world.a_volunteer).get("/ledger/mine").get_data(as_text=True)
+    assert "维持原记录" in mine and "签到记录无误" in mine
+
+
+def test_a_pending_entry_disputed_is_answered_by_the_decision(app, world, site, served, signed_in):  # noqa: F811
+    session_id = served()
+    entry = only_entry(app)
+    post(signed_in(world.a_volunteer), f"/ledger/{entry.id}/dispute", {"note": "请按 3 小时计"})
+    decide(app, site.lead, session_id, minutes=180, reason="按志愿者说明调整")
+    with app.app_context():
+        dispute = db.session.scalar(sa.select(Dispute))
+        assert (dispute.resolution, dispute.resolution_note) == ("decided", "按志愿者说明调整")
+
+
+def test_nobody_disputes_someone_elses_entry(app, world, site, served, signed_in):  # noqa: F811
+    served()
+    entry = only_entry(app)
+    response = post(signed_in(world.b_volunteer), f"/ledger/{entry.id}/dispute", {"note": "x"})
+    assert response.status_code == 404
+
+
+def test_a_rejected_entry_can_be_corrected_after_a_dispute(app, world, site, served):  # noqa: F811
+    session_id = served()
+    decide(app, site.lead, session_id, "reject", reason="未见到本人")
+    from volunteer.accounts.models import User
+    from volunteer.ledger import services as ledger
+    with app.app_context():
+        entry = db.session.scalar(sa.select(LedgerEntry))
+        ledger.correct(db.session.get(User, world.a_manager.id), entry, 150, "核实确有服务")
+        db.session.commit()
+        assert ledger.verify() == []
+        assert ledger.totals_of(world.a_volunteer.id)["approved_minutes"] == 150
