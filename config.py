@@ -91,6 +91,7 @@ class Config:
     CREDIT_RULE = {"version": "2020-quarter", "zero_below": 15, "full_above": 45}
     DAILY_LEAD_LIMIT_MINUTES = 8 * 60     # a day's credit up to this needs only the lead
     DAILY_PARENT_LIMIT_MINUTES = 12 * 60  # up to this an admin of the organisation above; beyond, the top
+    LEDGER_EXPORT_MAX_ROWS = 100_000  # beyond this an export is refused: narrow the filter (or a report job)
     STAR_THRESHOLDS_HOURS = (100, 300, 600, 1000, 1500)
 
     API_TITLE = "Volunteer service API"

@@ -60,9 +60,11 @@ def submit(form, action, *, field_map: dict[str, str] | None = None):
 @bp.route("/")
 def home():
     volunteer = current_user.volunteer if current_user.is_authenticated else None
-    from volunteer.ledger.services import totals_of
+    from volunteer.ledger.services import totals_of, waiting_counts
+    is_staff = permissions.is_staff(current_user)
+    decides = current_user.is_authenticated and (is_staff or bool(current_user.led_stations))
     return render_template("home.html", volunteer=volunteer, hours=totals_of(volunteer.id) if volunteer else None,
-                           is_staff=permissions.is_staff(current_user))
+                           is_staff=is_staff, waiting=waiting_counts(current_user) if decides else None)
 
 
 @bp.route("/privacy")
@@ -98,6 +100,7 @@ NAV = (
     ("ledger.mine", _l("My hours"), "volunteer"),
     ("accounts.profile", _l("My profile"), "volunteer"),
     ("ledger.queue", _l("Hours to approve"), "decides"),
+    ("ledger.index", _l("Hours ledger"), "decides"),
     ("projects.manage", _l("Manage projects"), "staff"),
     ("stations.index", _l("Stations"), "staff"),
     ("organisations.index", _l("Organisations"), "staff"),

@@ -1,4 +1,4 @@
-"""ledger: decisions, corrections, manual entries, disputes, totals; approved entries made immutable
+"""ledger: decisions, corrections, manual entries, totals; approved entries made immutable
 
 Revision ID: 0005
 Revises: 0004
@@ -49,29 +49,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['volunteer_id'], ['volunteers.id'], name=op.f('fk_ledger_totals_volunteer_id_volunteers')),
     sa.PrimaryKeyConstraint('volunteer_id', 'project_id', 'year', name=op.f('pk_ledger_totals'))
     )
-    op.create_table('disputes',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('entry_id', sa.Integer(), nullable=False),
-    sa.Column('volunteer_id', sa.Integer(), nullable=False),
-    sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('state', sa.String(length=10), nullable=False),
-    sa.Column('resolution', sa.String(length=10), nullable=True),
-    sa.Column('resolution_note', sa.Text(), nullable=True),
-    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
-    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("resolution IS NULL OR resolution IN ('decided', 'corrected', 'upheld')", name=op.f('ck_disputes_resolution_known')),
-    sa.CheckConstraint("state IN ('open', 'resolved')", name=op.f('ck_disputes_state_known')),
-    sa.ForeignKeyConstraint(['entry_id'], ['ledger_entries.id'], name=op.f('fk_disputes_entry_id_ledger_entries')),
-    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_disputes_resolved_by_id_users')),
-    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteers.id'], name=op.f('fk_disputes_volunteer_id_volunteers')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_disputes'))
-    )
-    with op.batch_alter_table('disputes', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_disputes_entry_id'), ['entry_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_disputes_volunteer_id'), ['volunteer_id'], unique=False)
-        batch_op.create_index('uq_disputes_one_open', ['entry_id'], unique=True, sqlite_where=sa.text("state = 'open'"), postgresql_where=sa.text("state = 'open'"))
-
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('recorded_minutes', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('credited_minutes', sa.Integer(), nullable=True))
@@ -136,4 +113,3 @@ def downgrade():
         batch_op.drop_column('recorded_minutes')
 
     op.drop_table('ledger_totals')
-    op.drop_table('disputes')

@@ -42,6 +42,7 @@ def dump_project(project, user=None) -> dict:
         "starts_on": project.starts_on, "ends_on": project.ends_on, "state": project.state,
         "roster_required": project.roster_required,
         "require_rotating_code": project.require_rotating_code, "target_volunteers": project.target_volunteers,
+        "shift_minutes": project.shift_minutes, "min_attendance_percent": project.min_attendance_percent,
         "target_hours": project.target_hours, "target_beneficiaries": project.target_beneficiaries,
         "station_ids": [s.id for s in project.stations],
         "positions": [dump_position(p) for p in project.positions],

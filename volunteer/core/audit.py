@@ -112,6 +112,8 @@ FIELD_LABELS = {
     "ends_on": _l("End date"),
     "stations": _l("Stations"),
     "roster_required": _l("Roster"),
+    "shift_minutes": _l("Shift length"),
+    "min_attendance_percent": _l("Minimum attendance"),
     "target_volunteers": _l("Target volunteers"),
     "target_hours": _l("Target service hours"),
     "target_beneficiaries": _l("Target beneficiaries"),

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from volunteer.accounts.models import Volunteer
+from volunteer.accounts.models import User, Volunteer
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
 from volunteer.projects.models import Project
@@ -64,6 +64,7 @@ class LedgerEntry(db.Model):
     project: Mapped[Project] = relationship()
     station: Mapped[Station | None] = relationship()
     session = relationship("ServiceSession")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
     @property
     def scope_organisation(self):

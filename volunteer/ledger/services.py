@@ -5,13 +5,14 @@ Totals are changed by upserts in the same transaction as the entry they follow (
 are right after every commit and under concurrent decisions; ``verify`` recomputes them."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
+from volunteer.accounts.models import Volunteer
 from volunteer.core import get_by_id, permissions
 from volunteer.core.audit import record_event
 from volunteer.core.errors import Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed
@@ -19,6 +20,7 @@ from volunteer.core.time import DEFAULT_ZONE, local_date, utcnow
 from volunteer.extensions import db
 from volunteer.ledger import rules
 from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal
+from volunteer.organisations.models import Organisation
 from volunteer.projects.models import Project
 
 MAX_MINUTES = 24 * 60
@@ -27,6 +29,19 @@ OVERDUE_WORKING_DAYS = 10  # a service is recorded within 10 working days of its
 
 def credit_rule() -> rules.CreditRule:
     return rules.CreditRule(**current_app.config["CREDIT_RULE"])
+
+
+def shift_of(entry: LedgerEntry) -> int | None:
+    """The length the minimum attendance is measured against: a manual entry's activity, or the
+    project's shift."""
+    return entry.activity_minutes or entry.project.shift_minutes
+
+
+def credit_for(rule: rules.CreditRule, entry: LedgerEntry, minutes: int) -> int:
+    """The rounded credit, or nothing below the project's minimum attendance."""
+    if not rules.meets_minimum(minutes, shift_of(entry), entry.project.min_attendance_percent):
+        return 0
+    return rule.credit(minutes)
 
 
 def _add(volunteer_id: int, project_id: int, year: int, *, approved: int = 0, pending: int = 0) -> None:
@@ -163,7 +178,7 @@ def decide(actor, entry: LedgerEntry, decision: str, *, minutes=None, reason: st
     if entry.state != "pending":
         raise AlreadyDecided()
     rule = credit_rule()
-    credited = rule.credit(final) if decision == "approve" else None
+    credited = credit_for(rule, entry, final) if decision == "approve" else None
     if decision == "approve":
         _ensure_daily_limit(actor, entry, credited)
     state = "approved" if decision == "approve" else "rejected"
@@ -198,7 +213,7 @@ def correct(actor, entry: LedgerEntry, minutes, reason: str | None, *, now: date
         raise Conflict(_l("Only a decided entry is corrected; decide on a pending one instead."),
                        code="not_decided")
     rule = credit_rule()
-    credited = rule.credit(minutes)
+    credited = credit_for(rule, entry, minutes)
     _ensure_daily_limit(actor, entry, credited, excluding=entry.id)
     correction = LedgerEntry(
         volunteer_id=entry.volunteer_id, project_id=entry.project_id, station_id=entry.station_id,
@@ -323,11 +338,67 @@ def entries_in_scope(user) -> sa.Select:
                           permissions.in_scope(user, "project.manage", Project.organisation_id))))
 
 
-def filter_entries(stmt: sa.Select, filters: dict) -> sa.Select:
-    for key, column in (("state", LedgerEntry.state), ("station_id", LedgerEntry.station_id),
-                        ("project_id", LedgerEntry.project_id), ("volunteer_id", LedgerEntry.volunteer_id)):
+STATES = ("pending", "approved", "rejected")
+SOURCES = ("checkin", "manual", "correction")
+FILTER_KEYS = ("state", "source", "project_id", "station_id", "organisation", "volunteer", "served_from",
+               "served_to", "overdue")
+
+
+def parse_filters(raw) -> tuple[dict, FieldErrors]:
+    """The staff ledger's filters from a query string: what is understood, and a message for each
+    part that is not (then the page shows nothing rather than more than was asked)."""
+    errors, filters = FieldErrors(), {}
+    text = {key: (raw.get(key) or "").strip() for key in FILTER_KEYS}
+    for key, allowed in (("state", STATES), ("source", SOURCES)):
+        if text[key]:
+            if text[key] in allowed:
+                filters[key] = text[key]
+            else:
+                errors.add(key, _l("Please choose from the list."))
+    for key in ("project_id", "station_id"):
+        if text[key]:
+            if text[key].isdigit() and len(text[key]) < 10:
+                filters[key] = int(text[key])
+            else:
+                errors.add(key, _l("Please choose from the list."))
+    for key in ("served_from", "served_to"):
+        if text[key]:
+            try:
+                filters[key] = date.fromisoformat(text[key])
+            except ValueError:
+                errors.add(key, _l("Must be a date (YYYY-MM-DD)."))
+    if filters.get("served_from") and filters.get("served_to") and filters["served_to"] < filters["served_from"]:
+        errors.add("served_to", _l("The end date is before the start date."))
+    if text["organisation"]:
+        filters["organisation"] = text["organisation"].upper()[:40]
+    if text["volunteer"]:
+        filters["volunteer"] = text["volunteer"][:80]
+    if text["overdue"] in ("1", "true", "on"):
+        filters["overdue"] = True
+    return filters, errors
+
+
+def filter_entries(stmt: sa.Select, filters: dict, *, now: datetime | None = None) -> sa.Select:
+    for key, column in (("state", LedgerEntry.state), ("source", LedgerEntry.source),
+                        ("station_id", LedgerEntry.station_id), ("project_id", LedgerEntry.project_id),
+                        ("volunteer_id", LedgerEntry.volunteer_id)):
         if filters.get(key) not in (None, ""):
             stmt = stmt.where(column == filters[key])
+    if filters.get("served_from"):
+        stmt = stmt.where(LedgerEntry.served_on >= filters["served_from"])
+    if filters.get("served_to"):
+        stmt = stmt.where(LedgerEntry.served_on <= filters["served_to"])
+    if filters.get("organisation"):
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.code == filters["organisation"]))
+        stmt = stmt.where(Project.organisation_id.in_(
+            sa.select(Organisation.id).where(Organisation.path.startswith(org.path, autoescape=True)))
+            if org else sa.false())
+    if filters.get("volunteer"):
+        text = filters["volunteer"]
+        stmt = stmt.where(LedgerEntry.volunteer_id.in_(sa.select(Volunteer.id).where(
+            sa.or_(Volunteer.volunteer_no == text.upper(), Volunteer.name.contains(text, autoescape=True)))))
+    if filters.get("overdue"):
+        stmt = stmt.where(LedgerEntry.state == "pending", LedgerEntry.served_on <= overdue_cutoff(now or utcnow()))
     return stmt.order_by(LedgerEntry.served_on, LedgerEntry.id)
 
 
@@ -340,6 +411,11 @@ def get_entry_for(user, entry_id) -> LedgerEntry:
     return entry
 
 
+FLAG_LABELS = {"auto_closed": _l("closed by the system"), "outside_radius": _l("outside the station"),
+               "below_minimum": _l("below the project's minimum attendance: credits nothing"),
+               "over_daily_limit": _l("over 8 hours that day"), "overdue": _l("over 10 working days old")}
+
+
 def flags(entry: LedgerEntry, now: datetime) -> list[str]:
     """Why a lead should look twice: closed by the system, outside the radius, over the day's
     limit for a lead, older than the 10 working days a record should take."""
@@ -349,12 +425,34 @@ def flags(entry: LedgerEntry, now: datetime) -> list[str]:
     if entry.outside_radius:
         found.append("outside_radius")
     if entry.state == "pending":
-        day = day_credited(entry.volunteer_id, entry.served_on) + credit_rule().credit(entry.minutes)
+        if not rules.meets_minimum(entry.minutes, shift_of(entry), entry.project.min_attendance_percent):
+            found.append("below_minimum")
+        day = day_credited(entry.volunteer_id, entry.served_on) + credit_for(credit_rule(), entry, entry.minutes)
         if day > current_app.config["DAILY_LEAD_LIMIT_MINUTES"]:
             found.append("over_daily_limit")
-        if rules.working_days_between(entry.served_on, local_date(now, DEFAULT_ZONE)) > OVERDUE_WORKING_DAYS:
+        if entry.served_on <= overdue_cutoff(now):
             found.append("overdue")
     return found
+
+
+def overdue_cutoff(now: datetime) -> date:
+    """The latest service date whose entry is overdue today: more than 10 working days ago. A date
+    rather than a per-row computation, so the database can count overdue entries by index."""
+    today = local_date(now, DEFAULT_ZONE)
+    day = today
+    while rules.working_days_between(day, today) <= OVERDUE_WORKING_DAYS:
+        day -= timedelta(days=1)
+    return day
+
+
+def waiting_counts(user, now: datetime | None = None) -> dict[str, int]:
+    """Pending entries in the user's scope, and how many are past the 10 working days: the lead
+    sees their stations', staff their organisation's subtree, so the organisation above sees
+    the overdue entries of the ones below it too."""
+    overdue = LedgerEntry.served_on <= overdue_cutoff(now or utcnow())
+    row = db.session.execute(entries_in_scope(user).where(LedgerEntry.state == "pending").with_only_columns(
+        sa.func.count(), sa.func.count().filter(overdue))).one()
+    return {"pending": row[0], "overdue": row[1]}
 
 
 def ensure_decides_somewhere(user) -> None:

@@ -2,20 +2,92 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer.accounts.forms import ConfirmForm
+from volunteer.core.audit import record_event
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
-from volunteer.ledger import services
+from volunteer.ledger import exports, services
 from volunteer.ledger.forms import DecisionForm, DisputeForm
+from volunteer.ledger.models import LedgerEntry
 from volunteer.projects.models import Project
+from volunteer.stations.models import Station
 from volunteer.web import submit
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _ledger_query():
+    """The staff ledger's entries in scope under the query string's filters, newest first."""
+    filters, errors = services.parse_filters(request.args)
+    stmt = services.filter_entries(services.entries_in_scope(current_user), filters)
+    stmt = stmt.order_by(None).order_by(LedgerEntry.served_on.desc(), LedgerEntry.id.desc())
+    return filters, errors, stmt
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Every entry the user looks after, filtered; the exports give the same rows."""
+    services.ensure_decides_somewhere(current_user)
+    filters, errors, stmt = _ledger_query()
+    page = paginate(stmt if not errors.fields else stmt.where(sa.false()), request.args.get("page", 1), 50)
+    projects = db.session.scalars(
+        services.entries_in_scope(current_user).with_only_columns(Project).distinct()
+        .order_by(Project.title).limit(500)).all()
+    stations = db.session.scalars(
+        sa.select(Station).where(Station.id.in_(services.entries_in_scope(current_user)
+                                                .with_only_columns(LedgerEntry.station_id)))
+        .order_by(Station.name).limit(500)).all()
+    return render_template("ledger/index.html", page=page, errors=errors.fields,
+                           raw={key: request.args.get(key, "") for key in services.FILTER_KEYS},
+                           projects=projects, stations=stations, states=exports.STATE_LABELS,
+                           sources=exports.SOURCE_LABELS)
+
+
+@bp.route("/export.<kind>")
+@login_required
+def export(kind: str):
+    services.ensure_decides_somewhere(current_user)
+    if kind not in EXPORT_TYPES:
+        abort(404)
+    filters, errors, stmt = _ledger_query()
+    back = url_for("ledger.index", **request.args)
+    if errors.fields:
+        flash(_("Correct the filter before exporting."), "error")
+        return redirect(back)
+    rows, limit = exports.count(stmt), current_app.config["LEDGER_EXPORT_MAX_ROWS"]
+    if rows > limit:
+        flash(_("%(n)s entries match: narrow the filter to at most %(limit)s to export.", n=rows, limit=limit),
+              "error")
+        return redirect(back)
+    words = exports.labels()
+    record_event(current_user, "ledger.exported", current_user, organisation=None,
+                 after={"format": kind, "rows": rows,
+                        "filters": {k: str(v) for k, v in filters.items()}})
+    db.session.commit()
+    name = f"ledger-{utcnow():%Y%m%d-%H%M}.{kind}"
+    headers = {"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"}
+    if kind == "csv":
+        return Response(stream_with_context(exports.csv_chunks(stmt, words)), mimetype=EXPORT_TYPES[kind], headers=headers)
+    return Response(exports.xlsx_bytes(stmt, words), mimetype=EXPORT_TYPES[kind], headers=headers)
 
 
 @bp.route("/queue")
@@ -28,7 +100,7 @@ def queue():
     disputes = db.session.scalars(services.disputes_in_scope(current_user).limit(100)).all()
     return render_template("ledger/queue.html", page=page, batch_form=ConfirmForm(), form=DecisionForm(),
                            flags={entry.id: services.flags(entry, now) for entry in page.items},
-                           disputes=disputes)
+                           disputes=disputes, flag_labels=services.FLAG_LABELS)
 
 
 @bp.route("/queue/approve", methods=["POST"])

@@ -21,11 +21,15 @@ class ProjectForm(FlaskForm):
     station_ids = SelectMultipleField(_l("Stations where it runs"), choices=[], validate_choice=False)
     roster_required = BooleanField(_l("Check-in only for accepted volunteers (roster)"))
     require_rotating_code = BooleanField(_l("Check-in only with the code on a station's screen (not a printed poster)"))
+    shift_minutes = StringField(_l("Shift length in minutes (optional)"), render_kw={"inputmode": "numeric"})
+    min_attendance_percent = StringField(_l("Minimum attendance in percent of the shift, for any credit (optional)"),
+                                         render_kw={"inputmode": "numeric"})
 
     def data_for_service(self) -> dict:
         return {name: self[name].data for name in (
             "title", "category", "level", "description", "starts_on", "ends_on", "target_volunteers",
-            "target_hours", "target_beneficiaries", "roster_required", "require_rotating_code", "station_ids")}
+            "target_hours", "target_beneficiaries", "roster_required", "require_rotating_code", "station_ids",
+            "shift_minutes", "min_attendance_percent")}
 
 
 class TransitionForm(FlaskForm):

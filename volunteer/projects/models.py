@@ -62,6 +62,9 @@ class Project(db.Model):
         sa.CheckConstraint(_in("category", PROJECT_CATEGORIES), name="category_known"),
         sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_ordered"),
         sa.Index("ix_projects_state_starts", "state", "starts_on"),
+        sa.CheckConstraint("shift_minutes IS NULL OR shift_minutes BETWEEN 1 AND 1440", name="shift_in_day"),
+        sa.CheckConstraint("min_attendance_percent IS NULL OR min_attendance_percent BETWEEN 1 AND 100",
+                           name="min_attendance_percent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +81,9 @@ class Project(db.Model):
     roster_required: Mapped[bool] = mapped_column(default=False)
     # Only the code on a station's screen checks in to this project, not a printed poster.
     require_rotating_code: Mapped[bool] = mapped_column(default=False)
+    # Optional minimum attendance: a share of the shift below which a session credits nothing.
+    shift_minutes: Mapped[int | None] = mapped_column()
+    min_attendance_percent: Mapped[int | None] = mapped_column()
     state: Mapped[str] = mapped_column(sa.String(20), default="draft")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

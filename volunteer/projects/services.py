@@ -116,7 +116,7 @@ def search_projects(user, filters: dict, *, view: str = "public") -> sa.Select:
 
 PROJECT_FIELDS = ("title", "category", "level", "description", "starts_on", "ends_on",
                   "target_volunteers", "target_hours", "target_beneficiaries", "roster_required",
-                  "require_rotating_code")
+                  "require_rotating_code", "shift_minutes", "min_attendance_percent")
 
 
 def _optional_count(errors: FieldErrors, field: str, value) -> int | None:
@@ -160,7 +160,30 @@ def _clean_project(data: dict) -> tuple[dict, FieldErrors]:
         values[field] = _optional_count(errors, field, data.get(field))
     values["roster_required"] = bool(data.get("roster_required"))
     values["require_rotating_code"] = bool(data.get("require_rotating_code"))
+    _clean_attendance(values, errors, data)
     return values, errors
+
+
+def _optional_between(errors: FieldErrors, field: str, value, low: int, high: int) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not low <= number <= high:
+        errors.add(field, _l("Must be a whole number between %(low)s and %(high)s.", low=low, high=high))
+        return None
+    return number
+
+
+def _clean_attendance(values: dict, errors: FieldErrors, data: dict) -> None:
+    """Minimum attendance needs both: the shift's length and the share of it that earns credit."""
+    values["shift_minutes"] = _optional_between(errors, "shift_minutes", data.get("shift_minutes"), 1, 1440)
+    values["min_attendance_percent"] = _optional_between(errors, "min_attendance_percent",
+                                                         data.get("min_attendance_percent"), 1, 100)
+    if values["min_attendance_percent"] and not values["shift_minutes"] and "shift_minutes" not in errors:
+        errors.add("shift_minutes", _l("Give the shift's length for the minimum attendance to apply."))
 
 
 def _stations_for(organisation: Organisation, station_ids, errors: FieldErrors) -> list[Station]:

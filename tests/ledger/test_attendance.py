@@ -1,0 +1,135 @@
+"""A project's minimum attendance, overdue entries shown to the lead and the organisation above,
+and who decided, on the volunteer's own page."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.checkin.fixtures import DAY, local
+from tests.conftest import csrf_from
+from tests.ledger.test_decisions import decide, entry_of, served  # noqa: F401 (served is a fixture)
+from volunteer.accounts.models import User, Volunteer
+from volunteer.extensions import db
+from volunteer.ledger import rules
+from volunteer.ledger import services as ledger
+from volunteer.projects.models import Project
+
+
+def set_minimum(app, project_id, shift, percent):
+    with app.app_context():
+        project = db.session.get(Project, project_id)
+        project.shift_minutes, project.min_attendance_percent = shift, percent
+        db.session.commit()
+
+
+@pytest.mark.parametrize("end, credited", [((11, 23), 0), ((11, 24), 150), ((11, 25), 150)])
+def test_below_the_minimum_attendance_nothing_is_credited(app, site, served, end, credited):  # noqa: F811
+    set_minimum(app, site.project_id, 240, 60)  # 60 % of a 4-hour shift: 144 minutes
+    session_id = served(start=(9, 0), end=end)
+    with app.app_context():
+        flags = ledger.flags(entry_of(session_id), local(18))
+        assert ("below_minimum" in flags) is (credited == 0)
+    error, entry = decide(app, site.lead, session_id)
+    assert error is None
+    assert (entry.state, entry.credited_minutes) == ("approved", credited)
+
+
+def test_without_a_minimum_the_same_session_is_credited(app, site, served):  # noqa: F811
+    error, entry = decide(app, site.lead, served(start=(9, 0), end=(11, 23)))
+    assert entry.credited_minutes == rules.CreditRule(version="t").credit(143) == 150
+
+
+def test_a_correction_below_the_minimum_credits_nothing(app, world, site, served):  # noqa: F811
+    set_minimum(app, site.project_id, 240, 60)
+    _, entry = decide(app, site.lead, served(start=(9, 0), end=(13, 0)))
+    with app.app_context():
+        admin = db.session.get(User, world.city_admin.id)
+        correction = ledger.correct(admin, db.session.merge(entry), 100, "实际只服务 100 分钟", now=local(19))
+        db.session.commit()
+        assert correction.credited_minutes == 0
+        assert ledger.totals_of(world.a_volunteer.id)["approved_minutes"] == 0
+        assert ledger.verify() == []
+
+
+def test_a_manual_entry_is_measured_against_its_activity(app, world, site):
+    set_minimum(app, site.project_id, None, 60)  # no shift: the activity's length is the measure
+    with app.app_context():
+        manager = db.session.get(User, world.a_manager.id)
+        project = db.session.get(Project, site.project_id)
+        volunteer = db.session.get(Volunteer, world.a_volunteer.id)
+        short = ledger.record_manual(manager, project, volunteer, {
+            "minutes": 59, "activity_minutes": 100, "served_on": DAY, "reason": "未带手机"}, now=local(20))
+        enough = ledger.record_manual(manager, project, volunteer, {
+            "minutes": 60, "activity_minutes": 100, "served_on": DAY - timedelta(days=1), "reason": "未带手机"},
+            now=local(20))
+        db.session.commit()
+        admin = db.session.get(User, world.city_admin.id)
+        assert ledger.decide(admin, short, "approve", now=local(21)).credited_minutes == 0
+        assert ledger.decide(admin, enough, "approve", now=local(21)).credited_minutes == 60
+
+
+def test_the_project_form_asks_for_the_shift_with_a_minimum(app, world, signed_in):
+    manager = signed_in(world.a_manager)
+    form = manager.get("/projects/new").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(form), "organisation_code": "LX-A", "title": "周末义诊", "category": "elderly",
+            "min_attendance_percent": "60"}
+    refused = manager.client.post("/projects/new", data=data).get_data(as_text=True)
+    assert "设置最低出勤比例时请填写班次时长" in refused
+    assert "须为 1 至 100 之间的整数" in manager.client.post(
+        "/projects/new", data={**data, "min_attendance_percent": "150", "shift_minutes": "240"}).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Project).where(Project.title == "周末义诊")) == 0
+    created = manager.client.post("/projects/new", data={**data, "shift_minutes": "240"}, follow_redirects=True)
+    assert "须达到 240 分钟班次的 60% 方可计入时长" in created.get_data(as_text=True)
+
+
+def test_the_database_keeps_the_percentage_in_range(app, site):
+    with app.app_context():
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.execute(sa.update(Project).values(min_attendance_percent=0))
+        db.session.rollback()
+
+
+def test_the_overdue_cutoff_agrees_with_counting_working_days():
+    for offset in range(60):
+        today = date(2027, 1, 1) + timedelta(days=offset)
+        cutoff = ledger.overdue_cutoff(local(12, day=today))
+        assert rules.working_days_between(cutoff, today) > ledger.OVERDUE_WORKING_DAYS
+        assert rules.working_days_between(cutoff + timedelta(days=1), today) <= ledger.OVERDUE_WORKING_DAYS
+
+
+@pytest.mark.parametrize("who, counted", [("lead", True), ("a_admin", True), ("city_admin", True),
+                                          ("b_admin", False)])
+def test_overdue_entries_reach_the_lead_and_the_organisations_above(app, world, site, served, signed_in,  # noqa: F811
+                                                                    who, counted):
+    served()  # on DAY, a Monday
+    person = site.lead if who == "lead" else getattr(world, who)
+    with app.app_context():
+        user = db.session.get(User, getattr(person, "user_id", None) or person.id)
+        assert ledger.waiting_counts(user, local(12, day=DAY + timedelta(days=14))) == (
+            {"pending": 1, "overdue": 0} if counted else {"pending": 0, "overdue": 0})
+        assert ledger.waiting_counts(user, local(12, day=DAY + timedelta(days=15))) == (
+            {"pending": 1, "overdue": 1} if counted else {"pending": 0, "overdue": 0})
+    home = signed_in(person).get("/").get_data(as_text=True)  # today is long after DAY... or before it
+    overdue_now = ledger.overdue_cutoff(local(12, day=date.today())) >= DAY
+    assert ('data-testid="overdue"' in home) is (counted and overdue_now)
+    assert ('1 条记录待审核' in home) is counted
+
+
+def test_the_volunteer_sees_who_decided(app, world, site, served, signed_in):  # noqa: F811
+    decide(app, site.lead, served())
+    mine = signed_in(world.a_volunteer).get("/ledger/mine").get_data(as_text=True)
+    assert 'data-testid="decided-by"' in mine and "审核人 赵站长" in mine
+    assert "09:00–11:30" in mine
+
+
+def test_the_api_sets_and_shows_the_minimum(client, world, api_token):
+    headers = {"Authorization": f"Bearer {api_token(world.a_manager)}"}
+    body = {"title": "周末义诊", "organisation_code": "LX-A", "category": "elderly", "min_attendance_percent": 60}
+    refused = client.post("/api/v1/projects", json=body, headers=headers)
+    assert refused.status_code == 422 and "shift_minutes" in refused.json["error"]["fields"]
+    created = client.post("/api/v1/projects", json={**body, "shift_minutes": 240}, headers=headers)
+    assert created.status_code == 201
+    assert (created.json["shift_minutes"], created.json["min_attendance_percent"]) == (240, 60)

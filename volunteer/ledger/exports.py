@@ -1,0 +1,92 @@
+"""The staff ledger as CSV or XLSX: the rows the filter shows, with ID numbers and phones masked."""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from sqlalchemy.orm import joinedload
+
+from volunteer.accounts.models import Volunteer
+from volunteer.extensions import db
+from volunteer.ledger.models import LedgerEntry
+
+STATE_LABELS = {"pending": _l("Awaiting approval"), "approved": _l("Approved"), "rejected": _l("Rejected")}
+SOURCE_LABELS = {"checkin": _l("Check-in"), "manual": _l("Manual entry"), "correction": _l("Correction")}
+CHUNK = 1000
+
+
+def labels() -> dict:
+    """Every translated word an export needs, read before the rows stream out (the request's
+    user and locale are not to be looked up again while streaming)."""
+    return {"headers": headers(), "states": {k: str(v) for k, v in STATE_LABELS.items()},
+            "sources": {k: str(v) for k, v in SOURCE_LABELS.items()}, "sheet": _("Ledger")}
+
+
+def headers() -> list[str]:
+    return [_("Entry"), _("Service date"), _("Volunteer number"), _("Name"), _("ID number"), _("Phone"),
+            _("Project"), _("Station"), _("Source"), _("Minutes"), _("Credited minutes"), _("State"),
+            _("Decided by"), _("Decided at"), _("Reason"), _("Corrects entry")]
+
+
+def count(stmt: sa.Select) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
+def rows(stmt: sa.Select, words: dict) -> Iterator[list]:
+    """Entries in chunks, with what each row needs loaded alongside (no query per row)."""
+    stmt = stmt.options(joinedload(LedgerEntry.volunteer).joinedload(Volunteer.user),
+                        joinedload(LedgerEntry.project), joinedload(LedgerEntry.station),
+                        joinedload(LedgerEntry.decided_by))
+    for entry in db.session.scalars(stmt.execution_options(yield_per=CHUNK)):
+        volunteer = entry.volunteer
+        yield [entry.id, entry.served_on, volunteer.volunteer_no, volunteer.display_name,
+               volunteer.id_number_masked, volunteer.phone_masked, entry.project.title,
+               entry.station.name if entry.station else "", words["sources"][entry.source], entry.minutes,
+               entry.credited_minutes, words["states"][entry.state],
+               entry.decided_by.display_name if entry.decided_by else "",
+               entry.decided_at.replace(tzinfo=None, microsecond=0) if entry.decided_at else None,
+               entry.reason or "", entry.corrects_id]
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet will not run: a leading =, +, - or @ would make a formula of a name."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_chunks(stmt: sa.Select, words: dict) -> Iterator[str]:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese right; sent in
+    chunks as the rows are read."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(words["headers"])
+    yield "\ufeff" + _drain(buffer)
+    for n, row in enumerate(rows(stmt, words), 1):
+        writer.writerow([_cell(v) for v in row])
+        if n % CHUNK == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def xlsx_bytes(stmt: sa.Select, words: dict) -> bytes:
+    """A write-only workbook: rows go straight to the file instead of a sheet kept in memory."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(words["sheet"])
+    sheet.append(words["headers"])
+    for row in rows(stmt, words):
+        sheet.append([_cell(v) if isinstance(v, str) else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
