@@ -69,7 +69,17 @@ def test_seed_demo_loads_once(app):
         from volunteer.ledger.models import LedgerEntry
         sessions = db.session.scalars(sa.select(ServiceSession)).all()
         assert sessions and all(s.state == "closed" and (s.minutes or 0) >= 45 for s in sessions), [(s.id, s.volunteer_id, s.station_id, s.checked_in_at, s.checked_out_at, s.auto_close_reason) for s in sessions if s.minutes is None]
-        assert db.session.scalar(sa.select(sa.func.count(LedgerEntry.id))) == len(sessions)
+        checkin_entries = sa.select(sa.func.count(LedgerEntry.id)).where(LedgerEntry.source == "checkin")
+        assert db.session.scalar(checkin_entries) == len(sessions)
+        # decided through the ledger service: every state, a correction, disputes, totals that verify
+        from volunteer.ledger import services as ledger
+        from volunteer.ledger.models import Dispute
+        assert set(db.session.scalars(sa.select(LedgerEntry.state))) == {"pending", "approved", "rejected"}
+        assert set(db.session.scalars(sa.select(LedgerEntry.source))) == {"checkin", "manual", "correction"}
+        assert db.session.scalar(sa.select(sa.func.count(Dispute.id))) >= 1
+        assert ledger.verify() == []
+        demo_volunteer = db.session.scalar(sa.select(Volunteer).join(User).where(User.phone == "13900000001"))
+        assert ledger.totals_of(demo_volunteer.id)["approved_minutes"] == 330
         # the demo volunteer can try the scan page: on the roster of a project running at a station
         from volunteer.checkin import services as checkin
         from volunteer.stations import codes

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from volunteer.accounts import services as accounts
 from volunteer.accounts.identity import check_digit
-from volunteer.accounts.models import User, Volunteer
+from volunteer.accounts.models import Membership, User, Volunteer
 from volunteer.accounts.privacy import CURRENT_VERSION
 from volunteer.core.audit import record_event
 from volunteer.core.counters import next_value
@@ -183,6 +183,7 @@ def seed(volunteer_count: int = 300, now: datetime | None = None) -> bool:
     _seed_projects(rng, orgs, now)
     db.session.commit()
     _seed_sessions(rng, now)
+    _seed_ledger(rng, now)
     return True
 
 
@@ -287,6 +288,57 @@ def _seed_sessions(rng: random.Random, now: datetime) -> None:
                     checkin.scan_station_code(volunteer.user, code, now=moment,
                                               project_id=project.id).raise_if_refused()
                 db.session.commit()
+
+
+def _seed_ledger(rng: random.Random, now: datetime) -> None:
+    """Decisions on the week's entries through the ledger service: the leads approved what is older
+    than two days (one rejected, one corrected later), the rest waits in their queues with a
+    volunteer's dispute; the demo volunteer has approved hours, a manual entry and a dispute."""
+    from volunteer.ledger import services as ledger
+    from volunteer.ledger.models import LedgerEntry
+    from volunteer.projects.models import Project
+
+    entries = db.session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.id)).all()
+    recent = (now - timedelta(days=2)).date()
+    older = [e for e in entries if e.served_on < recent]
+    for index, entry in enumerate(older):
+        lead = entry.station.leads[0]
+        moment = now - timedelta(days=(now.date() - entry.served_on).days - 1)
+        if index == 3:
+            ledger.decide(lead, entry, "reject", reason="当天未在岗,签到有误", now=moment)
+        elif index == 5:
+            ledger.decide(lead, entry, "approve", minutes=max(30, entry.minutes - 30),
+                          reason="中途离岗 30 分钟", now=moment)
+        else:
+            ledger.decide(lead, entry, "approve", now=moment)
+    db.session.flush()
+    if len(older) > 7:
+        manager = db.session.get(User, older[7].project.created_by_id)
+        ledger.correct(manager, older[7], older[7].minutes + 30, "补记签退后整理物资 30 分钟", now=now)
+    pending = [e for e in entries if e.served_on >= recent]
+    if pending:
+        ledger.open_dispute(pending[0].volunteer.user, pending[0].id, "我提前半小时到岗,请核实", now=now)
+
+    demo = db.session.scalar(sa.select(User).where(User.phone == DEMO_VOLUNTEER_PHONE))
+    project = db.session.scalar(sa.select(Project).where(Project.state == "running").order_by(Project.id))
+    if demo is None or project is None:
+        return
+    manager = db.session.get(User, project.created_by_id)
+    # a manual entry has no station: staff over the project other than its author approve it
+    admin = db.session.scalar(sa.select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.organisation_id == project.organisation_id, Membership.role == "league_admin"))
+    for days_ago, minutes, activity in ((6, 180, "重阳节敬老活动"), (4, 150, "助老上门探访")):
+        entry = ledger.record_manual(manager, project, demo.volunteer, {
+            "minutes": minutes, "activity_minutes": minutes, "activity": activity,
+            "served_on": (now - timedelta(days=days_ago)).date(), "reason": "活动在站外,未扫码"}, now=now)
+        db.session.flush()
+        ledger.decide(admin, entry, "approve", now=now)
+    waiting = ledger.record_manual(manager, project, demo.volunteer, {
+        "minutes": 120, "activity_minutes": 120, "activity": "社区义诊协助",
+        "served_on": (now - timedelta(days=1)).date(), "reason": "活动在站外,未扫码"}, now=now)
+    db.session.flush()
+    ledger.open_dispute(demo, waiting.id, "实际服务 2 小时 30 分,最后半小时在整理物资", now=now)
+    db.session.commit()
 
 
 def demo_logins() -> list[tuple[str, str]]:

@@ -133,3 +133,23 @@ def test_the_api_sets_and_shows_the_minimum(client, world, api_token):
     created = client.post("/api/v1/projects", json={**body, "shift_minutes": 240}, headers=headers)
     assert created.status_code == 201
     assert (created.json["shift_minutes"], created.json["min_attendance_percent"]) == (240, 60)
+
+
+def test_the_projects_figures_come_from_the_ledger(app, world, site, served, signed_in):  # noqa: F811
+    first = served()                                                     # 2 h 30, approved
+    decide(app, site.lead, first)
+    decide(app, site.lead, served(person=world.b_volunteer), "reject", reason="未到岗")
+    _, third = decide(app, site.lead, served(start=(13, 0), end=(14, 0)))  # 1 h, then corrected to 2 h
+    with app.app_context():
+        admin = db.session.get(User, world.city_admin.id)
+        ledger.correct(admin, db.session.merge(third), 120, "补记", now=local(19))
+        db.session.commit()
+        from volunteer.projects.services import computed_figures
+        project = db.session.get(Project, site.project_id)
+        figures = computed_figures(project)
+        project.state = "evaluating"  # the figures are shown from here on
+        db.session.commit()
+    assert figures == {"volunteers": 1, "person_times": 2, "approved_hours": 4.5, "sessions": 3,
+                       "stations_used": 1}
+    page = signed_in(world.a_manager).get(f"/projects/{site.project_id}").get_data(as_text=True)
+    assert "<dd>4.5</dd>" in page

@@ -543,9 +543,24 @@ MAX_ATTACHMENTS = 10
 
 
 def computed_figures(project: Project) -> dict:
-    """What the system knows of the project's service. The ledger and check-in issues fill these
-    from approved ledger entries and sessions; until those tables exist there is nothing to count."""
-    return {"volunteers": 0, "person_times": 0, "approved_hours": 0.0, "sessions": 0, "stations_used": 0}
+    """What the system knows of the project's service: from the ledger, each entry's newest
+    figure that credits something (a corrected entry counts once, as corrected), the totals kept
+    beside it, and the closed check-in sessions."""
+    from volunteer.checkin.models import ServiceSession
+    from volunteer.ledger.models import LedgerEntry, LedgerTotal
+
+    corrected = sa.select(LedgerEntry.corrects_id).where(LedgerEntry.corrects_id.is_not(None))
+    credited = db.session.execute(
+        sa.select(sa.func.count(sa.distinct(LedgerEntry.volunteer_id)), sa.func.count())
+        .where(LedgerEntry.project_id == project.id, LedgerEntry.state == "approved",
+               LedgerEntry.credited_minutes > 0, LedgerEntry.id.not_in(corrected))).one()
+    minutes = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LedgerTotal.approved_minutes), 0))
+                                .where(LedgerTotal.project_id == project.id))
+    sessions = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count(sa.distinct(ServiceSession.station_id)))
+        .where(ServiceSession.project_id == project.id, ServiceSession.state != "open")).one()
+    return {"volunteers": credited[0], "person_times": credited[1], "approved_hours": round(minutes / 60, 1),
+            "sessions": sessions[0], "stations_used": sessions[1]}
 
 
 def figures_for(project: Project) -> dict:
