@@ -59,3 +59,56 @@ def test_a_station_in_another_time_zone_counts_by_its_own_calendar(app, world, s
     assert first[0] is None and second[0] is None
     assert (first[1].served_on, first[1].credited_minutes) == (DAY, 330)
     assert (second[1].served_on, second[1].credited_minutes) == (DAY + timedelta(days=1), 180)
+
+
+def test_daily_limits_at_the_rounded_boundaries_of_8_and_12_hours(app, world, factory):
+    """A village project: its lead level is the village's manager, the organisation above is the
+    town (LX-A), the top is the city (LX). Credits round before the limits apply: 494 minutes
+    credit 8 h, 495 credit 8 h 30; 734 credit 12 h, 735 credit 12 h 30."""
+    from datetime import date
+
+    from volunteer.accounts.models import User, Volunteer
+    from volunteer.core.errors import DomainError
+    from volunteer.extensions import db
+    from volunteer.ledger import services as ledger
+    from volunteer.organisations.services import get_by_code
+    from volunteer.projects import services as projects
+    from volunteer.projects.models import Project
+
+    village = factory.staff("manager", "LX-A-1", name="甲村负责人")
+    author = factory.staff("manager", "LX-A-1", name="甲村录入员")
+    with app.app_context():
+        project = projects.create_project(db.session.get(User, village.id), get_by_code("LX-A-1"), {
+            "title": "村口值守", "category": "community", "starts_on": date(2027, 1, 1)})
+        db.session.flush()
+        project.state = "running"
+        db.session.commit()
+        project_id = project.id
+
+    later = local(20, day=DAY + timedelta(days=30))
+
+    def approve(minutes, day, *people):
+        """Record ``minutes`` on ``day``; who of ``people`` in turn may approve it (error codes)."""
+        with app.app_context():
+            entry = ledger.record_manual(
+                db.session.get(User, author.id), db.session.get(Project, project_id),
+                db.session.get(Volunteer, world.a_volunteer.id),
+                {"minutes": minutes, "served_on": DAY + timedelta(days=day), "reason": "未扫码"}, now=later)
+            db.session.commit()
+            answers = []
+            for person in people:
+                try:
+                    ledger.decide(db.session.get(User, person.id), entry, "approve", now=later)
+                    db.session.commit()
+                    answers.append(None)
+                    break
+                except DomainError as exc:
+                    db.session.rollback()
+                    answers.append(exc.code)
+            return answers
+
+    assert approve(494, 0, village) == [None]
+    assert approve(495, 1, village, world.a_admin) == ["needs_higher_approval", None]
+    assert approve(734, 2, village, world.a_admin) == ["needs_higher_approval", None]
+    assert approve(735, 3, village, world.a_admin, world.city_admin) == ["needs_higher_approval",
+                                                                         "needs_higher_approval", None]

@@ -100,3 +100,25 @@ def test_a_rejected_entry_can_be_corrected_after_a_dispute(app, world, site, ser
         db.session.commit()
         assert ledger.verify() == []
         assert ledger.totals_of(world.a_volunteer.id)["approved_minutes"] == 150
+
+
+def test_only_those_over_the_entry_answer_a_dispute(app, world, site, served, signed_in):  # noqa: F811
+    decide(app, site.lead, served())
+    entry = only_entry(app)
+    post(signed_in(world.a_volunteer), f"/ledger/{entry.id}/dispute", {"note": "时长不对"})
+    with app.app_context():
+        dispute_id = db.session.scalar(sa.select(Dispute.id))
+    outsider = signed_in(world.b_admin)
+    assert 'data-testid="disputes"' not in outsider.get("/ledger/queue").get_data(as_text=True)
+    assert post(outsider, f"/ledger/disputes/{dispute_id}/uphold", {"reason": "无误"},
+                page="/ledger/queue").status_code == 404
+    assert post(outsider, f"/ledger/{entry.id}/correct", {"minutes": "600", "reason": "改"},
+                page="/ledger/queue").status_code == 404
+    assert post(signed_in(world.a_volunteer), f"/ledger/disputes/{dispute_id}/uphold", {"reason": "无误"}).status_code \
+        in (403, 404)
+    with app.app_context():
+        dispute = db.session.get(Dispute, dispute_id)
+        assert dispute.state == "open"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) == 1
+    # staff without a volunteer profile have no hours page of their own
+    assert signed_in(world.a_manager).get("/ledger/mine").status_code == 302
