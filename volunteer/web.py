@@ -57,6 +57,13 @@ def submit(form, action, *, field_map: dict[str, str] | None = None):
     return True if result is None else result
 
 
+def flash_form_errors(form) -> None:
+    """A form posted from a list (not re-rendered): its errors go to the page it returns to."""
+    for field in form:
+        for message in field.errors:
+            flash(f"{field.label.text}: {message}", "error")
+
+
 @bp.route("/")
 def home():
     volunteer = current_user.volunteer if current_user.is_authenticated else None

@@ -27,7 +27,7 @@ from volunteer.ledger.forms import DecisionForm, DisputeForm
 from volunteer.ledger.models import LedgerEntry
 from volunteer.projects.models import Project
 from volunteer.stations.models import Station
-from volunteer.web import submit
+from volunteer.web import flash_form_errors, submit
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
@@ -130,9 +130,7 @@ def decide(entry_id: int):
                                             reason=form.reason.data)):
         flash(_("Approved.") if entry.state == "approved" else _("Rejected."), "success")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        flash_form_errors(form)
     return redirect(url_for("ledger.queue"))
 
 
@@ -144,9 +142,7 @@ def uphold(dispute_id: int):
     if submit(form, lambda: services.uphold(current_user, dispute, form.reason.data)):
         flash(_("The entry stays as it is; the volunteer sees your reason."), "success")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        flash_form_errors(form)
     return redirect(url_for("ledger.queue"))
 
 
@@ -158,9 +154,7 @@ def correct(entry_id: int):
     if submit(form, lambda: services.correct(current_user, entry, form.minutes.data, form.reason.data)):
         flash(_("The entry has been corrected; the original stays in the record."), "success")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        flash_form_errors(form)
     return redirect(url_for("ledger.queue"))
 
 
@@ -186,7 +180,5 @@ def dispute(entry_id: int):
     if submit(form, lambda: services.open_dispute(current_user, entry_id, form.note.data)):
         flash(_("Your note has gone to the station lead."), "success")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        flash_form_errors(form)
     return redirect(url_for("ledger.mine"))

@@ -25,7 +25,7 @@ from volunteer.projects.forms import (
 )
 from volunteer.projects.models import CATEGORIES, PUBLIC_STATES
 from volunteer.stations.models import Station
-from volunteer.web import submit
+from volunteer.web import flash_form_errors, submit
 
 bp = Blueprint("projects", __name__)
 
@@ -121,7 +121,7 @@ def transition(project_id: int):
                                                         comment=form.comment.data)):
         flash(_("The project is now “%(state)s”.", state=project.state_label), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return _back(project_id)
 
 
@@ -133,7 +133,7 @@ def add_resource(project_id: int):
     if submit(form, lambda: services.add_resource(current_user, project, form.data)):
         flash(_("The resource has been recorded."), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return _back(project_id, "#resources")
 
 
@@ -151,14 +151,8 @@ def add_position(project_id: int):
     if submit(form, create_position):
         flash(_("The position has been added."), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return _back(project_id, "#positions")
-
-
-def _flash_form_errors(form) -> None:
-    for field in form:
-        for message in field.errors:
-            flash(f"{field.label.text}: {message}", "error")
 
 
 @bp.route("/positions/<int:position_id>/apply", methods=["POST"])
@@ -169,7 +163,7 @@ def apply(position_id: int):
     if submit(form, lambda: services.apply_for_position(current_user, position, note=form.note.data)):
         flash(_("Your application has been sent. The project manager will decide."), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return _back(position.project_id, "#positions")
 
 
@@ -181,7 +175,7 @@ def decide(application_id: int):
     if submit(form, lambda: services.decide_application(current_user, application, form.decision.data)):
         flash(_("The decision has been recorded."), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return _back(application.position.project_id, "#positions")
 
 
