@@ -100,3 +100,24 @@ def test_only_staff_over_the_project_record_manual_entries(client, world, site, 
             "served_on": date.today().isoformat(), "reason": "补录"}
     assert client.post("/api/v1/ledger", json=body, headers=bearer(api_token(world.b_manager))).status_code == 404
     assert client.post("/api/v1/ledger", json=body, headers=bearer(api_token(site.lead))).status_code == 404
+
+
+def test_disputes_through_the_api(client, world, site, pending, api_token):
+    volunteer = bearer(api_token(world.a_volunteer))
+    assert client.post(f"/api/v1/ledger/{pending}/disputes", json={}, headers=volunteer).status_code == 422
+    blank = client.post(f"/api/v1/ledger/{pending}/disputes", json={"note": "  "}, headers=volunteer)
+    assert blank.status_code == 422 and "note" in blank.json["error"]["fields"]
+    other = client.post(f"/api/v1/ledger/{pending}/disputes", json={"note": "不对"},
+                        headers=bearer(api_token(world.b_volunteer)))
+    assert other.status_code == 404
+    sent = client.post(f"/api/v1/ledger/{pending}/disputes", json={"note": "我 8:30 就到了"}, headers=volunteer)
+    assert sent.status_code == 201 and (sent.json["state"], sent.json["entry_id"]) == ("open", pending)
+    again = client.post(f"/api/v1/ledger/{pending}/disputes", json={"note": "再问一次"}, headers=volunteer)
+    assert again.status_code == 409 and again.json["error"]["code"] == "already_disputed"
+    decided = client.post(f"/api/v1/ledger/{pending}/decision", headers=bearer(api_token(site.lead)),
+                          json={"decision": "approve", "minutes": 180, "reason": "核实 8:30 到岗"})
+    assert decided.status_code == 200
+    mine = client.get("/api/v1/me/ledger", headers=volunteer).json
+    assert mine[0]["minutes"] == 180
+    assert [(d["state"], d["resolution"], d["resolution_note"]) for d in mine[0]["disputes"]] == [
+        ("resolved", "decided", "核实 8:30 到岗")]

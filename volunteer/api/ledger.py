@@ -8,11 +8,14 @@ from volunteer.api import BEARER
 from volunteer.api.auth import api_user, login_required
 from volunteer.api.schemas import (
     CorrectionSchema,
+    DisputeRequestSchema,
+    DisputeSchema,
     LedgerArgsSchema,
     LedgerDecisionSchema,
     LedgerEntrySchema,
     LedgerPageSchema,
     ManualEntrySchema,
+    MyLedgerEntrySchema,
 )
 from volunteer.core import get_by_id
 from volunteer.core.errors import NotFound
@@ -88,10 +91,11 @@ def decide(body, entry_id):
 @login_required
 @blp.arguments(CorrectionSchema)
 @blp.response(201, LedgerEntrySchema)
-@blp.alt_response(409, schema="Error", description="`not_approved`, `already_corrected`")
+@blp.alt_response(409, schema="Error", description="`not_decided`, `already_corrected`")
 @blp.doc(security=BEARER)
 def correct(body, entry_id):
-    """Correct an approved entry with a new one; the original stays."""
+    """Correct a decided entry (an approved one's newest figure, or a rejected one) with a new
+    entry; the original stays."""
     user = api_user()
     entry = services.get_entry_for(user, entry_id)
     correction = services.correct(user, entry, body["minutes"], body["reason"], now=utcnow())
@@ -101,14 +105,34 @@ def correct(body, entry_id):
 
 @blp.route("/me/ledger", methods=["GET"])
 @login_required
-@blp.response(200, LedgerEntrySchema(many=True))
+@blp.response(200, MyLedgerEntrySchema(many=True))
 @blp.doc(security=BEARER)
 def my_ledger():
-    """The caller's own entries, newest first."""
+    """The caller's own entries, newest first, each with the caller's disputes and their answers."""
     volunteer = api_user().volunteer
     if volunteer is None:
         return []
     now = utcnow()
-    entries = db.session.scalars(db.select(LedgerEntry).where(LedgerEntry.volunteer_id == volunteer.id)
-                                 .order_by(LedgerEntry.served_on.desc(), LedgerEntry.id.desc())).all()
-    return [dump_entry(e, now) for e in entries]
+    disputes = services.disputes_of(volunteer.id)
+    return [{**dump_entry(e, now), "disputes": [dump_dispute(d) for d in disputes.get(e.id, [])]}
+            for e in db.session.scalars(services.entries_of(volunteer.id))]
+
+
+def dump_dispute(dispute) -> dict:
+    return {"id": dispute.id, "entry_id": dispute.entry_id, "note": dispute.note, "state": dispute.state,
+            "resolution": dispute.resolution, "resolution_note": dispute.resolution_note,
+            "resolved_at": dispute.resolved_at, "created_at": dispute.created_at}
+
+
+@blp.route("/ledger/<int:entry_id>/disputes", methods=["POST"])
+@login_required
+@blp.arguments(DisputeRequestSchema)
+@blp.response(201, DisputeSchema)
+@blp.alt_response(409, schema="Error", description="`already_disputed`")
+@blp.doc(security=BEARER)
+def dispute(body, entry_id):
+    """The caller disputes one of their own entries with a note; it goes back to the lead's queue
+    and is answered by a decision, a correction, or the entry kept with a reason."""
+    found = services.open_dispute(api_user(), entry_id, body["note"], now=utcnow())
+    db.session.commit()
+    return dump_dispute(found)

@@ -347,6 +347,25 @@ class LedgerEntrySchema(BaseSchema):
     flags = fields.List(fields.String())
 
 
+class DisputeSchema(BaseSchema):
+    id = fields.Integer()
+    entry_id = fields.Integer()
+    note = fields.String()
+    state = fields.String(metadata={"enum": ["open", "resolved"]})
+    resolution = fields.String(allow_none=True, metadata={"enum": ["decided", "corrected", "upheld"]})
+    resolution_note = fields.String(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class DisputeRequestSchema(BaseSchema):
+    note = fields.String(required=True, validate=validate.Length(max=2000, error=_l("At most %(n)s characters.")))
+
+
+class MyLedgerEntrySchema(LedgerEntrySchema):
+    disputes = fields.List(fields.Nested(DisputeSchema))
+
+
 class LedgerPageSchema(PageSchema):
     items = fields.List(fields.Nested(LedgerEntrySchema))
 
