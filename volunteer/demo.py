@@ -314,7 +314,7 @@ def _seed_ledger(rng: random.Random, now: datetime) -> None:
     db.session.flush()
     if len(older) > 7:
         manager = db.session.get(User, older[7].project.created_by_id)
-        ledger.correct(manager, older[7], older[7].minutes + 30, "补记签退后整理物资 30 分钟", now=now)
+        ledger.correct(manager, older[7], older[7].minutes - 20, "核实中途离岗 20 分钟", now=now)
     pending = [e for e in entries if e.served_on >= recent]
     if pending:
         ledger.open_dispute(pending[0].volunteer.user, pending[0].id, "我提前半小时到岗,请核实", now=now)

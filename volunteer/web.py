@@ -1,7 +1,7 @@
 """The home page, the language switch, the privacy notice, and what every template shares."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -125,7 +125,17 @@ def nav_items():
     return [(endpoint, label) for endpoint, label, who in NAV if shown[who]]
 
 
+def query_url(base: str | None = None, *, drop: tuple = (), **changes) -> str:
+    """This request's query string on this page (or the path ``base``), some values changed. It
+    is appended, never passed to url_for: ?endpoint=… or ?_external=… must not reach its arguments."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in changes and k not in drop]
+    args += [(k, v) for k, v in changes.items() if v is not None]
+    return (base or request.path) + ("?" + urlencode(args) if args else "")
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.add_template_global(query_url)  # a global, so imported macros (the pager) see it too
+
     @app.context_processor
     def shared():
         return {

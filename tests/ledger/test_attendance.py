@@ -11,6 +11,7 @@ from tests.checkin.fixtures import DAY, local
 from tests.conftest import csrf_from
 from tests.ledger.test_decisions import decide, entry_of, served  # noqa: F401 (served is a fixture)
 from volunteer.accounts.models import User, Volunteer
+from volunteer.core.errors import DomainError, ValidationFailed
 from volunteer.extensions import db
 from volunteer.ledger import rules
 from volunteer.ledger import services as ledger
@@ -139,17 +140,45 @@ def test_the_projects_figures_come_from_the_ledger(app, world, site, served, sig
     first = served()                                                     # 2 h 30, approved
     decide(app, site.lead, first)
     decide(app, site.lead, served(person=world.b_volunteer), "reject", reason="未到岗")
-    _, third = decide(app, site.lead, served(start=(13, 0), end=(14, 0)))  # 1 h, then corrected to 2 h
+    _, third = decide(app, site.lead, served(start=(13, 0), end=(15, 0)))  # 2 h, then corrected to 1 h 30
     with app.app_context():
         admin = db.session.get(User, world.city_admin.id)
-        ledger.correct(admin, db.session.merge(third), 120, "补记", now=local(19))
+        ledger.correct(admin, db.session.merge(third), 90, "核减", now=local(19))
         db.session.commit()
         from volunteer.projects.services import computed_figures
         project = db.session.get(Project, site.project_id)
         figures = computed_figures(project)
         project.state = "evaluating"  # the figures are shown from here on
         db.session.commit()
-    assert figures == {"volunteers": 1, "person_times": 2, "approved_hours": 4.5, "sessions": 3,
+    assert figures == {"volunteers": 1, "person_times": 2, "approved_hours": 4.0, "sessions": 3,
                        "stations_used": 1}
     page = signed_in(world.a_manager).get(f"/projects/{site.project_id}").get_data(as_text=True)
-    assert "<dd>4.5</dd>" in page
+    assert "<dd>4.0</dd>" in page
+
+
+def test_nobody_credits_more_than_was_recorded_nor_corrects_their_own_manual_entry(app, world, site, served):  # noqa: F811,E501
+    with app.app_context():
+        manager = db.session.get(User, world.a_manager.id)
+        admin = db.session.get(User, world.a_admin.id)
+        city = db.session.get(User, world.city_admin.id)
+        manual = ledger.record_manual(manager, db.session.get(Project, site.project_id),
+                                      db.session.get(Volunteer, world.a_volunteer.id), {
+                                          "minutes": 60, "activity_minutes": 60, "served_on": DAY,
+                                          "reason": "未扫码"}, now=local(20))
+        db.session.commit()
+        with pytest.raises(ValidationFailed) as raised:
+            ledger.decide(admin, manual, "approve", minutes=400, reason="多记", now=local(21))
+        assert "minutes" in raised.value.fields
+        db.session.rollback()
+        ledger.decide(admin, manual, "approve", now=local(21))
+        db.session.commit()
+        correction = ledger.correct(city, manual, 30, "核减", now=local(22))
+        db.session.commit()
+        for entry in (manual, correction):  # the author, anywhere along the chain
+            with pytest.raises(DomainError) as raised:
+                ledger.correct(manager, entry, 60, "改回", now=local(23))
+            assert raised.value.code == "own_hours"
+            db.session.rollback()
+    # a session's entry: at most its span from check-in to check-out, also for the lead approving
+    error, entry = decide(app, site.lead, served(start=(9, 0), end=(10, 0)), minutes=61, reason="多记")
+    assert error == "validation_failed" and entry.state == "pending"

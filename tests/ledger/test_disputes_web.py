@@ -31,30 +31,37 @@ def test_my_hours_show_totals_entries_and_stars(app, world, site, served, signed
     assert ">2.5</a>" in home
 
 
-def test_a_dispute_goes_to_the_lead_who_corrects_and_the_volunteer_sees_it(app, world, site, served,  # noqa: F811
-                                                                           signed_in):
-    decide(app, site.lead, served())
+def test_a_dispute_goes_to_the_queue_staff_correct_and_the_volunteer_sees_it(app, world, site, served,  # noqa: F811
+                                                                              signed_in):
+    decide(app, site.lead, served(), minutes=90, reason="午休 1 小时")  # 2 h 30 recorded
     entry = only_entry(app)
     volunteer = signed_in(world.a_volunteer)
     empty = post(volunteer, f"/ledger/{entry.id}/dispute", {"note": ""})
     assert "请说明这条记录哪里有误" in empty.get_data(as_text=True)
-    sent = post(volunteer, f"/ledger/{entry.id}/dispute", {"note": "我 8:30 就到了,忘记扫码"})
+    sent = post(volunteer, f"/ledger/{entry.id}/dispute", {"note": "午休时我在值班,忘记说明"})
     assert "你的说明已提交给站长" in sent.get_data(as_text=True)
     again = post(volunteer, f"/ledger/{entry.id}/dispute", {"note": "再说一次"})
     assert "该记录已提出异议" in again.get_data(as_text=True)
 
     lead = signed_in(site.lead)
     queue = lead.get("/ledger/queue").get_data(as_text=True)
-    assert 'data-testid="disputes"' in queue and "忘记扫码" in queue
-    corrected = post(lead, f"/ledger/{entry.id}/correct", {"minutes": "180", "reason": "核实 8:30 到岗"},
+    assert 'data-testid="disputes"' in queue and "忘记说明" in queue
+    assert 'data-testid="correct-dispute"' not in queue  # corrections are the project staff's
+    refused = post(lead, f"/ledger/{entry.id}/correct", {"minutes": "150", "reason": "核实"}, page="/ledger/queue")
+    assert refused.status_code == 403
+    manager = signed_in(world.a_manager)
+    assert 'data-testid="correct-dispute"' in manager.get("/ledger/queue").get_data(as_text=True)
+    too_much = post(manager, f"/ledger/{entry.id}/correct", {"minutes": "180", "reason": "核实"}, page="/ledger/queue")
+    assert "不能超过记录的时长(150 分钟)" in too_much.get_data(as_text=True)
+    corrected = post(manager, f"/ledger/{entry.id}/correct", {"minutes": "150", "reason": "核实午休时在岗"},
                      page="/ledger/queue")
     assert "记录已更正" in corrected.get_data(as_text=True)
     mine = volunteer.get("/ledger/mine").get_data(as_text=True)
-    assert "已更正" in mine and "核实 8:30 到岗" in mine and 'data-testid="approved-hours">3.0<' in mine
+    assert "已更正" in mine and "核实午休时在岗" in mine and 'data-testid="approved-hours">2.5<' in mine
     with app.app_context():
         dispute = db.session.scalar(sa.select(Dispute))
         assert (dispute.state, dispute.resolution, dispute.resolved_by_id) == ("resolved", "corrected",
-                                                                             site.lead.user_id)
+                                                                             world.a_manager.id)
 
 
 def test_the_lead_may_keep_an_entry_with_a_reason(app, world, site, served, signed_in):  # noqa: F811
@@ -75,8 +82,8 @@ def test_the_lead_may_keep_an_entry_with_a_reason(app, world, site, served, sign
 def test_a_pending_entry_disputed_is_answered_by_the_decision(app, world, site, served, signed_in):  # noqa: F811
     session_id = served()
     entry = only_entry(app)
-    post(signed_in(world.a_volunteer), f"/ledger/{entry.id}/dispute", {"note": "请按 3 小时计"})
-    decide(app, site.lead, session_id, minutes=180, reason="按志愿者说明调整")
+    post(signed_in(world.a_volunteer), f"/ledger/{entry.id}/dispute", {"note": "中途离开了半小时"})
+    decide(app, site.lead, session_id, minutes=120, reason="按志愿者说明调整")
     with app.app_context():
         dispute = db.session.scalar(sa.select(Dispute))
         assert (dispute.resolution, dispute.resolution_note) == ("decided", "按志愿者说明调整")

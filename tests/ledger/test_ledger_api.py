@@ -40,7 +40,7 @@ def test_the_lead_sees_the_queue_and_approves(client, world, site, pending, api_
     me = client.get("/api/v1/me", headers=bearer(api_token(world.a_volunteer))).json
     assert (me["approved_hours"], me["pending_hours"], me["star_level"]) == (2.5, 0.0, 0)
     mine = client.get("/api/v1/me/ledger", headers=bearer(api_token(world.a_volunteer))).json
-    assert [(e["id"], e["state"]) for e in mine] == [(pending, "approved")]
+    assert [(e["id"], e["state"]) for e in mine["items"]] == [(pending, "approved")] and mine["total"] == 1
 
 
 @pytest.mark.parametrize("who, listed, decision", [("a_manager", 1, 200), ("b_admin", 0, 404),
@@ -115,9 +115,36 @@ def test_disputes_through_the_api(client, world, site, pending, api_token):
     again = client.post(f"/api/v1/ledger/{pending}/disputes", json={"note": "再问一次"}, headers=volunteer)
     assert again.status_code == 409 and again.json["error"]["code"] == "already_disputed"
     decided = client.post(f"/api/v1/ledger/{pending}/decision", headers=bearer(api_token(site.lead)),
-                          json={"decision": "approve", "minutes": 180, "reason": "核实 8:30 到岗"})
+                          json={"decision": "approve", "minutes": 120, "reason": "中途离岗 30 分钟"})
     assert decided.status_code == 200
-    mine = client.get("/api/v1/me/ledger", headers=volunteer).json
-    assert mine[0]["minutes"] == 180
+    mine = client.get("/api/v1/me/ledger?per_page=5", headers=volunteer).json["items"]
+    assert mine[0]["minutes"] == 120
     assert [(d["state"], d["resolution"], d["resolution_note"]) for d in mine[0]["disputes"]] == [
-        ("resolved", "decided", "核实 8:30 到岗")]
+        ("resolved", "decided", "中途离岗 30 分钟")]
+
+
+@pytest.mark.parametrize("query", ["station_id=99999999999999999999", "project_id=0", "volunteer_id=-3",
+                                   "state=lost"])
+def test_bad_ledger_filters_are_named(client, world, api_token, query):
+    response = client.get(f"/api/v1/ledger?{query}", headers=bearer(api_token(world.city_admin)))
+    assert response.status_code == 422
+    assert query.split("=")[0] in response.json["error"]["fields"]
+
+
+def test_corrections_follow_scope_and_separation_of_duties(client, world, site, pending, api_token):
+    approve = client.post(f"/api/v1/ledger/{pending}/decision", headers=bearer(api_token(site.lead)),
+                          json={"decision": "approve"})
+    assert approve.status_code == 200
+    body = {"minutes": 120, "reason": "核减"}
+    outsider = client.post(f"/api/v1/ledger/{pending}/corrections", json=body, headers=bearer(api_token(world.b_admin)))
+    assert outsider.status_code == 404
+    lead = client.post(f"/api/v1/ledger/{pending}/corrections", json=body, headers=bearer(api_token(site.lead)))
+    assert lead.status_code == 403
+    own = client.post(f"/api/v1/ledger/{pending}/corrections", json=body,
+                      headers=bearer(api_token(world.a_volunteer)))
+    assert own.status_code in (403, 404)
+    more = client.post(f"/api/v1/ledger/{pending}/corrections", json={"minutes": 151, "reason": "多记"},
+                       headers=bearer(api_token(world.a_manager)))
+    assert more.status_code == 422 and "minutes" in more.json["error"]["fields"]
+    done = client.post(f"/api/v1/ledger/{pending}/corrections", json=body, headers=bearer(api_token(world.a_manager)))
+    assert done.status_code == 201 and done.json["corrects_id"] == pending

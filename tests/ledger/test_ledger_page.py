@@ -186,3 +186,13 @@ def test_an_export_too_large_or_badly_filtered_is_refused_and_logs_nothing(app, 
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)
                                  .where(Event.action == "ledger.exported")) == 1
+
+
+def test_query_words_that_are_also_url_arguments_are_harmless(world, three_entries, signed_in):
+    admin = signed_in(world.city_admin)
+    for query in ("?endpoint=x&kind=y&_external=1", "?state=pending&endpoint=x"):
+        page = admin.get("/ledger/" + query)
+        assert page.status_code == 200, query
+        assert admin.client.get("/ledger/export.csv" + query).status_code == 200
+    html = admin.get("/ledger/?state=pending&endpoint=x").get_data(as_text=True)
+    assert "/ledger/export.csv?state=pending&amp;endpoint=x" in html

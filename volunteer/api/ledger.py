@@ -15,7 +15,8 @@ from volunteer.api.schemas import (
     LedgerEntrySchema,
     LedgerPageSchema,
     ManualEntrySchema,
-    MyLedgerEntrySchema,
+    MyLedgerPageSchema,
+    PageArgsSchema,
 )
 from volunteer.core import get_by_id
 from volunteer.core.errors import NotFound
@@ -105,17 +106,20 @@ def correct(body, entry_id):
 
 @blp.route("/me/ledger", methods=["GET"])
 @login_required
-@blp.response(200, MyLedgerEntrySchema(many=True))
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, MyLedgerPageSchema)
 @blp.doc(security=BEARER)
-def my_ledger():
-    """The caller's own entries, newest first, each with the caller's disputes and their answers."""
+def my_ledger(args):
+    """The caller's own entries, newest first, a page at a time, each with the caller's disputes
+    and their answers."""
     volunteer = api_user().volunteer
     if volunteer is None:
-        return []
+        return {"items": [], "page": 1, "per_page": args["per_page"], "total": 0}
     now = utcnow()
-    disputes = services.disputes_of(volunteer.id)
-    return [{**dump_entry(e, now), "disputes": [dump_dispute(d) for d in disputes.get(e.id, [])]}
-            for e in db.session.scalars(services.entries_of(volunteer.id))]
+    page = paginate(services.entries_of(volunteer.id), args["page"], args["per_page"])
+    disputes = services.disputes_of(volunteer.id, [e.id for e in page.items])
+    return page.as_api(lambda e: {**dump_entry(e, now),
+                                  "disputes": [dump_dispute(d) for d in disputes.get(e.id, [])]})
 
 
 def dump_dispute(dispute) -> dict:

@@ -3,6 +3,8 @@ business rules stay in the services, which report field errors in the caller's l
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from volunteer.core import MAX_ID
+
 
 class BaseSchema(Schema):
     class Meta:
@@ -24,6 +26,11 @@ class PageArgsSchema(BaseSchema):
         min=1, max=1_000_000, error=_l("Must be between 1 and 1,000,000.")))
     per_page = fields.Integer(load_default=20, validate=validate.Range(
         min=1, max=100, error=_l("Must be between 1 and 100.")))
+
+
+def record_id(**options):
+    """An id a column can hold: a bigger one would fail in the database rather than be refused."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID, error=_l("Unknown id.")), **options)
 
 
 class PageSchema(BaseSchema):
@@ -323,9 +330,9 @@ class CheckinResultSchema(BaseSchema):
 class LedgerArgsSchema(PageArgsSchema):
     state = fields.String(validate=validate.OneOf(["pending", "approved", "rejected"],
                                                   error=_l("pending, approved or rejected.")))
-    station_id = fields.Integer()
-    project_id = fields.Integer()
-    volunteer_id = fields.Integer()
+    station_id = record_id()
+    project_id = record_id()
+    volunteer_id = record_id()
 
 
 class LedgerEntrySchema(BaseSchema):
@@ -364,6 +371,10 @@ class DisputeRequestSchema(BaseSchema):
 
 class MyLedgerEntrySchema(LedgerEntrySchema):
     disputes = fields.List(fields.Nested(DisputeSchema))
+
+
+class MyLedgerPageSchema(PageSchema):
+    items = fields.List(fields.Nested(MyLedgerEntrySchema))
 
 
 class LedgerPageSchema(PageSchema):

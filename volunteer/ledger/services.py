@@ -5,6 +5,7 @@ Totals are changed by upserts in the same transaction as the entry they follow (
 are right after every commit and under concurrent decisions; ``verify`` recomputes them."""
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -113,12 +114,17 @@ def _ensure_may_decide(user, entry: LedgerEntry) -> None:
         raise OwnHours(_l("A manual entry is approved by someone other than its author."))
 
 
+def is_corrected():
+    """A later entry corrects this one (a lookup on the unique index of corrects_id)."""
+    later = sa.orm.aliased(LedgerEntry)
+    return sa.exists().where(later.corrects_id == LedgerEntry.id)
+
+
 def day_credited(volunteer_id: int, served_on, *, excluding: int | None = None) -> int:
     """Minutes already credited to the volunteer for that day (newest figures of each entry)."""
-    corrected = sa.select(LedgerEntry.corrects_id).where(LedgerEntry.corrects_id.is_not(None))
     stmt = (sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.credited_minutes), 0))
             .where(LedgerEntry.volunteer_id == volunteer_id, LedgerEntry.served_on == served_on,
-                   LedgerEntry.state == "approved", LedgerEntry.id.not_in(corrected)))
+                   LedgerEntry.state == "approved", ~is_corrected()))
     if excluding is not None:
         stmt = stmt.where(LedgerEntry.id != excluding)
     return db.session.scalar(stmt)
@@ -147,6 +153,52 @@ def _ensure_daily_limit(user, entry: LedgerEntry, credited: int, *, excluding: i
                                      h=config["DAILY_PARENT_LIMIT_MINUTES"] // 60, org=top.name))
 
 
+def hold_volunteer(volunteer_id: int) -> None:
+    """Decisions on one volunteer's hours one at a time, so the daily limit counts what another
+    decision just committed (and check-ins, which lock the same row first, wait their turn)."""
+    if db.engine.dialect.name == "sqlite":
+        # No row locks: take the database's write lock, from a fresh transaction when nothing is
+        # pending (one that read before another's commit cannot write: "database is locked").
+        if not db.session().in_nested_transaction() and not (db.session.new or db.session.dirty or db.session.deleted):
+            db.session.commit()
+        db.session.execute(sa.update(Volunteer).where(Volunteer.id == volunteer_id)
+                           .values(card_version=Volunteer.card_version))
+    else:
+        db.session.execute(sa.select(Volunteer.id).where(Volunteer.id == volunteer_id)
+                           .with_for_update(key_share=True))
+
+
+def origin_of(entry: LedgerEntry) -> LedgerEntry:
+    """The first entry of a correction chain: the session's or the manual entry."""
+    while entry.corrects_id is not None:
+        entry = db.session.get(LedgerEntry, entry.corrects_id)
+    return entry
+
+
+def newest_figure(entry: LedgerEntry) -> LedgerEntry:
+    while (later := db.session.scalar(sa.select(LedgerEntry).where(LedgerEntry.corrects_id == entry.id))) is not None:
+        entry = later
+    return entry
+
+
+def max_minutes(entry: LedgerEntry) -> int:
+    """Nobody credits more than was recorded: a manual entry's activity, a session's span from
+    check-in to check-out (the system's, for one it closed). Beyond that is a new manual entry."""
+    origin = origin_of(entry)
+    if origin.activity_minutes is not None:
+        return origin.activity_minutes
+    session = origin.session
+    if session is not None and session.checked_out_at is not None:
+        return min(MAX_MINUTES, math.ceil((session.checked_out_at - session.checked_in_at).total_seconds() / 60))
+    return MAX_MINUTES
+
+
+def _cap_minutes(errors: FieldErrors, entry: LedgerEntry, minutes: int | None) -> None:
+    if minutes is not None and minutes > (cap := max_minutes(entry)):
+        errors.add("minutes", _l("Not more than was recorded (%(n)s minutes); other service is a manual entry.",
+                                 n=cap))
+
+
 def _clean_minutes(errors: FieldErrors, value) -> int | None:
     try:
         minutes = int(value)
@@ -170,11 +222,14 @@ def decide(actor, entry: LedgerEntry, decision: str, *, minutes=None, reason: st
     if decision not in ("approve", "reject"):
         errors.add("decision", _l("Choose approve or reject."))
     final = entry.minutes if minutes in (None, "") else _clean_minutes(errors, minutes)
-    if decision == "approve" and final is not None and final != entry.minutes and not reason:
-        errors.add("reason", _l("Say why the minutes were adjusted."))
+    if decision == "approve" and final is not None and final != entry.minutes:
+        _cap_minutes(errors, entry, final)
+        if not reason:
+            errors.add("reason", _l("Say why the minutes were adjusted."))
     if decision == "reject" and not reason:
         errors.add("reason", _l("Say why the entry is rejected."))
     errors.raise_if_any()
+    hold_volunteer(entry.volunteer_id)
     if entry.state != "pending":
         raise AlreadyDecided()
     rule = credit_rule()
@@ -198,17 +253,37 @@ def decide(actor, entry: LedgerEntry, decision: str, *, minutes=None, reason: st
     return entry
 
 
+def may_correct(user, entry: LedgerEntry) -> bool:
+    try:
+        _ensure_may_correct(user, entry)
+    except (Forbidden, NotFound):
+        return False
+    return True
+
+
+def _ensure_may_correct(actor, entry: LedgerEntry) -> None:
+    # Corrections are staff's (API.md): a lead answers a dispute by a decision or keeps the entry.
+    _ensure_may_decide(actor, entry)
+    if not permissions.can(actor, "project.manage", entry.project):
+        raise Forbidden(_l("A correction is made by the project's staff."))
+    origin = origin_of(entry)
+    if origin.source == "manual" and origin.created_by_id == actor.id:
+        raise OwnHours(_l("A manual entry is approved by someone other than its author."))
+
+
 def correct(actor, entry: LedgerEntry, minutes, reason: str | None, *, now: datetime | None = None) -> LedgerEntry:
     """A new entry that corrects a decided one (an approved entry's newest figure, or a rejected
     entry found worth something after all); the original stays as it was, and the totals follow."""
     now = now or utcnow()
-    _ensure_may_decide(actor, entry)
+    _ensure_may_correct(actor, entry)
     errors = FieldErrors()
     minutes = _clean_minutes(errors, minutes)
+    _cap_minutes(errors, entry, minutes)
     reason = (reason or "").strip()[:2000] or None
     if not reason:
         errors.add("reason", _l("Say why the entry is corrected."))
     errors.raise_if_any()
+    hold_volunteer(entry.volunteer_id)
     if entry.state == "pending":
         raise Conflict(_l("Only a decided entry is corrected; decide on a pending one instead."),
                        code="not_decided")
@@ -255,11 +330,10 @@ def _year_of(column):
 def recompute() -> dict[tuple[int, int, int], tuple[int, int]]:
     """The totals as the entries say: (volunteer, project, year) → (approved, pending)."""
     year = _year_of(LedgerEntry.served_on)
-    corrected = sa.select(LedgerEntry.corrects_id).where(LedgerEntry.corrects_id.is_not(None))
     result: dict[tuple[int, int, int], list[int]] = {}
     approved = db.session.execute(
         sa.select(LedgerEntry.volunteer_id, LedgerEntry.project_id, year, sa.func.sum(LedgerEntry.credited_minutes))
-        .where(LedgerEntry.state == "approved", LedgerEntry.id.not_in(corrected))
+        .where(LedgerEntry.state == "approved", ~is_corrected())
         .group_by(LedgerEntry.volunteer_id, LedgerEntry.project_id, year))
     for volunteer_id, project_id, y, minutes in approved:
         result.setdefault((volunteer_id, project_id, int(y)), [0, 0])[0] = int(minutes or 0)
@@ -466,9 +540,13 @@ def approve_many(actor, entry_ids: list[int], *, now: datetime | None = None) ->
     decided meanwhile) leaves the others approved. Returns how many, and why the rest were not."""
     now = now or utcnow()
     approved, problems = 0, []
-    for entry_id in entry_ids:
+    # One volunteer after another in a fixed order: two batches never wait on each other in a ring.
+    found = {e.id: e for e in db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.id.in_(entry_ids)))}
+    order = sorted(entry_ids, key=lambda i: (found[i].volunteer_id, i) if i in found else (0, i))
+    for entry_id in order:
         try:
             entry = get_entry_for(actor, entry_id)
+            hold_volunteer(entry.volunteer_id)  # outside the savepoint: on SQLite it may commit first
             with db.session.begin_nested():
                 decide(actor, entry, "approve", now=now)
             approved += 1
@@ -491,6 +569,7 @@ def open_dispute(user, entry_id, note: str | None, *, now: datetime | None = Non
     entry = get_by_id(LedgerEntry, entry_id)
     if volunteer is None or entry is None or entry.volunteer_id != volunteer.id:
         raise NotFound()
+    entry = newest_figure(entry)  # a corrected entry is answered by correcting its newest figure
     note = (note or "").strip()[:2000]
     if not note:
         raise ValidationFailed(fields={"note": [_l("Say what is wrong with this entry.")]})
@@ -544,10 +623,11 @@ def entries_of(volunteer_id: int) -> sa.Select:
             .order_by(LedgerEntry.served_on.desc(), LedgerEntry.id.desc()))
 
 
-def disputes_of(volunteer_id: int) -> dict[int, list[Dispute]]:
-    """Each entry's disputes, newest first, for the volunteer's own page."""
+def disputes_of(volunteer_id: int, entry_ids: list[int]) -> dict[int, list[Dispute]]:
+    """These entries' disputes, newest first, for the volunteer's own page."""
     found: dict[int, list[Dispute]] = {}
-    for dispute in db.session.scalars(sa.select(Dispute).where(Dispute.volunteer_id == volunteer_id)
+    for dispute in db.session.scalars(sa.select(Dispute).where(Dispute.volunteer_id == volunteer_id,
+                                                               Dispute.entry_id.in_(entry_ids))
                                       .order_by(Dispute.id.desc())):
         found.setdefault(dispute.entry_id, []).append(dispute)
     return found

@@ -27,7 +27,7 @@ from volunteer.ledger.forms import DecisionForm, DisputeForm
 from volunteer.ledger.models import LedgerEntry
 from volunteer.projects.models import Project
 from volunteer.stations.models import Station
-from volunteer.web import flash_form_errors, submit
+from volunteer.web import flash_form_errors, query_url, submit
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
@@ -69,7 +69,7 @@ def export(kind: str):
     if kind not in EXPORT_TYPES:
         abort(404)
     filters, errors, stmt = _ledger_query()
-    back = url_for("ledger.index", **request.args)
+    back = query_url(url_for("ledger.index"))
     if errors.fields:
         flash(_("Correct the filter before exporting."), "error")
         return redirect(back)
@@ -100,7 +100,8 @@ def queue():
     disputes = db.session.scalars(services.disputes_in_scope(current_user).limit(100)).all()
     return render_template("ledger/queue.html", page=page, batch_form=ConfirmForm(), form=DecisionForm(),
                            flags={entry.id: services.flags(entry, now) for entry in page.items},
-                           disputes=disputes, flag_labels=services.FLAG_LABELS)
+                           disputes=disputes, flag_labels=services.FLAG_LABELS,
+                           may_correct={d.id: services.may_correct(current_user, d.entry) for d in disputes})
 
 
 @bp.route("/queue/approve", methods=["POST"])
@@ -167,10 +168,13 @@ def mine():
         return redirect(url_for("accounts.profile"))
     page = paginate(services.entries_of(volunteer.id), request.args.get("page", 1), 30)
     totals = services.totals_of(volunteer.id)
+    ids = [e.id for e in page.items]
     projects = {p.id: p.title for p in db.session.scalars(
         sa.select(Project).where(Project.id.in_({row.project_id for row in totals["rows"]})))}
     return render_template("ledger/mine.html", totals=totals, projects=projects, page=page,
-                           disputes=services.disputes_of(volunteer.id), form=DisputeForm())
+                           disputes=services.disputes_of(volunteer.id, ids), form=DisputeForm(),
+                           corrected=set(db.session.scalars(sa.select(LedgerEntry.corrects_id)
+                                                            .where(LedgerEntry.corrects_id.in_(ids)))))
 
 
 @bp.route("/<int:entry_id>/dispute", methods=["POST"])

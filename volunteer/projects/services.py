@@ -548,12 +548,12 @@ def computed_figures(project: Project) -> dict:
     beside it, and the closed check-in sessions."""
     from volunteer.checkin.models import ServiceSession
     from volunteer.ledger.models import LedgerEntry, LedgerTotal
+    from volunteer.ledger.services import is_corrected
 
-    corrected = sa.select(LedgerEntry.corrects_id).where(LedgerEntry.corrects_id.is_not(None))
     credited = db.session.execute(
         sa.select(sa.func.count(sa.distinct(LedgerEntry.volunteer_id)), sa.func.count())
         .where(LedgerEntry.project_id == project.id, LedgerEntry.state == "approved",
-               LedgerEntry.credited_minutes > 0, LedgerEntry.id.not_in(corrected))).one()
+               LedgerEntry.credited_minutes > 0, ~is_corrected())).one()
     minutes = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LedgerTotal.approved_minutes), 0))
                                 .where(LedgerTotal.project_id == project.id))
     sessions = db.session.execute(
