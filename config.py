@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -91,6 +92,10 @@ class Config:
     CREDIT_RULE = {"version": "2020-quarter", "zero_below": 15, "full_above": 45}
     DAILY_LEAD_LIMIT_MINUTES = 8 * 60     # a day's credit up to this needs only the lead
     DAILY_PARENT_LIMIT_MINUTES = 12 * 60  # up to this an admin of the organisation above; beyond, the top
+    # Public holidays, not working days when entries are judged overdue: LEDGER_HOLIDAYS=2027-02-08,...
+    # (a bad date stops the start). Make-up working weekends stay weekends: flagged later, never earlier.
+    LEDGER_HOLIDAYS = tuple(date.fromisoformat(d.strip())
+                            for d in os.environ.get("LEDGER_HOLIDAYS", "").split(",") if d.strip())
     LEDGER_EXPORT_MAX_ROWS = 100_000  # beyond this an export is refused: narrow the filter (or a report job)
     STAR_THRESHOLDS_HOURS = (100, 300, 600, 1000, 1500)
 

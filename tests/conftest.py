@@ -57,6 +57,18 @@ def app(tmp_path_factory):
     return app
 
 
+def empty_sqlite_tables(conn, tables) -> None:
+    """Delete every row, past the triggers that keep approved ledger entries (put back after)."""
+    triggers = conn.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                    "AND sql LIKE '%BEFORE DELETE%'")).all()
+    for name, _sql in triggers:
+        conn.execute(sa.text(f'DROP TRIGGER "{name}"'))
+    for table in tables:
+        conn.execute(table.delete())
+    for _name, sql in triggers:
+        conn.execute(sa.text(sql))
+
+
 @pytest.fixture(autouse=True)
 def _clean(request):
     yield
@@ -71,8 +83,7 @@ def _clean(request):
                 names = ", ".join(t.name for t in db.metadata.sorted_tables)
                 conn.execute(sa.text(f"TRUNCATE {names}"))
             else:
-                for table in reversed(db.metadata.sorted_tables):
-                    conn.execute(table.delete())
+                empty_sqlite_tables(conn, reversed(db.metadata.sorted_tables))
         limiter.reset()
 
 

@@ -50,7 +50,18 @@ def upgrade():
 
 
 
+    if op.get_bind().dialect.name == "sqlite":
+        # PostgreSQL's trigger (0005) refuses deleting an approved entry too; now SQLite's does.
+        # A batch_alter_table on ledger_entries rebuilds it on SQLite and drops its triggers:
+        # such a migration must create both again.
+        op.execute("CREATE TRIGGER ledger_entries_keep_approved_rows BEFORE DELETE ON ledger_entries "
+                   "FOR EACH ROW WHEN OLD.state = 'approved' "
+                   "BEGIN SELECT RAISE(ABORT, 'approved ledger entries are never deleted'); END")
+
+
 def downgrade():
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS ledger_entries_keep_approved_rows")
     with op.batch_alter_table('projects', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_projects_min_attendance_percent'), type_='check')
         batch_op.drop_constraint(op.f('ck_projects_shift_in_day'), type_='check')

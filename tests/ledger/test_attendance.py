@@ -15,6 +15,7 @@ from volunteer.core.errors import DomainError, ValidationFailed
 from volunteer.extensions import db
 from volunteer.ledger import rules
 from volunteer.ledger import services as ledger
+from volunteer.ledger.models import LedgerEntry
 from volunteer.projects.models import Project
 
 
@@ -93,12 +94,13 @@ def test_the_database_keeps_the_percentage_in_range(app, site):
         db.session.rollback()
 
 
-def test_the_overdue_cutoff_agrees_with_counting_working_days():
-    for offset in range(60):
-        today = date(2027, 1, 1) + timedelta(days=offset)
-        cutoff = ledger.overdue_cutoff(local(12, day=today))
-        assert rules.working_days_between(cutoff, today) > ledger.OVERDUE_WORKING_DAYS
-        assert rules.working_days_between(cutoff + timedelta(days=1), today) <= ledger.OVERDUE_WORKING_DAYS
+def test_the_overdue_cutoff_agrees_with_counting_working_days(app):
+    with app.app_context():
+        for offset in range(60):
+            today = date(2027, 1, 1) + timedelta(days=offset)
+            cutoff = ledger.overdue_cutoff(local(12, day=today))
+            assert rules.working_days_between(cutoff, today) > ledger.OVERDUE_WORKING_DAYS
+            assert rules.working_days_between(cutoff + timedelta(days=1), today) <= ledger.OVERDUE_WORKING_DAYS
 
 
 @pytest.mark.parametrize("who, counted", [("lead", True), ("a_admin", True), ("city_admin", True),
@@ -113,10 +115,20 @@ def test_overdue_entries_reach_the_lead_and_the_organisations_above(app, world, 
             {"pending": 1, "overdue": 0} if counted else {"pending": 0, "overdue": 0})
         assert ledger.waiting_counts(user, local(12, day=DAY + timedelta(days=15))) == (
             {"pending": 1, "overdue": 1} if counted else {"pending": 0, "overdue": 0})
-    home = signed_in(person).get("/").get_data(as_text=True)  # today is long after DAY... or before it
-    overdue_now = ledger.overdue_cutoff(local(12, day=date.today())) >= DAY
-    assert ('data-testid="overdue"' in home) is (counted and overdue_now)
-    assert ('1 条记录待审核' in home) is counted
+    # the home page counts with today's date: a manual entry of a month ago is overdue now
+    with app.app_context():
+        project = db.session.get(Project, site.project_id)
+        project.starts_on = date.today() - timedelta(days=60)
+        ledger.record_manual(db.session.get(User, world.city_admin.id), project,
+                             db.session.get(Volunteer, world.a_volunteer.id),
+                             {"minutes": 60, "served_on": date.today() - timedelta(days=30), "reason": "补录"})
+        db.session.commit()
+    home = signed_in(person).get("/").get_data(as_text=True)
+    if who == "lead":  # a manual entry has no station: it is the project staff's
+        assert '1 条记录待审核' in home and 'data-testid="overdue"' not in home
+    else:
+        assert ('2 条记录待审核' in home) is counted
+        assert ('1 条已超过 10 个工作日' in home) is counted
 
 
 def test_the_volunteer_sees_who_decided(app, world, site, served, signed_in):  # noqa: F811
@@ -182,3 +194,16 @@ def test_nobody_credits_more_than_was_recorded_nor_corrects_their_own_manual_ent
     # a session's entry: at most its span from check-in to check-out, also for the lead approving
     error, entry = decide(app, site.lead, served(start=(9, 0), end=(10, 0)), minutes=61, reason="多记")
     assert error == "validation_failed" and entry.state == "pending"
+
+
+def test_public_holidays_are_not_working_days_for_the_overdue_flag(app, site, served):  # noqa: F811
+    served()  # Monday 15 March; ten working days later is Monday 29 March
+    monday = local(12, day=DAY + timedelta(days=15))  # the 30th: overdue in an ordinary fortnight
+    with app.app_context():
+        entry = db.session.scalar(sa.select(LedgerEntry))
+        assert "overdue" in ledger.flags(entry, monday)
+        app.config["LEDGER_HOLIDAYS"] = (DAY + timedelta(days=3),)  # Thursday the 18th off
+        try:
+            assert "overdue" not in ledger.flags(entry, monday)
+        finally:
+            app.config["LEDGER_HOLIDAYS"] = ()

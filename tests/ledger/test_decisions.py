@@ -147,6 +147,9 @@ def test_the_database_refuses_to_change_an_approved_entry(app, world, site, serv
                                .values(minutes=600))
             db.session.flush()
         db.session.rollback()
+        with pytest.raises(sa.exc.DatabaseError):
+            db.session.execute(sa.delete(LedgerEntry).where(LedgerEntry.session_id == session_id))
+        db.session.rollback()
         assert entry_of(session_id).minutes == 150
 
 

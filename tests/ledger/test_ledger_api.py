@@ -68,7 +68,19 @@ def test_corrections_through_the_api(client, world, site, pending, api_token):
     assert me["approved_hours"] == 1.0
 
 
-def test_manual_entries_are_approved_by_someone_else(client, world, site, api_token):
+@pytest.fixture
+def recent_site(app, site):
+    """The site's project, running since a month ago: manual entries of the past days fit in it."""
+    from volunteer.extensions import db
+    from volunteer.projects.models import Project
+    with app.app_context():
+        db.session.get(Project, site.project_id).starts_on = date.today() - timedelta(days=30)
+        db.session.commit()
+    return site
+
+
+def test_manual_entries_are_approved_by_someone_else(client, world, recent_site, api_token):
+    site = recent_site
     manager = api_token(world.a_manager)
     body = {"volunteer_id": world.a_volunteer.id, "project_id": site.project_id, "minutes": 90,
             "served_on": (date.today() - timedelta(days=2)).isoformat(), "reason": "扫码设备故障",
@@ -87,8 +99,10 @@ def test_manual_entries_are_approved_by_someone_else(client, world, site, api_to
     ({"minutes": 150}, "minutes"),                                  # longer than the activity
     ({"served_on": (date.today() + timedelta(days=3)).isoformat()}, "served_on"),
     ({"reason": ""}, "reason"), ({"volunteer_id": 10**6}, "volunteer_id"), ({"minutes": -5}, "minutes"),
+    ({"served_on": (date.today() - timedelta(days=31)).isoformat()}, "served_on"),  # before the project
 ])
-def test_bad_manual_entries_are_named(client, world, site, api_token, change, field):
+def test_bad_manual_entries_are_named(client, world, recent_site, api_token, change, field):
+    site = recent_site
     body = {"volunteer_id": world.a_volunteer.id, "project_id": site.project_id, "minutes": 90,
             "served_on": date.today().isoformat(), "reason": "补录", "activity_minutes": 120, **change}
     response = client.post("/api/v1/ledger", json=body, headers=bearer(api_token(world.a_manager)))
@@ -148,3 +162,19 @@ def test_corrections_follow_scope_and_separation_of_duties(client, world, site, 
     assert more.status_code == 422 and "minutes" in more.json["error"]["fields"]
     done = client.post(f"/api/v1/ledger/{pending}/corrections", json=body, headers=bearer(api_token(world.a_manager)))
     assert done.status_code == 201 and done.json["corrects_id"] == pending
+
+
+@pytest.mark.parametrize("state, status", [("draft", 409), ("recruiting", 409), ("suspended", 201),
+                                           ("evaluating", 201), ("closed", 409)])
+def test_manual_entries_only_for_a_project_that_serves(app, client, world, recent_site, api_token, state, status):
+    from volunteer.extensions import db
+    from volunteer.projects.models import Project
+    with app.app_context():
+        db.session.get(Project, recent_site.project_id).state = state
+        db.session.commit()
+    body = {"volunteer_id": world.a_volunteer.id, "project_id": recent_site.project_id, "minutes": 30,
+            "served_on": date.today().isoformat(), "reason": "补录"}
+    response = client.post("/api/v1/ledger", json=body, headers=bearer(api_token(world.a_manager)))
+    assert response.status_code == status
+    if status == 409:
+        assert response.json["error"]["code"] == "project_not_serving"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -131,6 +131,7 @@ def test_the_xlsx_export_has_the_filtered_rows_and_no_unmasked_id_or_phone(app, 
     assert wang[4] == world.a_volunteer.id_number[:6] + "********" + world.a_volunteer.id_number[-4:]
     assert wang[5] == world.a_volunteer.phone[:3] + "****" + world.a_volunteer.phone[-4:]
     assert (wang[6], wang[9], wang[10], wang[11], wang[12]) == ("社区助老服务", 150, 150, "已通过审核", "赵站长")
+    assert wang[13] == datetime(2027, 3, 15, 18, 0)  # decided at 18:00 station time, as the page shows
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.action == "ledger.exported"))
         assert event.actor_id == world.city_admin.id and event.after["rows"] == 2

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.checkin.fixtures import local
+from tests.conftest import empty_sqlite_tables
 from volunteer.accounts.models import User
 from volunteer.checkin import services as checkin
 from volunteer.checkin.models import Scan, ServiceSession
@@ -38,8 +39,8 @@ def _empty_ledger():
     if db.engine.dialect.name == "postgresql":
         db.session.execute(sa.text("TRUNCATE disputes, scans, ledger_totals, ledger_entries, service_sessions, events"))
     else:
-        for model in (Dispute, Scan, LedgerTotal, LedgerEntry, ServiceSession, Event):
-            db.session.execute(sa.delete(model))
+        empty_sqlite_tables(db.session.connection(), [m.__table__ for m in (Dispute, Scan, LedgerTotal, LedgerEntry,
+                                                                            ServiceSession, Event)])
     db.session.commit()
 
 

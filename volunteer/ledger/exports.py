@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy.orm import joinedload
 
 from volunteer.accounts.models import Volunteer
+from volunteer.core.time import DEFAULT_ZONE
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
 
@@ -49,8 +50,13 @@ def rows(stmt: sa.Select, words: dict) -> Iterator[list]:
                entry.station.name if entry.station else "", words["sources"][entry.source], entry.minutes,
                entry.credited_minutes, words["states"][entry.state],
                entry.decided_by.display_name if entry.decided_by else "",
-               entry.decided_at.replace(tzinfo=None, microsecond=0) if entry.decided_at else None,
+               local_time(entry.decided_at) if entry.decided_at else None,
                entry.reason or "", entry.corrects_id]
+
+
+def local_time(moment):
+    """As the pages show it: the default zone's wall-clock time (spreadsheets hold no zone)."""
+    return moment.astimezone(DEFAULT_ZONE).replace(tzinfo=None, microsecond=0)
 
 
 def _cell(value) -> str:

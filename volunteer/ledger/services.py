@@ -25,6 +25,7 @@ from volunteer.organisations.models import Organisation
 from volunteer.projects.models import Project
 
 MAX_MINUTES = 24 * 60
+MANUAL_ENTRY_STATES = ("running", "suspended", "evaluating")
 OVERDUE_WORKING_DAYS = 10  # a service is recorded within 10 working days of its end
 
 
@@ -384,13 +385,17 @@ def record_manual(actor, project, volunteer, data: dict, *, now: datetime | None
         errors.add("served_on", _l("Please give the date of the service."))
     elif served_on > today:
         errors.add("served_on", _l("The service cannot be in the future."))
+    elif (project.starts_on and served_on < project.starts_on) or (project.ends_on and served_on > project.ends_on):
+        errors.add("served_on", _l("The project runs from %(start)s to %(end)s.", start=project.starts_on or "…",
+                                   end=project.ends_on or "…"))
     reason = (data.get("reason") or "").strip()[:2000]
     if not reason:
         errors.add("reason", _l("Say why the service was not scanned."))
     activity = (data.get("activity") or "").strip()[:200] or project.title
     errors.raise_if_any()
-    if not project.accepts_resources():  # closed or cancelled projects take no more hours
-        raise Conflict(_l("This project is closed: no more hours are recorded for it."), code="project_closed")
+    if project.state not in MANUAL_ENTRY_STATES:  # service happens once a project runs, until it closes
+        raise Conflict(_l("Hours are recorded for a project that is running, paused or being evaluated."),
+                       code="project_not_serving")
     entry = LedgerEntry(volunteer_id=volunteer.id, project_id=project.id, station_id=None, minutes=minutes,
                         recorded_minutes=minutes, served_on=served_on, source="manual", state="pending",
                         created_by_id=actor.id, activity=activity, activity_minutes=activity_minutes,
@@ -513,8 +518,9 @@ def overdue_cutoff(now: datetime) -> date:
     """The latest service date whose entry is overdue today: more than 10 working days ago. A date
     rather than a per-row computation, so the database can count overdue entries by index."""
     today = local_date(now, DEFAULT_ZONE)
+    holidays = frozenset(current_app.config["LEDGER_HOLIDAYS"])
     day = today
-    while rules.working_days_between(day, today) <= OVERDUE_WORKING_DAYS:
+    while rules.working_days_between(day, today, holidays) <= OVERDUE_WORKING_DAYS:
         day -= timedelta(days=1)
     return day
 
