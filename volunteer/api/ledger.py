@@ -30,7 +30,7 @@ from volunteer.projects.models import Project
 blp = Blueprint("ledger_api", __name__, url_prefix="/api/v1", description="Ledger")
 
 
-def dump_entry(entry: LedgerEntry, now=None) -> dict:
+def dump_entry(entry: LedgerEntry, now=None, flags: list[str] | None = None) -> dict:
     return {"id": entry.id, "volunteer_id": entry.volunteer_id,
             "project": {"id": entry.project.id, "title": entry.project.title},
             "station": {"id": entry.station.id, "name": entry.station.name} if entry.station else None,
@@ -38,7 +38,7 @@ def dump_entry(entry: LedgerEntry, now=None) -> dict:
             "credited_minutes": entry.credited_minutes, "state": entry.state, "source": entry.source,
             "served_on": entry.served_on, "decided_by": entry.decided_by_id, "decided_at": entry.decided_at,
             "reason": entry.reason, "corrects_id": entry.corrects_id,
-            "flags": services.flags(entry, now or utcnow())}
+            "flags": services.flags(entry, now or utcnow()) if flags is None else flags}
 
 
 @blp.route("/ledger", methods=["GET"])
@@ -51,8 +51,9 @@ def list_entries(args):
     user = api_user()
     services.ensure_decides_somewhere(user)
     stmt = services.filter_entries(services.entries_in_scope(user), args)
-    now = utcnow()
-    return paginate(stmt, args["page"], args["per_page"]).as_api(lambda e: dump_entry(e, now))
+    page = paginate(services.with_details(stmt), args["page"], args["per_page"])
+    flags = services.flags_for(page.items, utcnow())
+    return page.as_api(lambda e: dump_entry(e, flags=flags[e.id]))
 
 
 @blp.route("/ledger", methods=["POST"])
@@ -115,10 +116,10 @@ def my_ledger(args):
     volunteer = api_user().volunteer
     if volunteer is None:
         return {"items": [], "page": 1, "per_page": args["per_page"], "total": 0}
-    now = utcnow()
-    page = paginate(services.entries_of(volunteer.id), args["page"], args["per_page"])
+    page = paginate(services.with_details(services.entries_of(volunteer.id)), args["page"], args["per_page"])
+    flags = services.flags_for(page.items, utcnow())
     disputes = services.disputes_of(volunteer.id, [e.id for e in page.items])
-    return page.as_api(lambda e: {**dump_entry(e, now),
+    return page.as_api(lambda e: {**dump_entry(e, flags=flags[e.id]),
                                   "disputes": [dump_dispute(d) for d in disputes.get(e.id, [])]})
 
 

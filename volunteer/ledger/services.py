@@ -481,6 +481,13 @@ def filter_entries(stmt: sa.Select, filters: dict, *, now: datetime | None = Non
     return stmt.order_by(LedgerEntry.served_on, LedgerEntry.id)
 
 
+def with_details(stmt: sa.Select) -> sa.Select:
+    """What a page of entries shows, loaded with the page rather than a query per row."""
+    return stmt.options(sa.orm.joinedload(LedgerEntry.volunteer), sa.orm.joinedload(LedgerEntry.project),
+                        sa.orm.joinedload(LedgerEntry.station), sa.orm.joinedload(LedgerEntry.decided_by),
+                        sa.orm.selectinload(LedgerEntry.session))
+
+
 def get_entry_for(user, entry_id) -> LedgerEntry:
     entry = get_by_id(LedgerEntry, entry_id)
     if entry is None:
@@ -496,21 +503,39 @@ FLAG_LABELS = {"auto_closed": _l("closed by the system"), "outside_radius": _l("
 
 
 def flags(entry: LedgerEntry, now: datetime) -> list[str]:
-    """Why a lead should look twice: closed by the system, outside the radius, over the day's
-    limit for a lead, older than the 10 working days a record should take."""
-    found = []
-    if entry.auto_closed:
-        found.append("auto_closed")
-    if entry.outside_radius:
-        found.append("outside_radius")
-    if entry.state == "pending":
+    return flags_for([entry], now)[entry.id]
+
+
+def flags_for(entries: list[LedgerEntry], now: datetime) -> dict[int, list[str]]:
+    """Why a lead should look twice at each entry of a page: closed by the system, outside the
+    radius, below the minimum attendance, over the day's limit for a lead, older than the 10
+    working days a record should take. One query for the days' credit of the whole page."""
+    pending = [e for e in entries if e.state == "pending"]
+    credited: dict[tuple[int, date], int] = {}
+    if pending:
+        rows = db.session.execute(
+            sa.select(LedgerEntry.volunteer_id, LedgerEntry.served_on, sa.func.sum(LedgerEntry.credited_minutes))
+            .where(LedgerEntry.volunteer_id.in_({e.volunteer_id for e in pending}),
+                   LedgerEntry.served_on.in_({e.served_on for e in pending}),
+                   LedgerEntry.state == "approved", ~is_corrected())
+            .group_by(LedgerEntry.volunteer_id, LedgerEntry.served_on))
+        credited = {(volunteer_id, day): int(minutes or 0) for volunteer_id, day, minutes in rows}
+    rule, cutoff, limit = credit_rule(), overdue_cutoff(now), current_app.config["DAILY_LEAD_LIMIT_MINUTES"]
+    found: dict[int, list[str]] = {}
+    for entry in entries:
+        mine = found[entry.id] = []
+        if entry.auto_closed:
+            mine.append("auto_closed")
+        if entry.outside_radius:
+            mine.append("outside_radius")
+        if entry.state != "pending":
+            continue
         if not rules.meets_minimum(entry.minutes, shift_of(entry), entry.project.min_attendance_percent):
-            found.append("below_minimum")
-        day = day_credited(entry.volunteer_id, entry.served_on) + credit_for(credit_rule(), entry, entry.minutes)
-        if day > current_app.config["DAILY_LEAD_LIMIT_MINUTES"]:
-            found.append("over_daily_limit")
-        if entry.served_on <= overdue_cutoff(now):
-            found.append("overdue")
+            mine.append("below_minimum")
+        if credited.get((entry.volunteer_id, entry.served_on), 0) + credit_for(rule, entry, entry.minutes) > limit:
+            mine.append("over_daily_limit")
+        if entry.served_on <= cutoff:
+            mine.append("overdue")
     return found
 
 

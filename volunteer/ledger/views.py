@@ -48,7 +48,8 @@ def index():
     """Every entry the user looks after, filtered; the exports give the same rows."""
     services.ensure_decides_somewhere(current_user)
     filters, errors, stmt = _ledger_query()
-    page = paginate(stmt if not errors.fields else stmt.where(sa.false()), request.args.get("page", 1), 50)
+    page = paginate(services.with_details(stmt if not errors.fields else stmt.where(sa.false())),
+                    request.args.get("page", 1), 50)
     projects = db.session.scalars(
         services.entries_in_scope(current_user).with_only_columns(Project).distinct()
         .order_by(Project.title).limit(500)).all()
@@ -95,11 +96,11 @@ def export(kind: str):
 def queue():
     services.ensure_decides_somewhere(current_user)
     stmt = services.filter_entries(services.entries_in_scope(current_user), {"state": "pending"})
-    page = paginate(stmt, request.args.get("page", 1), 50)
+    page = paginate(services.with_details(stmt), request.args.get("page", 1), 50)
     now = utcnow()
     disputes = db.session.scalars(services.disputes_in_scope(current_user).limit(100)).all()
     return render_template("ledger/queue.html", page=page, batch_form=ConfirmForm(), form=DecisionForm(),
-                           flags={entry.id: services.flags(entry, now) for entry in page.items},
+                           flags=services.flags_for(page.items, now),
                            disputes=disputes, flag_labels=services.FLAG_LABELS,
                            may_correct={d.id: services.may_correct(current_user, d.entry) for d in disputes})
 
@@ -166,7 +167,7 @@ def mine():
     volunteer = current_user.volunteer
     if volunteer is None:
         return redirect(url_for("accounts.profile"))
-    page = paginate(services.entries_of(volunteer.id), request.args.get("page", 1), 30)
+    page = paginate(services.with_details(services.entries_of(volunteer.id)), request.args.get("page", 1), 30)
     totals = services.totals_of(volunteer.id)
     ids = [e.id for e in page.items]
     projects = {p.id: p.title for p in db.session.scalars(
