@@ -165,19 +165,19 @@ def test_verify_finds_a_tampered_total_and_the_command_fails(app, world, site, s
     assert result.exit_code == 1 and "210/0" in result.output and "150/0" in result.output
 
 
-def test_two_leads_deciding_at_once_make_one_decision(app, world, site, served):
-    session_id = served()
-    people = [site.lead, world.a_manager]
-    barrier = threading.Barrier(2)
+def decide_at_once(app, *calls, now) -> list[str]:
+    """Each (person, session id, decision) decided in its own thread, released together: "ok" or
+    the error code of each."""
+    barrier = threading.Barrier(len(calls))
     results = []
 
-    def run(person, decision):
+    def run(person, session_id, decision):
         with app.app_context():
             actor = db.session.get(User, getattr(person, "user_id", None) or person.id)
             entry = entry_of(session_id)
             barrier.wait()
             try:
-                ledger.decide(actor, entry, decision, reason="同时审核", now=local(18))
+                ledger.decide(actor, entry, decision, reason="同时审核", now=now)
                 db.session.commit()
                 results.append("ok")
             except DomainError as exc:
@@ -186,12 +186,19 @@ def test_two_leads_deciding_at_once_make_one_decision(app, world, site, served):
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=run, args=(p, d)) for p, d in zip(people, ["approve", "reject"])]
+    threads = [threading.Thread(target=run, args=call) for call in calls]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(results) == ["already_decided", "ok"]  # a clean 409, never a database error
+    return sorted(results)
+
+
+def test_two_leads_deciding_at_once_make_one_decision(app, world, site, served):
+    session_id = served()
+    results = decide_at_once(app, (site.lead, session_id, "approve"), (world.a_manager, session_id, "reject"),
+                             now=local(18))
+    assert results == ["already_decided", "ok"]  # a clean 409, never a database error
     with app.app_context():
         assert ledger.verify() == []
         entry = entry_of(session_id)
@@ -217,30 +224,9 @@ def test_two_approvals_at_once_cannot_pass_the_daily_limit_together(app, world, 
     second approval must see the first, however close together they come."""
     for day in range(3):
         on = DAY + timedelta(days=day)
-        sessions = [served(start=(8, 0), end=(13, 0), day=on), served(start=(13, 1), end=(18, 0), day=on)]
-        barrier = threading.Barrier(2)
-        results = []
-
-        def run(person, session_id):
-            with app.app_context():
-                actor = db.session.get(User, getattr(person, "user_id", None) or person.id)
-                entry = entry_of(session_id)
-                barrier.wait()
-                try:
-                    ledger.decide(actor, entry, "approve", now=local(19, day=on))
-                    db.session.commit()
-                    results.append("ok")
-                except DomainError as exc:
-                    db.session.rollback()
-                    results.append(exc.code)
-                finally:
-                    db.session.remove()
-
-        threads = [threading.Thread(target=run, args=(p, s)) for p, s in zip([site.lead, world.a_manager], sessions)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert sorted(results) == ["needs_higher_approval", "ok"], day
+        first, second = served(start=(8, 0), end=(13, 0), day=on), served(start=(13, 1), end=(18, 0), day=on)
+        results = decide_at_once(app, (site.lead, first, "approve"), (world.a_manager, second, "approve"),
+                                 now=local(19, day=on))
+        assert results == ["needs_higher_approval", "ok"], day
     with app.app_context():
         assert ledger.verify() == []
