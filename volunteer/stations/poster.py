@@ -6,19 +6,12 @@ TrueType CJK font (subset), so every viewer shows it and text extraction returns
 from __future__ import annotations
 
 import io
-import os
-from functools import lru_cache
 
-import qrcode
-from flask import current_app
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-FONT_NAME = "VolunteerCJK"
-DEFAULT_FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+from volunteer.core.pdf import cjk_font, draw_qr
 
 STEPS = (
     "1. 打开手机相机或微信，扫描上方二维码。",
@@ -28,41 +21,8 @@ STEPS = (
 )
 
 
-class FontMissing(RuntimeError):
-    pass
-
-
-@lru_cache(maxsize=4)
-def register_font(path: str) -> str:
-    """Register the CJK font once per process (reportlab keeps it globally)."""
-    if not os.path.exists(path):
-        raise FontMissing(f"CJK font not found at {path}; install fonts-wqy-microhei or set CJK_FONT_PATH")
-    pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=0))
-    return FONT_NAME
-
-
-def draw_qr(pdf: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    qr.add_data(text)
-    qr.make(fit=True)
-    matrix = qr.get_matrix()
-    cell = size / len(matrix)
-    pdf.setFillColorRGB(0, 0, 0)
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + 1) * cell
-        column = 0
-        while column < len(row):  # one rectangle per run of dark modules keeps the file small
-            if row[column]:
-                start = column
-                while column < len(row) and row[column]:
-                    column += 1
-                pdf.rect(x + start * cell, top, (column - start) * cell, cell, stroke=0, fill=1)
-            else:
-                column += 1
-
-
 def station_poster(station_name: str, organisation_name: str, code_url: str) -> bytes:
-    font = register_font(current_app.config.get("CJK_FONT_PATH") or DEFAULT_FONT_PATH)
+    font = cjk_font()
     buffer = io.BytesIO()
     width, height = A4
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
