@@ -96,6 +96,9 @@ class Config:
     # (a bad date stops the start). Make-up working weekends stay weekends: flagged later, never earlier.
     LEDGER_HOLIDAYS = tuple(date.fromisoformat(d.strip())
                             for d in os.environ.get("LEDGER_HOLIDAYS", "").split(",") if d.strip())
+    VERIFY_RATE_LIMIT = "30 per minute"  # public certificate verification, per client address
+    PUBLIC_URL = os.environ.get("PUBLIC_URL")  # e.g. https://volunteer.example.org, for QR codes made by jobs
+    CERTIFICATE_LAYOUT_PATH = os.environ.get("CERTIFICATE_LAYOUT_PATH")  # JSON replacing parts of layout.py
     LEDGER_EXPORT_MAX_ROWS = 100_000  # beyond this an export is refused: narrow the filter (or a report job)
     STAR_THRESHOLDS_HOURS = (100, 300, 600, 1000, 1500)
 

@@ -58,6 +58,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     from volunteer import models  # noqa: F401  (every table known to Alembic and the ORM)
     from volunteer.accounts.views import bp as accounts_bp
     from volunteer.api import init_api
+    from volunteer.certificates.views import bp as certificates_bp
     from volunteer.checkin.views import bp as checkin_bp
     from volunteer.core.handlers import register_error_handlers, register_security_headers
     from volunteer.core.views import bp as core_bp
@@ -75,6 +76,9 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(stations_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(ledger_bp)
+    app.register_blueprint(certificates_bp)
+    from volunteer.certificates.services import connect_signals
+    connect_signals()
     app.register_blueprint(core_bp)
     init_api(app)
     register_error_handlers(app)

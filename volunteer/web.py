@@ -105,9 +105,11 @@ NAV = (
     ("projects.index", _l("Projects"), "all"),
     ("projects.my_applications", _l("My applications"), "volunteer"),
     ("ledger.mine", _l("My hours"), "volunteer"),
+    ("certificates.mine", _l("My certificates"), "volunteer"),
     ("accounts.profile", _l("My profile"), "volunteer"),
     ("ledger.queue", _l("Hours to approve"), "decides"),
     ("ledger.index", _l("Hours ledger"), "decides"),
+    ("certificates.register", _l("Certificates"), "issues"),
     ("projects.manage", _l("Manage projects"), "staff"),
     ("stations.index", _l("Stations"), "staff"),
     ("organisations.index", _l("Organisations"), "staff"),
@@ -121,7 +123,8 @@ def nav_items():
     staff = permissions.is_staff(current_user)
     volunteer = signed_in and current_user.volunteer is not None
     decides = staff or (signed_in and bool(current_user.led_stations))
-    shown = {"all": True, "volunteer": volunteer, "staff": staff, "decides": decides}
+    issues = bool(permissions.scope_roots(current_user, "certificate.issue"))
+    shown = {"all": True, "volunteer": volunteer, "staff": staff, "decides": decides, "issues": issues}
     return [(endpoint, label) for endpoint, label, who in NAV if shown[who]]
 
 

@@ -402,3 +402,44 @@ class LedgerDecisionSchema(BaseSchema):
 class CorrectionSchema(BaseSchema):
     minutes = fields.Integer(required=True)
     reason = fields.String(required=True, validate=validate.Length(max=2000, error=_l("At most %(n)s characters.")))
+
+
+class CertificateIssueSchema(BaseSchema):
+    volunteer_id = record_id(required=True)
+    project_id = record_id(allow_none=True)
+    from_ = fields.Date(data_key="from", attribute="from", allow_none=True)
+    to = fields.Date(allow_none=True)
+
+
+class CertificateSchema(BaseSchema):
+    serial = fields.String()
+    hours = fields.Float()
+    status = fields.String(metadata={"enum": ["valid", "revoked"]})
+    issued_at = fields.DateTime()
+    issuer = fields.String()
+    period = fields.List(fields.String())
+    needs_review = fields.Boolean()
+    pdf_url = fields.String()
+    verify_url = fields.String()
+
+
+class CertificatePageSchema(PageSchema):
+    items = fields.List(fields.Nested(CertificateSchema))
+
+
+class ReasonSchema(BaseSchema):
+    reason = fields.String(required=True, validate=validate.Length(max=2000, error=_l("At most %(n)s characters.")))
+
+
+class VerificationArgsSchema(BaseSchema):
+    code = fields.String(load_default=None, validate=validate.Length(max=64))
+
+
+class VerificationSchema(BaseSchema):
+    valid = fields.Boolean(required=True)
+    status = fields.String(metadata={"enum": ["valid", "revoked"]})
+    name_masked = fields.String()
+    hours = fields.Float()
+    issuer = fields.String()
+    issued_at = fields.String()
+    serial = fields.String()

@@ -36,3 +36,12 @@ def login_limits(limiter):
     def decorate(view):
         return per_address(per_account(view))
     return decorate
+
+
+def verification_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+def verification_limits(limiter):
+    """One counter per client address for the web page and the API: guessing codes is slow."""
+    return limiter.shared_limit(verification_limit, scope="certificate-verify")

@@ -30,6 +30,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "project.view": STAFF_ROLES,
     "project.manage": STAFF_ROLES,          # create, edit, run the lifecycle, positions, roster
     "project.screen": ADMIN_ONLY,           # approve or reject a submitted project
+    "certificate.issue": ADMIN_ONLY,        # issue, revoke, seals, batches, volunteers' requests
 }
 
 

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer.accounts.models import Volunteer
-from volunteer.core import get_by_id, permissions
+from volunteer.core import get_by_id, permissions, signals
 from volunteer.core.audit import record_event
 from volunteer.core.errors import Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed
 from volunteer.core.time import DEFAULT_ZONE, local_date, utcnow
@@ -306,6 +306,7 @@ def correct(actor, entry: LedgerEntry, minutes, reason: str | None, *, now: date
     # A rejected entry counted nothing; an approved one counted its credit until now.
     _add(entry.volunteer_id, entry.project_id, entry.served_on.year, approved=credited - (entry.credited_minutes or 0))
     _resolve_dispute(entry, actor, "corrected", reason, now)
+    signals.entry_corrected.send(correction, entry=entry)
     record_event(actor, "ledger.corrected", correction, before={"entry": entry.id, "minutes": entry.minutes},
                  after={"minutes": minutes, "credited": credited}, note=reason, now=now)
     return correction

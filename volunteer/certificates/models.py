@@ -1,0 +1,167 @@
+"""Service certificates (志愿服务记录证明), the seals they carry, volunteers' requests, and the
+background jobs that issue them in batches."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from volunteer.accounts.models import User, Volunteer
+from volunteer.core.time import UTCDateTime, utcnow
+from volunteer.extensions import db
+from volunteer.organisations.models import Organisation
+from volunteer.projects.models import Project
+
+VALID, REVOKED = "valid", "revoked"
+
+
+class Seal(db.Model):
+    """An organisation's seal image, re-encoded as PNG on upload, and who signs its certificates."""
+
+    __tablename__ = "seals"
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)
+    png: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    width: Mapped[int | None] = mapped_column()
+    height: Mapped[int | None] = mapped_column()
+    person_in_charge: Mapped[str | None] = mapped_column(sa.String(80))
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def scope_organisation(self) -> Organisation:
+        return self.organisation
+
+
+class Job(db.Model):
+    """A background job: its parameters, progress, and how it ended. Its items are recorded by
+    the work itself (a certificate per volunteer of a batch), so a rerun skips what is done."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        sa.CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state_known"),
+        sa.CheckConstraint("done >= 0 AND (total IS NULL OR done <= total)", name="progress_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    state: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    total: Mapped[int | None] = mapped_column()
+    done: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def scope_organisation(self) -> Organisation:
+        return self.organisation
+
+    @property
+    def percent(self) -> int:
+        if self.state == "done":
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+
+class Certificate(db.Model):
+    """One issued certificate: what it states, frozen at issue (the hours and the entries behind
+    them), its serial and verification code, and the SHA-256 of its PDF. Only the status moves:
+    valid → revoked, with a reason; ``needs_review`` marks one whose hours were corrected since."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('valid', 'revoked')", name="status_known"),
+        sa.CheckConstraint("minutes > 0", name="has_hours"),
+        sa.CheckConstraint("status = 'valid' OR (revoked_at IS NOT NULL AND revoked_reason IS NOT NULL)",
+                           name="revocation_explained"),
+        sa.CheckConstraint("period_to IS NULL OR period_from IS NULL OR period_to >= period_from",
+                           name="period_ordered"),
+        # A batch gives each volunteer one certificate, however often it is run.
+        sa.Index("uq_certificates_batch_volunteer", "job_id", "volunteer_id", unique=True,
+                 sqlite_where=sa.text("job_id IS NOT NULL"), postgresql_where=sa.text("job_id IS NOT NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"))
+    period_from: Mapped[date | None] = mapped_column(sa.Date)
+    period_to: Mapped[date | None] = mapped_column(sa.Date)
+    minutes: Mapped[int] = mapped_column()
+    snapshot: Mapped[dict] = mapped_column(sa.JSON)
+    verification_code: Mapped[str] = mapped_column(sa.String(32))
+    pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(10), default=VALID)
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jobs.id"))
+    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificate_requests.id"))
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    organisation: Mapped[Organisation] = relationship()
+    volunteer: Mapped[Volunteer] = relationship()
+    project: Mapped[Project | None] = relationship()
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+
+    @property
+    def scope_organisation(self) -> Organisation:
+        return self.organisation
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+class CertificatePdf(db.Model):
+    """The PDF as issued, apart from the register so lists never load it."""
+
+    __tablename__ = "certificate_pdfs"
+
+    certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificates.id"), primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class CertificateRequest(db.Model):
+    """A volunteer asks for a certificate; an admin over them issues it or declines with a reason."""
+
+    __tablename__ = "certificate_requests"
+    __table_args__ = (
+        sa.CheckConstraint("state IN ('pending', 'issued', 'declined')", name="state_known"),
+        sa.Index("uq_certificate_requests_one_pending", "volunteer_id", unique=True,
+                 sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"))
+    period_from: Mapped[date | None] = mapped_column(sa.Date)
+    period_to: Mapped[date | None] = mapped_column(sa.Date)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    state: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    volunteer: Mapped[Volunteer] = relationship()
+    project: Mapped[Project | None] = relationship()
+
+    @property
+    def scope_organisation(self) -> Organisation:
+        return self.volunteer.organisation

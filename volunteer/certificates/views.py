@@ -1,0 +1,223 @@
+"""Certificates: the admins' register, issuing and revoking, seals, the volunteer's own
+certificates and requests, and the public verification page."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from volunteer.accounts.models import Volunteer
+from volunteer.certificates import services
+from volunteer.certificates.forms import IssueForm, ReasonForm, RequestForm, SealForm
+from volunteer.certificates.models import Certificate, CertificateRequest, Seal
+from volunteer.core import get_by_id, limits, permissions
+from volunteer.core.errors import NotFound
+from volunteer.core.pagination import paginate
+from volunteer.extensions import db, limiter
+from volunteer.ledger.models import LedgerEntry
+from volunteer.organisations import services as organisations
+from volunteer.projects.models import Project
+from volunteer.web import flash_form_errors, submit
+
+bp = Blueprint("certificates", __name__)
+
+
+def _base_url() -> str:
+    return request.url_root
+
+
+def _projects_of(volunteer_id: int | None = None) -> list[tuple[str, str]]:
+    """Projects the volunteer has approved hours in (for a request), or the admin's projects."""
+    if volunteer_id is not None:
+        stmt = (sa.select(Project).join(LedgerEntry, LedgerEntry.project_id == Project.id)
+                .where(LedgerEntry.volunteer_id == volunteer_id, LedgerEntry.state == "approved").distinct())
+    else:
+        stmt = sa.select(Project).where(permissions.in_scope(current_user, "project.view", Project.organisation_id))
+    projects = db.session.scalars(stmt.order_by(Project.title).limit(500)).all()
+    return [("", _("All projects"))] + [(str(p.id), p.title) for p in projects]
+
+
+def _project(value) -> Project | None:
+    return get_by_id(Project, int(value)) if value and str(value).isdigit() else None
+
+
+# --- public -------------------------------------------------------------------------------------
+
+@bp.route("/verify", methods=["GET"])
+@bp.route("/verify/<serial>", methods=["GET"])
+@limits.verification_limits(limiter)
+def verify(serial: str | None = None):
+    """Anyone checks a certificate: the QR code's link, or a serial and code typed in."""
+    serial = serial or (request.args.get("serial") or "").strip()
+    code = request.args.get("c") or request.args.get("code")
+    result = services.verify(serial, code) if serial else None
+    return render_template("certificates/verify.html", serial=serial, code=code or "", result=result)
+
+
+# --- volunteers ---------------------------------------------------------------------------------
+
+@bp.route("/certificates/mine")
+@login_required
+def mine():
+    volunteer = current_user.volunteer
+    if volunteer is None:
+        return redirect(url_for("accounts.profile"))
+    form = RequestForm()
+    form.project_id.choices = _projects_of(volunteer.id)
+    page = paginate(services.certificates_of(volunteer.id), request.args.get("page", 1), 20)
+    requests = db.session.scalars(sa.select(CertificateRequest).where(CertificateRequest.volunteer_id == volunteer.id)
+                                  .order_by(CertificateRequest.id.desc()).limit(10)).all()
+    return render_template("certificates/mine.html", page=page, form=form, requests=requests)
+
+
+@bp.route("/certificates/request", methods=["POST"])
+@login_required
+def request_one():
+    form = RequestForm()
+    form.project_id.choices = _projects_of(getattr(current_user.volunteer, "id", None))
+    if submit(form, lambda: services.request_certificate(current_user, {
+            "project_id": form.project_id.data, "period_from": form.period_from.data,
+            "period_to": form.period_to.data, "note": form.note.data})):
+        flash(_("Your request has been sent to the league admin."), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("certificates.mine"))
+
+
+@bp.route("/certificates/<serial>.pdf")
+@login_required
+def download(serial: str):
+    certificate = services.get_certificate_for(current_user, serial)
+    return Response(services.pdf_of(certificate), mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename={certificate.serial}.pdf",
+                             "Cache-Control": "private, no-store"})
+
+
+# --- admins -------------------------------------------------------------------------------------
+
+@bp.route("/certificates/")
+@login_required
+def register():
+    permissions.ensure_any_scope(current_user, "certificate.issue")
+    form = IssueForm()
+    form.project_id.choices = _projects_of()
+    page = paginate(services.register_in_scope(current_user), request.args.get("page", 1), 30)
+    pending = db.session.scalars(services.requests_in_scope(current_user).limit(50)).all()
+    seals = db.session.scalars(sa.select(Seal).where(Seal.organisation_id.in_(
+        [o.id for o in permissions.scope_roots(current_user, "certificate.issue")]))).all()
+    return render_template("certificates/register.html", page=page, form=form, pending=pending,
+                           reason_form=ReasonForm(), seals=seals,
+                           roots=permissions.scope_roots(current_user, "certificate.issue"))
+
+
+@bp.route("/certificates/issue", methods=["POST"])
+@login_required
+def issue():
+    permissions.ensure_any_scope(current_user, "certificate.issue")
+    form = IssueForm()
+    form.project_id.choices = _projects_of()
+
+    def action():
+        volunteer = db.session.scalar(sa.select(Volunteer).where(
+            Volunteer.volunteer_no == (form.volunteer_no.data or "").strip().upper()))
+        if volunteer is None:
+            raise NotFound()
+        return services.issue_certificate(current_user, volunteer, base_url=_base_url(),
+                                          project=_project(form.project_id.data),
+                                          period_from=form.period_from.data, period_to=form.period_to.data)
+    try:
+        certificate = submit(form, action)
+    except NotFound:
+        db.session.rollback()
+        flash(_("No volunteer with that number in your organisations."), "error")
+        return redirect(url_for("certificates.register"))
+    if certificate:
+        flash(_("Certificate %(serial)s issued.", serial=certificate.serial), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("certificates.register"))
+
+
+@bp.route("/certificates/<serial>/revoke", methods=["POST"])
+@login_required
+def revoke(serial: str):
+    certificate = _for_admin(serial)
+    form = ReasonForm()
+    if submit(form, lambda: services.revoke(current_user, certificate, form.reason.data)):
+        flash(_("Certificate %(serial)s revoked; it now verifies as revoked.", serial=serial), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("certificates.register"))
+
+
+@bp.route("/certificates/<serial>/reissue", methods=["POST"])
+@login_required
+def reissue(serial: str):
+    """A new certificate with the same scope as a revoked one, from today's approved hours."""
+    old = _for_admin(serial)
+    form = ReasonForm()
+    certificate = submit(form, lambda: services.issue_certificate(
+        current_user, old.volunteer, base_url=_base_url(), project=old.project, period_from=old.period_from,
+        period_to=old.period_to))
+    if certificate:
+        flash(_("Certificate %(serial)s issued.", serial=certificate.serial), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("certificates.register"))
+
+
+def _for_admin(serial: str) -> Certificate:
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial[:40]))
+    if certificate is None:
+        raise NotFound()
+    permissions.ensure(current_user, "certificate.issue", certificate)
+    return certificate
+
+
+@bp.route("/certificates/requests/<int:request_id>", methods=["POST"])
+@login_required
+def decide_request(request_id: int):
+    found = get_by_id(CertificateRequest, request_id)
+    if found is None:
+        raise NotFound()
+    permissions.ensure(current_user, "certificate.issue", found)
+    form = ReasonForm()
+    if submit(form, lambda: services.decide_request(current_user, found, form.decision.data, base_url=_base_url(),
+                                                    reason=form.reason.data)):
+        flash(_("The request has been answered."), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("certificates.register"))
+
+
+@bp.route("/certificates/seal/<code>", methods=["GET", "POST"])
+@login_required
+def seal(code: str):
+    organisation = organisations.get_by_code(code)
+    if organisation is None:
+        raise NotFound()
+    permissions.ensure(current_user, "certificate.issue", organisation)
+    current = db.session.get(Seal, organisation.id)
+    form = SealForm(person_in_charge=current.person_in_charge if current else None)
+    upload = request.files.get("seal")
+    if submit(form, lambda: services.set_seal(current_user, organisation, upload.read() if upload else None,
+                                              form.person_in_charge.data)):
+        flash(_("The seal and signature are saved; new certificates carry them."), "success")
+        return redirect(url_for("certificates.seal", code=code))
+    return render_template("certificates/seal.html", form=form, organisation=organisation, current=current)
+
+
+@bp.route("/certificates/seal/<code>.png")
+@login_required
+def seal_image(code: str):
+    """Served from the database, to the organisation's admins only."""
+    organisation = organisations.get_by_code(code)
+    if organisation is None:
+        raise NotFound()
+    permissions.ensure(current_user, "certificate.issue", organisation)
+    current = db.session.get(Seal, organisation.id)
+    if current is None or current.png is None:
+        abort(404)
+    return Response(current.png, mimetype="image/png", headers={"Cache-Control": "private, no-store",
+                                                                 "X-Content-Type-Options": "nosniff"})
