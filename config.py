@@ -96,6 +96,8 @@ class Config:
     # (a bad date stops the start). Make-up working weekends stay weekends: flagged later, never earlier.
     LEDGER_HOLIDAYS = tuple(date.fromisoformat(d.strip())
                             for d in os.environ.get("LEDGER_HOLIDAYS", "").split(",") if d.strip())
+    JOB_STALE_SECONDS = 120      # a running job silent this long lost its worker: it may be resumed
+    JOB_TIMEOUT_SECONDS = 6 * 3600  # RQ stops a job after this
     VERIFY_RATE_LIMIT = "30 per minute"  # public certificate verification, per client address
     PUBLIC_URL = os.environ.get("PUBLIC_URL")  # e.g. https://volunteer.example.org, for QR codes made by jobs
     CERTIFICATE_LAYOUT_PATH = os.environ.get("CERTIFICATE_LAYOUT_PATH")  # JSON replacing parts of layout.py

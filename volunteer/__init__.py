@@ -77,6 +77,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(checkin_bp)
     app.register_blueprint(ledger_bp)
     app.register_blueprint(certificates_bp)
+    from volunteer.certificates import batches  # noqa: F401  (registers the batch job's handler)
     from volunteer.certificates.services import connect_signals
     connect_signals()
     app.register_blueprint(core_bp)

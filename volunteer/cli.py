@@ -18,6 +18,7 @@ users_cli = AppGroup("users", help="Manage staff accounts.")
 sessions_cli = AppGroup("sessions", help="Service sessions (check-in and check-out).")
 ledger_cli = AppGroup("ledger", help="The hours ledger.")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
+jobs_cli = AppGroup("jobs", help="Background jobs (certificate batches).")
 
 
 def _fail(exc: DomainError) -> None:
@@ -130,7 +131,33 @@ def verify_ledger():
     click.echo("The totals agree with the entries.")
 
 
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def jobs_worker(burst: bool):
+    """An RQ worker on REDIS_URL: run several, on several machines, for big batches."""
+    from flask import current_app
+
+    from volunteer.core import jobs
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: without it, jobs run inside the web process.")
+    jobs.work(burst=burst)
+
+
+@jobs_cli.command("run")
+@click.argument("job_id", type=int)
+def jobs_run(job_id: int):
+    """Run (or resume) one job in this process: a queued or failed one, or one whose worker died."""
+    from volunteer.core import jobs
+    job = jobs.run_job(job_id)
+    if job is None:
+        raise click.ClickException(f"No job {job_id}.")
+    click.echo(f"Job {job.id}: {job.state}, {job.done} of {job.total}.")
+    if job.state == "failed":
+        raise SystemExit(1)
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(sessions_cli)

@@ -1,8 +1,8 @@
 """Imports every model so that the ORM and Alembic know all tables."""
 from volunteer.accounts.models import ApiToken, Membership, User, Volunteer  # noqa: F401
-from volunteer.certificates.models import Certificate, CertificatePdf, CertificateRequest, Job, Seal  # noqa: F401
+from volunteer.certificates.models import Certificate, CertificatePdf, CertificateRequest, Seal  # noqa: F401
 from volunteer.checkin.models import Scan, ServiceSession  # noqa: F401
-from volunteer.core.models import Counter, Event  # noqa: F401
+from volunteer.core.models import Counter, Event, Job  # noqa: F401
 from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal  # noqa: F401
 from volunteer.organisations.models import Organisation  # noqa: F401
 from volunteer.projects.models import (  # noqa: F401

@@ -32,7 +32,7 @@ def upgrade():
     sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name=op.f('ck_jobs_state_known')),
-    sa.CheckConstraint('done >= 0 AND (total IS NULL OR done <= total)', name=op.f('ck_jobs_progress_in_range')),
+    sa.CheckConstraint('done >= 0', name=op.f('ck_jobs_progress_counted')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_jobs_created_by_id_users')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_jobs_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))

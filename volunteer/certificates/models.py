@@ -1,5 +1,5 @@
-"""Service certificates (志愿服务记录证明), the seals they carry, volunteers' requests, and the
-background jobs that issue them in batches."""
+"""Service certificates (志愿服务记录证明), the seals they carry, and volunteers' requests; batches
+are background jobs (core.models.Job)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -35,44 +35,6 @@ class Seal(db.Model):
     @property
     def scope_organisation(self) -> Organisation:
         return self.organisation
-
-
-class Job(db.Model):
-    """A background job: its parameters, progress, and how it ended. Its items are recorded by
-    the work itself (a certificate per volunteer of a batch), so a rerun skips what is done."""
-
-    __tablename__ = "jobs"
-    __table_args__ = (
-        sa.CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state_known"),
-        sa.CheckConstraint("done >= 0 AND (total IS NULL OR done <= total)", name="progress_in_range"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(40))
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    state: Mapped[str] = mapped_column(sa.String(10), default="queued")
-    total: Mapped[int | None] = mapped_column()
-    done: Mapped[int] = mapped_column(default=0)
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    organisation: Mapped[Organisation] = relationship()
-    created_by: Mapped[User | None] = relationship()
-
-    @property
-    def scope_organisation(self) -> Organisation:
-        return self.organisation
-
-    @property
-    def percent(self) -> int:
-        if self.state == "done":
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
 
 
 class Certificate(db.Model):

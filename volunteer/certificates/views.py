@@ -3,17 +3,19 @@ certificates and requests, and the public verification page."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer.accounts.models import Volunteer
+from volunteer.certificates import batches as batch_service
 from volunteer.certificates import services
-from volunteer.certificates.forms import IssueForm, ReasonForm, RequestForm, SealForm
+from volunteer.certificates.forms import BatchForm, IssueForm, ReasonForm, RequestForm, SealForm
 from volunteer.certificates.models import Certificate, CertificateRequest, Seal
-from volunteer.core import get_by_id, limits, permissions
+from volunteer.core import get_by_id, jobs, limits, permissions
 from volunteer.core.errors import NotFound
 from volunteer.core.pagination import paginate
+from volunteer.core.time import utcnow
 from volunteer.extensions import db, limiter
 from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations import services as organisations
@@ -221,3 +223,61 @@ def seal_image(code: str):
         abort(404)
     return Response(current.png, mimetype="image/png", headers={"Cache-Control": "private, no-store",
                                                                  "X-Content-Type-Options": "nosniff"})
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+def job_states() -> dict[str, str]:
+    return {"queued": _("waiting to start"), "running": _("issuing"), "done": _("done"), "failed": _("stopped")}
+
+
+@bp.route("/certificates/batches", methods=["GET", "POST"])
+@login_required
+def batches():
+    permissions.ensure_any_scope(current_user, "certificate.issue")
+    form = BatchForm()
+    form.organisation_code.choices = organisations.choices_for(current_user, "certificate.issue")
+    job = submit(form, lambda: batch_service.start_batch(
+        current_user, organisations.get_by_code(form.organisation_code.data),
+        {"min_hours": form.min_hours.data, "period_from": form.period_from.data,
+         "period_to": form.period_to.data}, base_url=_base_url()))
+    if job:
+        jobs.enqueue(job.id)
+        return redirect(url_for("certificates.batch", job_id=job.id))
+    page = paginate(batch_service.batches_in_scope(current_user), request.args.get("page", 1), 20)
+    return render_template("certificates/batches.html", form=form, page=page, job_states=job_states())
+
+
+@bp.route("/certificates/batches/<int:job_id>")
+@login_required
+def batch(job_id: int):
+    job = batch_service.get_batch_for(current_user, job_id)
+    return render_template("certificates/batch.html", job=job, form=ReasonForm(),
+                           stale=jobs.is_stale(job, utcnow()), job_states=job_states())
+
+
+@bp.route("/certificates/batches/<int:job_id>.json")
+@login_required
+def batch_status(job_id: int):
+    job = batch_service.get_batch_for(current_user, job_id)
+    return {"state": job.state, "done": job.done, "total": job.total, "percent": job.percent,
+            "stale": jobs.is_stale(job, utcnow()), "error": job.error if job.state == "failed" else None}
+
+
+@bp.route("/certificates/batches/<int:job_id>/resume", methods=["POST"])
+@login_required
+def batch_resume(job_id: int):
+    job = batch_service.get_batch_for(current_user, job_id)
+    form = ReasonForm()
+    if submit(form, lambda: batch_service.resume(current_user, job)):
+        jobs.enqueue(job.id)
+        flash(_("The batch goes on from where it stopped."), "success")
+    return redirect(url_for("certificates.batch", job_id=job.id))
+
+
+@bp.route("/certificates/batches/<int:job_id>.zip")
+@login_required
+def batch_zip(job_id: int):
+    job = batch_service.get_batch_for(current_user, job_id)
+    return send_file(batch_service.zip_of(job), mimetype="application/zip", as_attachment=True,
+                     download_name=f"certificates-batch-{job.id}.zip", max_age=0)

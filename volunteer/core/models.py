@@ -1,4 +1,4 @@
-"""Tables every domain shares: the event log and named counters."""
+"""Tables every domain shares: the event log, named counters and background jobs."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -41,3 +41,41 @@ class Counter(db.Model):
 
     name: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     value: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class Job(db.Model):
+    """A background job: its parameters, progress, and how it ended. Its items are recorded by
+    the work itself (a certificate per volunteer of a batch), so a rerun skips what is done."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        sa.CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state_known"),
+        sa.CheckConstraint("done >= 0", name="progress_counted"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    state: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    total: Mapped[int | None] = mapped_column()
+    done: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation = relationship("Organisation")
+    created_by = relationship("User")
+
+    @property
+    def scope_organisation(self):
+        return self.organisation
+
+    @property
+    def percent(self) -> int:
+        if self.state == "done":
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

@@ -1,0 +1,150 @@
+"""Batch issuance: every volunteer of an organisation's subtree with at least N approved hours in
+a period gets one certificate, as a background job.
+
+Idempotent: a certificate carries its batch's job id, and a unique index allows one per
+volunteer and batch; the work skips volunteers who have theirs, commits each certificate on its
+own, so a crash loses nothing done and a resumed or repeated run issues only what is missing."""
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from volunteer.accounts.models import User, Volunteer
+from volunteer.certificates import services
+from volunteer.certificates.models import Certificate, CertificatePdf
+from volunteer.core import jobs, permissions
+from volunteer.core.audit import record_event
+from volunteer.core.errors import Conflict, FieldErrors, NotFound
+from volunteer.core.models import Job
+from volunteer.core.time import utcnow
+from volunteer.extensions import db
+from volunteer.ledger.models import LedgerEntry
+from volunteer.ledger.services import is_corrected
+from volunteer.organisations.models import Organisation
+
+KIND = "certificate_batch"
+
+
+def eligible(organisation: Organisation, min_minutes: int, period_from: date | None,
+             period_to: date | None) -> list[int]:
+    """Volunteers of the subtree whose approved hours in the period reach the threshold, by id."""
+    stmt = (sa.select(LedgerEntry.volunteer_id)
+            .join(Volunteer, Volunteer.id == LedgerEntry.volunteer_id)
+            .join(Organisation, Organisation.id == Volunteer.organisation_id)
+            .where(Organisation.path.startswith(organisation.path, autoescape=True), Volunteer.closed_at.is_(None),
+                   LedgerEntry.state == "approved", LedgerEntry.credited_minutes > 0, ~is_corrected())
+            .group_by(LedgerEntry.volunteer_id)
+            .having(sa.func.sum(LedgerEntry.credited_minutes) >= max(min_minutes, 1))
+            .order_by(LedgerEntry.volunteer_id))
+    if period_from:
+        stmt = stmt.where(LedgerEntry.served_on >= period_from)
+    if period_to:
+        stmt = stmt.where(LedgerEntry.served_on <= period_to)
+    return list(db.session.scalars(stmt))
+
+
+def start_batch(actor, organisation: Organisation | None, data: dict, *, base_url: str,
+                now: datetime | None = None) -> Job:
+    """Record the batch as a queued job (the caller commits, then enqueues it)."""
+    now = now or utcnow()
+    if organisation is None:
+        raise NotFound()
+    permissions.ensure(actor, "certificate.issue", organisation)
+    errors = FieldErrors()
+    try:
+        hours = float(str(data.get("min_hours") or "").strip())
+        if not 0 < hours <= 100_000:
+            raise ValueError
+    except ValueError:
+        errors.add("min_hours", _l("Give the hours as a number above 0."))
+        hours = 0
+    period_from, period_to = data.get("period_from"), data.get("period_to")
+    if period_from and period_to and period_to < period_from:
+        errors.add("period_to", _l("The end date is before the start date."))
+    errors.raise_if_any()
+    job = Job(kind=KIND, organisation_id=organisation.id, state="queued", done=0, created_by_id=actor.id,
+              created_at=now, params={"min_minutes": round(hours * 60), "base_url": base_url,
+                                      "period_from": period_from.isoformat() if period_from else None,
+                                      "period_to": period_to.isoformat() if period_to else None})
+    db.session.add(job)
+    db.session.flush()
+    record_event(actor, "certificate.batch_started", job, after={"organisation": organisation.code,
+                                                                 "min_hours": hours}, now=now)
+    return job
+
+
+@jobs.handler(KIND)
+def run_batch(job: Job) -> None:
+    params = job.params
+    period_from = date.fromisoformat(params["period_from"]) if params.get("period_from") else None
+    period_to = date.fromisoformat(params["period_to"]) if params.get("period_to") else None
+    actor = db.session.get(User, job.created_by_id)
+    organisation = db.session.get(Organisation, job.organisation_id)
+    wanted = eligible(organisation, params["min_minutes"], period_from, period_to)
+    issued = set(db.session.scalars(sa.select(Certificate.volunteer_id).where(Certificate.job_id == job.id)))
+    total = len(set(wanted) | issued)
+    jobs.progress(job, done=len(issued), total=total)
+    for volunteer_id in wanted:
+        if volunteer_id in issued:
+            continue
+        try:
+            with db.session.begin_nested():
+                services.issue_certificate(actor, db.session.get(Volunteer, volunteer_id), base_url=params["base_url"],
+                                           period_from=period_from, period_to=period_to, job_id=job.id)
+        except sa.exc.IntegrityError:
+            pass  # another worker issued this one meanwhile: the unique index keeps it single
+        except services.NoApprovedHours:
+            pass  # corrected below the hours since the list was read
+        db.session.commit()
+        issued = set(db.session.scalars(sa.select(Certificate.volunteer_id).where(Certificate.job_id == job.id)))
+        jobs.progress(job, done=len(issued))
+
+
+def resume(actor, job: Job, *, now: datetime | None = None) -> Job:
+    """A failed job, or one whose worker fell silent, runs again from where it stopped."""
+    now = now or utcnow()
+    permissions.ensure(actor, "certificate.issue", job)
+    if not (job.state == "failed" or jobs.is_stale(job, now)):
+        raise Conflict(_l("This batch is not stopped: it is %(state)s.", state=job.state), code="not_stopped")
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(state="queued", heartbeat_at=None))
+    record_event(actor, "certificate.batch_resumed", job, now=now)
+    return job
+
+
+def get_batch_for(user, job_id: int) -> Job:
+    job = db.session.get(Job, job_id) if 0 < job_id < 2**31 else None
+    if job is None or job.kind != KIND:
+        raise NotFound()
+    permissions.ensure(user, "certificate.issue", job)
+    return job
+
+
+def batches_in_scope(user) -> sa.Select:
+    return (sa.select(Job).where(Job.kind == KIND,
+                                 permissions.in_scope(user, "certificate.issue", Job.organisation_id))
+            .order_by(Job.created_at.desc(), Job.id.desc()))
+
+
+def zip_of(job: Job):
+    """The batch's PDFs in one ZIP, spooled to disk past a few MB; a file object at its start."""
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
+        rows = db.session.execute(
+            sa.select(Certificate.serial, Volunteer.volunteer_no, CertificatePdf.pdf)
+            .join(CertificatePdf, CertificatePdf.certificate_id == Certificate.id)
+            .join(Volunteer, Volunteer.id == Certificate.volunteer_id)
+            .where(Certificate.job_id == job.id).order_by(Certificate.id)
+            .execution_options(yield_per=100))
+        for serial, volunteer_no, document in rows:
+            archive.writestr(f"{serial}_{volunteer_no}.pdf", document)
+    spool.seek(0)
+    return spool
+
+
+def count_in(job: Job) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(Certificate.job_id == job.id))
+
