@@ -80,6 +80,12 @@ def test_seed_demo_loads_once(app):
         assert ledger.verify() == []
         demo_volunteer = db.session.scalar(sa.select(Volunteer).join(User).where(User.phone == "13900000001"))
         assert ledger.totals_of(demo_volunteer.id)["approved_minutes"] == 330
+        # a certificate of those hours, with 青山镇's seal, that verifies
+        from volunteer.certificates import services as certificates
+        from volunteer.certificates.models import Certificate
+        certificate = db.session.scalar(sa.select(Certificate).where(Certificate.volunteer_id == demo_volunteer.id))
+        assert certificate.minutes == 330 and certificate.serial.startswith("LX-QS-")
+        assert certificates.verify(certificate.serial, certificate.verification_code)["valid"] is True
         # the demo volunteer can try the scan page: on the roster of a project running at a station
         from volunteer.checkin import services as checkin
         from volunteer.stations import codes

@@ -184,6 +184,7 @@ def seed(volunteer_count: int = 300, now: datetime | None = None) -> bool:
     db.session.commit()
     _seed_sessions(rng, now)
     _seed_ledger(rng, now)
+    _seed_certificates(now)
     return True
 
 
@@ -338,6 +339,38 @@ def _seed_ledger(rng: random.Random, now: datetime) -> None:
         "served_on": (now - timedelta(days=1)).date(), "reason": "活动在站外,未扫码"}, now=now)
     db.session.flush()
     ledger.open_dispute(demo, waiting.id, "实际服务 2 小时 30 分,最后半小时在整理物资", now=now)
+    db.session.commit()
+
+
+def _seal_png() -> bytes:
+    """A red ring and star on a transparent background: a stand-in for a real seal."""
+    import io
+
+    from PIL import Image, ImageDraw
+    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((12, 12, 388, 388), outline=(200, 20, 20, 235), width=16)
+    draw.regular_polygon((200, 200, 80), 5, rotation=90, fill=(200, 20, 20, 235))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _seed_certificates(now: datetime) -> None:
+    """青山镇's seal, and a certificate of the demo volunteer's approved hours, issued through the
+    service (its QR code points at the local server: `make run`'s address)."""
+    from flask import current_app
+
+    from volunteer.certificates import services as certificates
+
+    admin = db.session.scalar(sa.select(User).where(User.phone == "13800000002"))
+    demo = db.session.scalar(sa.select(User).where(User.phone == DEMO_VOLUNTEER_PHONE))
+    if admin is None or demo is None:
+        return
+    town = db.session.scalar(sa.select(Organisation).where(Organisation.code == "LX-QS"))
+    certificates.set_seal(admin, town, _seal_png(), "林书记", now=now)
+    base_url = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000/"
+    certificates.issue_certificate(admin, demo.volunteer, base_url=base_url, now=now)
     db.session.commit()
 
 

@@ -283,3 +283,43 @@ def test_verification_is_rate_limited(app, client, world):
         assert client.get("/verify/LX-A-2027-000001?c=AAAA").status_code == 429  # the page shares the count
     finally:
         app.config["VERIFY_RATE_LIMIT"] = "30 per minute"
+
+
+def test_an_organisation_changes_the_wording_without_code(app, world, hours, tmp_path):
+    import json
+
+    from pypdf import PdfReader
+
+    from volunteer.certificates import pdf as certificate_pdf
+    layout = tmp_path / "layout.json"
+    layout.write_text(json.dumps({"title": {"text": "青年志愿服务时长证明", "x": 105, "y": 40, "size": 22,
+                                            "align": "center"}}, ensure_ascii=False), encoding="utf-8")
+    app.config["CERTIFICATE_LAYOUT_PATH"] = str(layout)
+    try:
+        serial = issue(app, world.a_admin, world.a_volunteer.id)
+    finally:
+        app.config["CERTIFICATE_LAYOUT_PATH"] = None
+        certificate_pdf._layout.cache_clear()
+    text = PdfReader(io.BytesIO(the_pdf(app, serial))).pages[0].extract_text()
+    assert "青年志愿服务时长证明" in text and "王小明" in text and "志愿服务记录证明" not in text
+
+
+@pytest.mark.parametrize("who, status, sees", [("a_admin", 200, True), ("city_admin", 200, True),
+                                               ("b_admin", 200, False), ("a_manager", 403, False),
+                                               ("a_volunteer", 403, False)])
+def test_the_register_shows_each_admin_their_scope(app, world, hours, signed_in, who, status, sees):
+    serial = issue(app, world.a_admin, world.a_volunteer.id)
+    person = signed_in(getattr(world, who))
+    page = person.get("/certificates/")
+    assert page.status_code == status
+    assert (serial in page.get_data(as_text=True)) is sees
+    batches = person.get("/certificates/batches")
+    assert batches.status_code == status
+    nav = person.get("/").get_data(as_text=True)
+    assert ('href="/certificates/"' in nav) is (status == 200)
+
+
+def test_certificate_pages_for_those_without_a_certificate(world, signed_in, client):
+    assert signed_in(world.a_manager).get("/certificates/mine").status_code == 302  # no volunteer profile
+    assert client.get("/certificates/mine").status_code == 302  # sign in first
+    assert client.get("/verify").status_code == 200 and client.get("/verify?serial=NOPE&code=X").status_code == 200

@@ -33,6 +33,12 @@ def layout() -> dict:
 _UNBROKEN = re.compile(r"[A-Za-z0-9*\-_./:]+|.", re.S)
 
 
+@lru_cache(maxsize=16)
+def _seal_image(png: bytes) -> ImageReader:
+    """Decoded once per seal and process: a batch draws the same seal on every page."""
+    return ImageReader(io.BytesIO(png))
+
+
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Lines no wider than ``width`` points; Chinese breaks between any two characters, numbers
     and codes (an ID, a volunteer number) stay whole."""
@@ -103,7 +109,7 @@ def render(fields: dict, projects: list[tuple[str, float]], verify_url: str, sea
     seal = spec["seal"]
     if seal_png:
         size = seal["size"] * mm
-        pdf.drawImage(ImageReader(io.BytesIO(seal_png)), seal["x"] * mm, _y(seal["y"]) - size, size, size,
+        pdf.drawImage(_seal_image(seal_png), seal["x"] * mm, _y(seal["y"]) - size, size, size,
                       mask="auto", preserveAspectRatio=True)
 
     sign = spec["signature"]

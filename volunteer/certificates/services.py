@@ -11,6 +11,7 @@ import hmac
 import io
 import json
 from datetime import date, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -149,7 +150,15 @@ def render_pdf(certificate: Certificate, base_url: str, seal: Seal | None) -> by
               "issuer": s["issuer"], "person_in_charge": s["person_in_charge"], "handled_by": s["handled_by"],
               "serial": certificate.serial, "date": f"{date.fromisoformat(s['date']):%Y年%m月%d日}"}
     projects = [(title, minutes / 60) for title, minutes in s["projects"]]
-    return pdf.render(fields, projects, verify_url(base_url, certificate), seal.png if seal else None)
+    png = _seal_png(seal.organisation_id, seal.sha256) if seal is not None and seal.sha256 else None
+    return pdf.render(fields, projects, verify_url(base_url, certificate), png)
+
+
+@lru_cache(maxsize=64)
+def _seal_png(organisation_id: int, sha256: str) -> bytes | None:
+    """A seal's image, read once per process and version (its hash is part of the key)."""
+    return db.session.scalar(sa.select(Seal.png).where(Seal.organisation_id == organisation_id,
+                                                       Seal.sha256 == sha256))
 
 
 # --- verification -------------------------------------------------------------------------------
