@@ -30,6 +30,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('claim', sa.String(length=32), nullable=True),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name=op.f('ck_jobs_state_known')),
     sa.CheckConstraint('done >= 0', name=op.f('ck_jobs_progress_counted')),
@@ -77,7 +78,7 @@ def upgrade():
 
     op.create_table('certificates',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('serial', sa.String(length=40), nullable=False),
+    sa.Column('serial', sa.String(length=48), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('volunteer_id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=True),

@@ -196,3 +196,39 @@ def test_under_rq_a_killed_worker_is_resumed_with_one_certificate_each(app, worl
     assert issued_in(app, job_id) == eligible  # every eligible volunteer exactly once
     job = job_row(app, job_id)
     assert (job.state, job.done, job.total) == ("done", 30, 30)
+
+
+def test_a_worker_taken_over_stops_and_each_volunteer_still_has_one(app, world, town, monkeypatch):
+    """Worker A falls silent long enough to be thought dead; B takes the job over and finishes it;
+    A wakes and fails: the job stays as B left it (done), and nobody has two certificates."""
+    import threading
+    eligible = town(6)
+    job_id = start(app, world)
+    real, calls = certificates.issue_certificate, []
+
+    def b_takes_over():
+        with app.app_context():
+            try:
+                jobs.run_job(job_id)
+            finally:
+                db.session.remove()
+
+    def slow_a(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:  # A, silent: its heartbeat grows old and B claims the job
+            with app.app_context():
+                db.session.execute(sa.update(Job).where(Job.id == job_id).values(heartbeat_at=None))  # long silent
+                db.session.commit()
+                db.session.remove()
+            monkeypatch.setattr(certificates, "issue_certificate", real)  # B works at full speed
+            b = threading.Thread(target=b_takes_over)
+            b.start()
+            b.join()
+            raise RuntimeError("A's disk is full")  # A's failure must not undo B's "done"
+        return real(*args, **kwargs)
+    monkeypatch.setattr(certificates, "issue_certificate", slow_a)
+    with app.app_context():
+        jobs.run_job(job_id)  # A
+    assert issued_in(app, job_id) == eligible
+    job = job_row(app, job_id)
+    assert (job.state, job.done, job.total) == ("done", 6, 6)

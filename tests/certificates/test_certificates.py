@@ -323,3 +323,81 @@ def test_certificate_pages_for_those_without_a_certificate(world, signed_in, cli
     assert signed_in(world.a_manager).get("/certificates/mine").status_code == 302  # no volunteer profile
     assert client.get("/certificates/mine").status_code == 302  # sign in first
     assert client.get("/verify").status_code == 200 and client.get("/verify?serial=NOPE&code=X").status_code == 200
+
+
+def test_odd_codes_answer_invalid_like_an_unknown_serial(app, client, world, hours):
+    serial = issue(app, world.a_admin, world.a_volunteer.id)
+    for code in ("%C3%A9", "%00", "A" * 300, "é" * 16, "ABCDEFGHIJKLMNO1"):
+        assert client.get(f"/api/v1/verify/{serial}?code={code}").json == {"valid": False}, code
+        assert client.get(f"/verify/{serial}?c={code}").status_code == 200
+    assert client.get("/api/v1/verify/" + "X" * 300 + "?code=AAAA").json == {"valid": False}
+
+
+def test_the_code_is_printed_and_typed_in_with_the_serial_it_verifies(app, client, world, hours):
+    from pypdf import PdfReader
+    serial = issue(app, world.a_admin, world.a_volunteer.id)
+    text = PdfReader(io.BytesIO(the_pdf(app, serial))).pages[0].extract_text()
+    with app.app_context():
+        code = db.session.scalar(sa.select(Certificate.verification_code).where(Certificate.serial == serial))
+    printed = " ".join(code[i:i + 4] for i in range(0, 16, 4))
+    assert f"核验码：{printed}" in text
+    page = client.get("/verify", query_string={"serial": serial, "code": printed.lower()}).get_data(as_text=True)
+    assert 'data-valid="true"' in page
+
+
+def test_a_volunteer_requests_a_certificate_of_one_project(app, world, site, served, add_project,  # noqa: F811
+                                                          signed_in):
+    decide(app, site.lead, served())
+    volunteer = signed_in(world.a_volunteer)
+    page = volunteer.get("/certificates/mine").get_data(as_text=True)
+    assert f'<option value="{site.project_id}">社区助老服务</option>' in page
+    sent = volunteer.client.post("/certificates/request", data={"csrf_token": csrf_from(page),
+                                                                 "project_id": str(site.project_id)},
+                                 follow_redirects=True).get_data(as_text=True)
+    assert "申请已提交" in sent
+    with app.app_context():
+        from volunteer.certificates.models import CertificateRequest
+        assert db.session.scalar(sa.select(CertificateRequest.project_id)) == site.project_id
+
+
+def test_only_a_revoked_certificate_is_issued_again(app, world, hours, signed_in):
+    serial = issue(app, world.a_admin, world.a_volunteer.id)
+    admin = signed_in(world.a_admin)
+    page = admin.get("/certificates/").get_data(as_text=True)
+    again = admin.client.post(f"/certificates/{serial}/reissue", data={"csrf_token": csrf_from(page)},
+                              follow_redirects=True).get_data(as_text=True)
+    assert "请先撤销该证明" in again
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 1
+
+
+def test_only_certificates_that_counted_the_corrected_entry_are_flagged(app, world, site, served):  # noqa: F811
+    from datetime import date
+    first = served(day=date(2027, 3, 15))
+    decide(app, site.lead, first)
+    march = issue(app, world.a_admin, world.a_volunteer.id)  # counts the 15th only
+    later = served(day=date(2027, 3, 16))
+    decide(app, site.lead, later)
+    with app.app_context():
+        entry = db.session.scalar(sa.select(LedgerEntry).where(LedgerEntry.served_on == date(2027, 3, 16)))
+        ledger.correct(db.session.get(User, world.a_manager.id), entry, 120, "核减", now=local(21))
+        db.session.commit()
+        assert db.session.scalar(sa.select(Certificate.needs_review).where(Certificate.serial == march)) is False
+        first_entry = db.session.scalar(sa.select(LedgerEntry).where(LedgerEntry.served_on == date(2027, 3, 15)))
+        ledger.correct(db.session.get(User, world.a_manager.id), first_entry, 120, "核减", now=local(21))
+        db.session.commit()
+        assert db.session.scalar(sa.select(Certificate.needs_review).where(Certificate.serial == march)) is True
+
+
+def test_a_long_organisation_code_makes_a_serial_that_fits_and_verifies(app, client, world, hours):
+    with app.app_context():
+        from volunteer.organisations.models import Organisation
+        town = db.session.scalar(sa.select(Organisation).where(Organisation.code == "LX-A"))
+        long_code = "LX-A" + "B" * 28  # 32 characters, the longest a code may be
+        db.session.execute(sa.update(Organisation).where(Organisation.id == town.id).values(code=long_code))
+        db.session.commit()
+    serial = issue(app, world.a_admin, world.a_volunteer.id)
+    assert len(serial) == 44
+    with app.app_context():
+        code = db.session.scalar(sa.select(Certificate.verification_code).where(Certificate.serial == serial))
+    assert client.get(f"/api/v1/verify/{serial}?code={code}").json["valid"] is True

@@ -84,6 +84,7 @@ def run_batch(job: Job) -> None:
     period_to = date.fromisoformat(params["period_to"]) if params.get("period_to") else None
     actor = db.session.get(User, job.created_by_id)
     organisation = db.session.get(Organisation, job.organisation_id)
+    jobs.progress(job)  # alive, before a long read of the eligible volunteers
     wanted = eligible(organisation, params["min_minutes"], period_from, period_to)
     issued = set(db.session.scalars(sa.select(Certificate.volunteer_id).where(Certificate.job_id == job.id)))
     total = len(set(wanted) | issued)
@@ -98,10 +99,9 @@ def run_batch(job: Job) -> None:
         except sa.exc.IntegrityError:
             pass  # another worker issued this one meanwhile: the unique index keeps it single
         except services.NoApprovedHours:
-            pass  # corrected below the hours since the list was read
-        db.session.commit()
-        issued = set(db.session.scalars(sa.select(Certificate.volunteer_id).where(Certificate.job_id == job.id)))
-        jobs.progress(job, done=len(issued))
+            continue  # corrected below the hours since the list was read
+        issued.add(volunteer_id)
+        jobs.progress(job, done=len(issued))  # commits the certificate with the count
 
 
 def resume(actor, job: Job, *, now: datetime | None = None) -> Job:
@@ -110,7 +110,8 @@ def resume(actor, job: Job, *, now: datetime | None = None) -> Job:
     permissions.ensure(actor, "certificate.issue", job)
     if not (job.state == "failed" or jobs.is_stale(job, now)):
         raise Conflict(_l("This batch is not stopped: it is %(state)s.", state=job.state), code="not_stopped")
-    db.session.execute(sa.update(Job).where(Job.id == job.id).values(state="queued", heartbeat_at=None))
+    # queued again, as of now: stale again only if nothing picks it up in time
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(state="queued", heartbeat_at=now, claim=None))
     record_event(actor, "certificate.batch_resumed", job, now=now)
     return job
 

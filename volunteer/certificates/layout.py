@@ -3,7 +3,7 @@ JSON file named by CERTIFICATE_LAYOUT_PATH whose top-level keys replace these, w
 
 Positions are millimetres from the page's top-left corner; ``{placeholders}`` are filled from
 the certificate (name, id_type, id_number, volunteer_no, hours, period, issuer, person_in_charge,
-handled_by, serial, date)."""
+handled_by, serial, code (the verification code), date)."""
 from __future__ import annotations
 
 import json
@@ -31,9 +31,10 @@ LAYOUT: dict = {
     },
     "seal": {"x": 128, "y": 196, "size": 42},
     "qr": {"x": 25, "y": 222, "size": 32, "caption": "扫码核验真伪", "caption_size": 9},
+    "code": {"text": "核验码：{code}", "x": 25, "y": 264, "size": 9},
     "note": {
         "text": "本证明依据《志愿服务记录与证明出具办法（试行）》出具，仅记载经审核的志愿服务时长，"
-                "免费出具。证明真伪以扫描二维码或输入证明编号查询的结果为准。",
+                "免费出具。证明真伪以扫描二维码，或在核验页面输入证明编号和核验码查询的结果为准。",
         "x": 25, "y": 272, "width": 160, "size": 8.5, "leading": 5,
     },
 }

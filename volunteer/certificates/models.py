@@ -56,7 +56,7 @@ class Certificate(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    serial: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    serial: Mapped[str] = mapped_column(sa.String(48), unique=True)  # CODE-YYYY-NNNNNN; codes up to 32
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"), index=True)
     project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"))

@@ -122,6 +122,8 @@ def render(fields: dict, projects: list[tuple[str, float]], verify_url: str, sea
     draw_qr(pdf, verify_url, qr["x"] * mm, _y(qr["y"]) - size, size)
     pdf.setFont(font, qr["caption_size"])
     pdf.drawCentredString(qr["x"] * mm + size / 2, _y(qr["y"]) - size - 4 * mm, qr["caption"])
+    if "code" in spec:  # typed in at the verification page with the serial
+        _text(pdf, font, spec["code"], spec["code"]["text"].format(**fields))
 
     note = spec["note"]
     pdf.setFont(font, note["size"])

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import io
 import json
+import re
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -34,6 +35,7 @@ from volunteer.organisations.models import Organisation
 from volunteer.projects.models import Project
 
 ID_TYPES = {"resident_id": "居民身份证"}
+CODE_SHAPE = re.compile(r"[A-Z2-7]{16}")  # base32 of 80 bits
 SEAL_MAX_BYTES = 1024 * 1024
 SEAL_MAX_SIDE = 2000
 SEAL_MIN_SIDE = 100
@@ -148,7 +150,8 @@ def render_pdf(certificate: Certificate, base_url: str, seal: Seal | None) -> by
               "volunteer_no": s["volunteer_no"], "hours": f"{certificate.minutes / 60:.1f}",
               "period": _period_text(date.fromisoformat(s["period"][0]), date.fromisoformat(s["period"][1])),
               "issuer": s["issuer"], "person_in_charge": s["person_in_charge"], "handled_by": s["handled_by"],
-              "serial": certificate.serial, "date": f"{date.fromisoformat(s['date']):%Y年%m月%d日}"}
+              "serial": certificate.serial, "date": f"{date.fromisoformat(s['date']):%Y年%m月%d日}",
+              "code": " ".join(certificate.verification_code[i:i + 4] for i in range(0, 16, 4))}
     projects = [(title, minutes / 60) for title, minutes in s["projects"]]
     png = _seal_png(seal.organisation_id, seal.sha256) if seal is not None and seal.sha256 else None
     return pdf.render(fields, projects, verify_url(base_url, certificate), png)
@@ -166,10 +169,12 @@ def _seal_png(organisation_id: int, sha256: str) -> bytes | None:
 def verify(serial: str, code: str | None) -> dict:
     """What the public may know: with the right code, the masked name, hours, issuer, date and
     status; with a wrong one (or none, or an unknown serial), only that it does not verify."""
-    serial = (serial or "")[:40]
+    serial = (serial or "").strip()[:48]
+    code = re.sub(r"[\s-]", "", str(code or "")).upper()
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial))
-    if certificate is None or not code or not hmac.compare_digest(
-            certificate.verification_code, str(code).strip().upper()[:32]):
+    # Same answer, whatever is wrong: an unknown serial, a code of the wrong shape, a wrong code.
+    if certificate is None or not CODE_SHAPE.fullmatch(code) or not hmac.compare_digest(
+            certificate.verification_code.encode(), code.encode()):
         return {"valid": False}
     return {"valid": certificate.status == VALID, "status": certificate.status,
             "name_masked": mask_name(certificate.snapshot["name"]), "hours": certificate.hours,
@@ -179,19 +184,25 @@ def verify(serial: str, code: str | None) -> dict:
 
 # --- revocation ---------------------------------------------------------------------------------
 
-def flag_for_review(volunteer_id: int, served_on: date, project_id: int) -> int:
-    """Hours behind valid certificates were corrected: mark those certificates for their admin."""
-    return db.session.execute(
-        sa.update(Certificate)
-        .where(Certificate.volunteer_id == volunteer_id, Certificate.status == VALID,
-               sa.or_(Certificate.period_from.is_(None), Certificate.period_from <= served_on),
-               sa.or_(Certificate.period_to.is_(None), Certificate.period_to >= served_on),
-               sa.or_(Certificate.project_id.is_(None), Certificate.project_id == project_id))
-        .values(needs_review=True).execution_options(synchronize_session=False)).rowcount
+def flag_for_review(entry: LedgerEntry) -> int:
+    """An approved entry was corrected: mark the valid certificates that counted it (its id is in
+    their snapshot) for their admin. The volunteer's certificates covering that day and project
+    are the candidates; their snapshots decide."""
+    candidates = db.session.execute(
+        sa.select(Certificate.id, Certificate.snapshot)
+        .where(Certificate.volunteer_id == entry.volunteer_id, Certificate.status == VALID,
+               sa.or_(Certificate.period_from.is_(None), Certificate.period_from <= entry.served_on),
+               sa.or_(Certificate.period_to.is_(None), Certificate.period_to >= entry.served_on),
+               sa.or_(Certificate.project_id.is_(None), Certificate.project_id == entry.project_id))).all()
+    counted = [cid for cid, snapshot in candidates if any(row[0] == entry.id for row in snapshot["entries"])]
+    if counted:
+        db.session.execute(sa.update(Certificate).where(Certificate.id.in_(counted)).values(needs_review=True)
+                           .execution_options(synchronize_session=False))
+    return len(counted)
 
 
 def on_entry_corrected(correction: LedgerEntry, entry: LedgerEntry) -> None:
-    flag_for_review(entry.volunteer_id, entry.served_on, entry.project_id)
+    flag_for_review(entry)
 
 
 def connect_signals() -> None:
@@ -218,11 +229,20 @@ def revoke(actor, certificate: Certificate, reason: str | None, *, now: datetime
     return certificate
 
 
+def reissue(actor, old: Certificate, *, base_url: str, now: datetime | None = None) -> Certificate:
+    """A new certificate of the same scope as a revoked one, from today's approved hours."""
+    permissions.ensure(actor, "certificate.issue", old)
+    if old.status != REVOKED:
+        raise Conflict(_l("Revoke the certificate before issuing it again."), code="not_revoked")
+    return issue_certificate(actor, old.volunteer, base_url=base_url, project=old.project,
+                             period_from=old.period_from, period_to=old.period_to, now=now)
+
+
 # --- reading ------------------------------------------------------------------------------------
 
 def get_certificate_for(user, serial: str) -> Certificate:
     """The volunteer's own, or one staff over the volunteer may see."""
-    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == (serial or "")[:40]))
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == (serial or "")[:48]))
     if certificate is None:
         raise NotFound()
     own = getattr(user, "volunteer", None)
@@ -307,7 +327,8 @@ def request_certificate(user, data: dict, *, now: datetime | None = None) -> Cer
         errors.add("period_to", _l("The end date is before the start date."))
     project = None
     if data.get("project_id"):
-        project = get_by_id(Project, data["project_id"])
+        raw = str(data["project_id"])
+        project = get_by_id(Project, int(raw)) if raw.isdigit() and len(raw) < 10 else None
         if project is None:
             errors.add("project_id", _l("Please choose from the list."))
     errors.raise_if_any()

@@ -159,9 +159,7 @@ def reissue(serial: str):
     """A new certificate with the same scope as a revoked one, from today's approved hours."""
     old = _for_admin(serial)
     form = ReasonForm()
-    certificate = submit(form, lambda: services.issue_certificate(
-        current_user, old.volunteer, base_url=_base_url(), project=old.project, period_from=old.period_from,
-        period_to=old.period_to))
+    certificate = submit(form, lambda: services.reissue(current_user, old, base_url=_base_url()))
     if certificate:
         flash(_("Certificate %(serial)s issued.", serial=certificate.serial), "success")
     else:
@@ -170,7 +168,7 @@ def reissue(serial: str):
 
 
 def _for_admin(serial: str) -> Certificate:
-    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial[:40]))
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial[:48]))
     if certificate is None:
         raise NotFound()
     permissions.ensure(current_user, "certificate.issue", certificate)

@@ -7,6 +7,7 @@ what is there. ``jobs.state`` says queued, running (with a heartbeat), done or f
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,23 +35,38 @@ def handler(kind: str):
     return register
 
 
+class LostClaim(Exception):
+    """Another worker took the job over (this one was thought dead): stop without a word."""
+
+
 def stale_after() -> timedelta:
     return timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
 
 
 def is_stale(job: Job, now: datetime) -> bool:
-    """Running, but silent for too long: its worker is gone."""
-    return job.state == "running" and (job.heartbeat_at is None or now - job.heartbeat_at > stale_after())
+    """Queued or running, but silent for too long: its worker is gone, or the queue lost it (a
+    web process restarted with the job waiting in its thread's queue)."""
+    if job.state not in ("queued", "running"):
+        return False
+    return now - (job.heartbeat_at or job.created_at) > stale_after()
 
 
 def enqueue(job_id: int) -> None:
-    """Run the job in the background; call after the job's row is committed."""
+    """Run the job in the background; call after the job's row is committed. A queue that cannot
+    be reached fails the job (it can be resumed), rather than the request."""
     url = current_app.config.get("REDIS_URL")
     if url:
         from redis import Redis
+        from redis.exceptions import RedisError
         from rq import Queue
-        Queue(QUEUE, connection=Redis.from_url(url)).enqueue(
-            "volunteer.core.jobs.run_in_worker", job_id, job_timeout=current_app.config["JOB_TIMEOUT_SECONDS"])
+        try:
+            Queue(QUEUE, connection=Redis.from_url(url)).enqueue(
+                "volunteer.core.jobs.run_in_worker", job_id, job_timeout=current_app.config["JOB_TIMEOUT_SECONDS"])
+        except RedisError as exc:
+            log.exception("job %s could not be queued", job_id)
+            db.session.execute(sa.update(Job).where(Job.id == job_id, Job.state == "queued")
+                               .values(state="failed", error=f"queue unreachable: {exc}"[:2000]))
+            db.session.commit()
         return
     app = current_app._get_current_object()
     _in_process().submit(_run_with_app, app, job_id)
@@ -74,41 +90,53 @@ def _run_with_app(app: Flask, job_id: int) -> None:
 
 def run_job(job_id: int, *, now: datetime | None = None) -> Job | None:
     """Claim the job (queued, failed, or running with a stale heartbeat) and do its work. A job
-    another worker is running is left alone."""
+    another worker holds is left alone; a worker whose claim was taken over stops."""
     now = now or utcnow()
-    claimable = sa.or_(Job.state.in_(("queued", "failed")),
+    claim = secrets.token_hex(16)
+    claimable = sa.or_(Job.state.in_(("queued", "failed")),  # resume sets a stale job back to queued
                        sa.and_(Job.state == "running",
                                sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < now - stale_after())))
     claimed = db.session.execute(
         sa.update(Job).where(Job.id == job_id, claimable)
-        .values(state="running", started_at=sa.func.coalesce(Job.started_at, now), heartbeat_at=now, error=None)
+        .values(state="running", started_at=sa.func.coalesce(Job.started_at, now), heartbeat_at=now, error=None,
+                claim=claim)
         .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     job = db.session.get(Job, job_id)
     if not claimed:
         return job
+    job.held_claim = claim  # not a column: what this worker holds, whatever the row says later
+    mine = sa.and_(Job.id == job_id, Job.claim == claim)
     try:
         HANDLERS[job.kind](job)
+    except LostClaim:
+        db.session.rollback()
+        return db.session.get(Job, job_id)
     except Exception as exc:  # the job fails; what it did stays, and it can be resumed
         log.exception("job %s failed", job_id)
         db.session.rollback()
-        db.session.execute(sa.update(Job).where(Job.id == job_id)
+        db.session.execute(sa.update(Job).where(mine)
                            .values(state="failed", error=f"{type(exc).__name__}: {exc}"[:2000], heartbeat_at=utcnow()))
         db.session.commit()
         return db.session.get(Job, job_id)
-    db.session.execute(sa.update(Job).where(Job.id == job_id)
-                       .values(state="done", finished_at=utcnow(), heartbeat_at=utcnow()))
+    db.session.execute(sa.update(Job).where(mine).values(state="done", finished_at=utcnow(), heartbeat_at=utcnow()))
     db.session.commit()
     return db.session.get(Job, job_id)
 
 
-def progress(job: Job, *, done: int, total: int | None = None) -> None:
-    """Record how far the job is (and that its worker lives), committing the work done so far."""
-    values = {"done": done, "heartbeat_at": utcnow()}
+def progress(job: Job, *, done: int | None = None, total: int | None = None) -> None:
+    """Record how far the job is (and that its worker lives), committing the work done so far.
+    Raises LostClaim when another worker holds the job now."""
+    values: dict = {"heartbeat_at": utcnow()}
+    if done is not None:
+        values["done"] = done
     if total is not None:
         values["total"] = total
-    db.session.execute(sa.update(Job).where(Job.id == job.id).values(**values))
+    moved = db.session.execute(sa.update(Job).where(Job.id == job.id, Job.claim == job.held_claim)
+                               .values(**values).execution_options(synchronize_session=False)).rowcount
     db.session.commit()
+    if not moved:
+        raise LostClaim()
 
 
 _worker_app: Flask | None = None

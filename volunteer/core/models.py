@@ -65,6 +65,8 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The worker that holds the job: its writes count only while the claim is still its own.
+    claim: Mapped[str | None] = mapped_column(sa.String(32))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation = relationship("Organisation")
