@@ -442,4 +442,3 @@ class VerificationSchema(BaseSchema):
     hours = fields.Float()
     issuer = fields.String()
     issued_at = fields.String()
-    serial = fields.String()

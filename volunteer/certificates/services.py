@@ -178,8 +178,7 @@ def verify(serial: str, code: str | None) -> dict:
         return {"valid": False}
     return {"valid": certificate.status == VALID, "status": certificate.status,
             "name_masked": mask_name(certificate.snapshot["name"]), "hours": certificate.hours,
-            "issuer": certificate.snapshot["issuer"], "issued_at": certificate.snapshot["date"],
-            "serial": certificate.serial}
+            "issuer": certificate.snapshot["issuer"], "issued_at": certificate.snapshot["date"]}
 
 
 # --- revocation ---------------------------------------------------------------------------------
