@@ -42,3 +42,12 @@ def phone_page(chromium, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def sign_in(page, person, button="main form button[type=submit]"):
+    """Through the real sign-in form, to the home page."""
+    page.goto("/login")
+    page.fill("#login", person.login)
+    page.fill("#password", person.password)
+    page.click(button)
+    page.wait_for_url("**/")

@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
 from tests.checkin.fixtures import DAY, local
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
@@ -18,11 +19,7 @@ def test_lead_approves_a_batch_on_a_phone(app, world, site, code, scan, phone_pa
         scan(person, code(site.station_id), local(*end, day=DAY))
     page = phone_page
     page.on("dialog", lambda dialog: dialog.accept())  # "approve the selected entries?"
-    page.goto("/login")
-    page.fill("#login", site.lead.login)
-    page.fill("#password", site.lead.password)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/")
+    sign_in(page, site.lead)
     page.goto("/ledger/queue")
     entries = page.locator("[data-testid=queue-entry]")
     expect(entries).to_have_count(2)

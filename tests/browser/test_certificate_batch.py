@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
 from tests.certificates.test_batches import town  # noqa: F401 (a fixture)
 from volunteer.certificates import services as certificates
 
@@ -23,11 +24,7 @@ def test_admin_runs_a_batch_and_downloads_the_zip(app, world, town, phone_page, 
         return real(*args, **kwargs)
     monkeypatch.setattr(certificates, "issue_certificate", unhurried)  # the live server runs in this process
     page = phone_page
-    page.goto("/login")
-    page.fill("#login", world.a_admin.login)
-    page.fill("#password", world.a_admin.password)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/")
+    sign_in(page, world.a_admin)
     page.goto("/certificates/")
     page.click("[data-testid=batches-link]")
     page.select_option("#organisation_code", "LX-A")

@@ -7,17 +7,9 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import launch
+from tests.browser.conftest import launch, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, person):
-    page.goto("/login")
-    page.fill("#login", person.login)
-    page.fill("#password", person.password)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_scanner_gun_types_the_card_into_the_kiosk(world, now_site, card, phone_page):

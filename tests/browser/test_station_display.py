@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
 from tests.stations.test_stations import make_station
 
 pytestmark = pytest.mark.browser
@@ -15,11 +16,7 @@ def test_display_refreshes_its_code(chromium, live_server, app, world):
     context = chromium.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN", base_url=live_server)
     page = context.new_page()
     page.clock.install()
-    page.goto("/login")
-    page.fill("#login", world.a_admin.login)
-    page.fill("#password", world.a_admin.password)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
+    sign_in(page, world.a_admin, button="main button[type=submit]")
     requests = []
     page.on("request", lambda r: requests.append(r.url) if "rotating.svg" in r.url else None)
     page.goto(f"/stations/{station_id}/display")
