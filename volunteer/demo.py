@@ -349,8 +349,9 @@ def _seal_png() -> bytes:
     from PIL import Image, ImageDraw
     image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
-    draw.ellipse((12, 12, 388, 388), outline=(200, 20, 20, 235), width=16)
-    draw.regular_polygon((200, 200, 80), 5, rotation=90, fill=(200, 20, 20, 235))
+    # translucent, as a stamp in red ink over the issuer's name lets the name show through
+    draw.ellipse((12, 12, 388, 388), outline=(200, 20, 20, 190), width=16)
+    draw.regular_polygon((200, 200, 70), 5, rotation=90, fill=(200, 20, 20, 120))
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
