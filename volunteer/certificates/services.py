@@ -23,7 +23,7 @@ from volunteer.accounts.identity import mask_name
 from volunteer.accounts.models import Volunteer
 from volunteer.certificates import pdf
 from volunteer.certificates.models import REVOKED, VALID, Certificate, CertificatePdf, CertificateRequest, Seal
-from volunteer.core import get_by_id, permissions, signals
+from volunteer.core import flush_unique, get_by_id, permissions, signals
 from volunteer.core.audit import record_event
 from volunteer.core.counters import next_value
 from volunteer.core.errors import Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed
@@ -237,6 +237,34 @@ def reissue(actor, old: Certificate, *, base_url: str, now: datetime | None = No
                              period_from=old.period_from, period_to=old.period_to, now=now)
 
 
+def issue_for_number(actor, volunteer_no: str | None, *, base_url: str, project_id=None, period_from=None,
+                     period_to=None, now: datetime | None = None) -> Certificate:
+    """Issue by the number an admin types: one unknown and one outside their organisations get
+    the same answer."""
+    volunteer = db.session.scalar(sa.select(Volunteer).where(
+        Volunteer.volunteer_no == (volunteer_no or "").strip().upper()[:48]))
+    if volunteer is None or not permissions.can(actor, "certificate.issue", volunteer):
+        raise ValidationFailed(fields={"volunteer_no": [_l("No volunteer with that number in your organisations.")]})
+    return issue_certificate(actor, volunteer, base_url=base_url, project=_project(project_id),
+                             period_from=period_from, period_to=period_to, now=now)
+
+
+def _project(value) -> Project | None:
+    raw = str(value or "")
+    return get_by_id(Project, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+
+
+def project_choices(user=None, volunteer_id: int | None = None) -> list[tuple[str, str]]:
+    """For a select box: the projects a volunteer has approved hours in, or the staff's projects."""
+    if volunteer_id is not None:
+        stmt = (sa.select(Project).join(LedgerEntry, LedgerEntry.project_id == Project.id)
+                .where(LedgerEntry.volunteer_id == volunteer_id, LedgerEntry.state == "approved").distinct())
+    else:
+        stmt = sa.select(Project).where(permissions.in_scope(user, "project.view", Project.organisation_id))
+    projects = db.session.scalars(stmt.order_by(Project.title).limit(500)).all()
+    return [("", str(_l("All projects")))] + [(str(p.id), p.title) for p in projects]
+
+
 # --- reading ------------------------------------------------------------------------------------
 
 def get_certificate_for(user, serial: str) -> Certificate:
@@ -249,6 +277,40 @@ def get_certificate_for(user, serial: str) -> Certificate:
         return certificate
     permissions.ensure(user, "volunteer.view", certificate.volunteer)
     return certificate
+
+
+def get_for_admin(user, serial: str) -> Certificate:
+    """A certificate the user may revoke or issue again."""
+    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == (serial or "")[:48]))
+    if certificate is None:
+        raise NotFound()
+    permissions.ensure(user, "certificate.issue", certificate)
+    return certificate
+
+
+def get_request_for(user, request_id: int) -> CertificateRequest:
+    found = get_by_id(CertificateRequest, request_id)
+    if found is None:
+        raise NotFound()
+    permissions.ensure(user, "certificate.issue", found)
+    return found
+
+
+def seal_settings_for(user, code: str) -> tuple[Organisation, Seal | None]:
+    """The organisation whose seal the user manages, and its seal if it has one."""
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.code == (code or "")[:32]))
+    if organisation is None:
+        raise NotFound()
+    permissions.ensure(user, "certificate.issue", organisation)
+    return organisation, db.session.get(Seal, organisation.id)
+
+
+def seal_png_for(user, code: str) -> bytes:
+    """The stored (re-encoded) image, to the organisation's admins only."""
+    _organisation, seal = seal_settings_for(user, code)
+    if seal is None or seal.png is None:
+        raise NotFound()
+    return seal.png
 
 
 def pdf_of(certificate: Certificate) -> bytes:
@@ -339,12 +401,8 @@ def request_certificate(user, data: dict, *, now: datetime | None = None) -> Cer
                                  note=(data.get("note") or "").strip()[:2000] or None, state="pending",
                                  created_at=now)
     db.session.add(request)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise Conflict(_l("You already have a request waiting; the admin will answer it."),
-                       code="request_pending") from None
+    flush_unique(Conflict(_l("You already have a request waiting; the admin will answer it."),
+                          code="request_pending"))
     record_event(user, "certificate.requested", request, now=now)
     return request
 

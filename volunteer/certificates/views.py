@@ -3,23 +3,19 @@ certificates and requests, and the public verification page."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from volunteer.accounts.models import Volunteer
 from volunteer.certificates import batches as batch_service
 from volunteer.certificates import services
 from volunteer.certificates.forms import BatchForm, IssueForm, ReasonForm, RequestForm, SealForm
-from volunteer.certificates.models import Certificate, CertificateRequest, Seal
-from volunteer.core import get_by_id, jobs, limits, permissions
-from volunteer.core.errors import NotFound
+from volunteer.certificates.models import CertificateRequest
+from volunteer.core import jobs, limits, permissions
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db, limiter
-from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations import services as organisations
-from volunteer.projects.models import Project
 from volunteer.web import flash_form_errors, submit
 
 bp = Blueprint("certificates", __name__)
@@ -27,21 +23,6 @@ bp = Blueprint("certificates", __name__)
 
 def _base_url() -> str:
     return request.url_root
-
-
-def _projects_of(volunteer_id: int | None = None) -> list[tuple[str, str]]:
-    """Projects the volunteer has approved hours in (for a request), or the admin's projects."""
-    if volunteer_id is not None:
-        stmt = (sa.select(Project).join(LedgerEntry, LedgerEntry.project_id == Project.id)
-                .where(LedgerEntry.volunteer_id == volunteer_id, LedgerEntry.state == "approved").distinct())
-    else:
-        stmt = sa.select(Project).where(permissions.in_scope(current_user, "project.view", Project.organisation_id))
-    projects = db.session.scalars(stmt.order_by(Project.title).limit(500)).all()
-    return [("", _("All projects"))] + [(str(p.id), p.title) for p in projects]
-
-
-def _project(value) -> Project | None:
-    return get_by_id(Project, int(value)) if value and str(value).isdigit() else None
 
 
 # --- public -------------------------------------------------------------------------------------
@@ -66,7 +47,7 @@ def mine():
     if volunteer is None:
         return redirect(url_for("accounts.profile"))
     form = RequestForm()
-    form.project_id.choices = _projects_of(volunteer.id)
+    form.project_id.choices = services.project_choices(volunteer_id=volunteer.id)
     page = paginate(services.certificates_of(volunteer.id), request.args.get("page", 1), 20)
     requests = db.session.scalars(sa.select(CertificateRequest).where(CertificateRequest.volunteer_id == volunteer.id)
                                   .order_by(CertificateRequest.id.desc()).limit(10)).all()
@@ -77,7 +58,7 @@ def mine():
 @login_required
 def request_one():
     form = RequestForm()
-    form.project_id.choices = _projects_of(getattr(current_user.volunteer, "id", None))
+    form.project_id.choices = services.project_choices(volunteer_id=getattr(current_user.volunteer, "id", None))
     if submit(form, lambda: services.request_certificate(current_user, {
             "project_id": form.project_id.data, "period_from": form.period_from.data,
             "period_to": form.period_to.data, "note": form.note.data})):
@@ -103,13 +84,11 @@ def download(serial: str):
 def register():
     permissions.ensure_any_scope(current_user, "certificate.issue")
     form = IssueForm()
-    form.project_id.choices = _projects_of()
+    form.project_id.choices = services.project_choices(current_user)
     page = paginate(services.register_in_scope(current_user), request.args.get("page", 1), 30)
     pending = db.session.scalars(services.requests_in_scope(current_user).limit(50)).all()
-    seals = db.session.scalars(sa.select(Seal).where(Seal.organisation_id.in_(
-        [o.id for o in permissions.scope_roots(current_user, "certificate.issue")]))).all()
     return render_template("certificates/register.html", page=page, form=form, pending=pending,
-                           reason_form=ReasonForm(), seals=seals,
+                           reason_form=ReasonForm(),
                            roots=permissions.scope_roots(current_user, "certificate.issue"))
 
 
@@ -118,22 +97,10 @@ def register():
 def issue():
     permissions.ensure_any_scope(current_user, "certificate.issue")
     form = IssueForm()
-    form.project_id.choices = _projects_of()
-
-    def action():
-        volunteer = db.session.scalar(sa.select(Volunteer).where(
-            Volunteer.volunteer_no == (form.volunteer_no.data or "").strip().upper()))
-        if volunteer is None:
-            raise NotFound()
-        return services.issue_certificate(current_user, volunteer, base_url=_base_url(),
-                                          project=_project(form.project_id.data),
-                                          period_from=form.period_from.data, period_to=form.period_to.data)
-    try:
-        certificate = submit(form, action)
-    except NotFound:
-        db.session.rollback()
-        flash(_("No volunteer with that number in your organisations."), "error")
-        return redirect(url_for("certificates.register"))
+    form.project_id.choices = services.project_choices(current_user)
+    certificate = submit(form, lambda: services.issue_for_number(
+        current_user, form.volunteer_no.data, base_url=_base_url(), project_id=form.project_id.data,
+        period_from=form.period_from.data, period_to=form.period_to.data))
     if certificate:
         flash(_("Certificate %(serial)s issued.", serial=certificate.serial), "success")
     else:
@@ -144,7 +111,7 @@ def issue():
 @bp.route("/certificates/<serial>/revoke", methods=["POST"])
 @login_required
 def revoke(serial: str):
-    certificate = _for_admin(serial)
+    certificate = services.get_for_admin(current_user, serial)
     form = ReasonForm()
     if submit(form, lambda: services.revoke(current_user, certificate, form.reason.data)):
         flash(_("Certificate %(serial)s revoked; it now verifies as revoked.", serial=serial), "success")
@@ -157,7 +124,7 @@ def revoke(serial: str):
 @login_required
 def reissue(serial: str):
     """A new certificate with the same scope as a revoked one, from today's approved hours."""
-    old = _for_admin(serial)
+    old = services.get_for_admin(current_user, serial)
     form = ReasonForm()
     certificate = submit(form, lambda: services.reissue(current_user, old, base_url=_base_url()))
     if certificate:
@@ -167,21 +134,10 @@ def reissue(serial: str):
     return redirect(url_for("certificates.register"))
 
 
-def _for_admin(serial: str) -> Certificate:
-    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == serial[:48]))
-    if certificate is None:
-        raise NotFound()
-    permissions.ensure(current_user, "certificate.issue", certificate)
-    return certificate
-
-
 @bp.route("/certificates/requests/<int:request_id>", methods=["POST"])
 @login_required
 def decide_request(request_id: int):
-    found = get_by_id(CertificateRequest, request_id)
-    if found is None:
-        raise NotFound()
-    permissions.ensure(current_user, "certificate.issue", found)
+    found = services.get_request_for(current_user, request_id)
     form = ReasonForm()
     if submit(form, lambda: services.decide_request(current_user, found, form.decision.data, base_url=_base_url(),
                                                     reason=form.reason.data)):
@@ -194,11 +150,7 @@ def decide_request(request_id: int):
 @bp.route("/certificates/seal/<code>", methods=["GET", "POST"])
 @login_required
 def seal(code: str):
-    organisation = organisations.get_by_code(code)
-    if organisation is None:
-        raise NotFound()
-    permissions.ensure(current_user, "certificate.issue", organisation)
-    current = db.session.get(Seal, organisation.id)
+    organisation, current = services.seal_settings_for(current_user, code)
     form = SealForm(person_in_charge=current.person_in_charge if current else None)
     upload = request.files.get("seal")
     if submit(form, lambda: services.set_seal(current_user, organisation, upload.read() if upload else None,
@@ -212,14 +164,7 @@ def seal(code: str):
 @login_required
 def seal_image(code: str):
     """Served from the database, to the organisation's admins only."""
-    organisation = organisations.get_by_code(code)
-    if organisation is None:
-        raise NotFound()
-    permissions.ensure(current_user, "certificate.issue", organisation)
-    current = db.session.get(Seal, organisation.id)
-    if current is None or current.png is None:
-        abort(404)
-    return Response(current.png, mimetype="image/png", headers={"Cache-Control": "private, no-store",
+    return Response(services.seal_png_for(current_user, code), mimetype="image/png", headers={"Cache-Control": "private, no-store",
                                                                  "X-Content-Type-Options": "nosniff"})
 
 

@@ -6,12 +6,15 @@ import io
 from collections.abc import Iterator
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from sqlalchemy.orm import joinedload
 
 from volunteer.accounts.models import Volunteer
+from volunteer.core.audit import record_event
+from volunteer.core.errors import Conflict, ValidationFailed
 from volunteer.core.time import DEFAULT_ZONE
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
@@ -32,6 +35,20 @@ def headers() -> list[str]:
     return [_("Entry"), _("Service date"), _("Volunteer number"), _("Name"), _("ID number"), _("Phone"),
             _("Project"), _("Station"), _("Source"), _("Minutes"), _("Credited minutes"), _("State"),
             _("Decided by"), _("Decided at"), _("Reason"), _("Corrects entry")]
+
+
+def start_export(actor, kind: str, filters: dict, errors, stmt: sa.Select) -> dict:
+    """Check an export of what the filter shows and log it (who exported which personal data);
+    the translated words it needs, read now, before the rows stream out."""
+    if errors.fields:
+        raise ValidationFailed(_l("Correct the filter before exporting."), fields=errors.fields)
+    rows, limit = count(stmt), current_app.config["LEDGER_EXPORT_MAX_ROWS"]
+    if rows > limit:
+        raise Conflict(_l("%(n)s entries match: narrow the filter to at most %(limit)s to export.", n=rows,
+                          limit=limit), code="export_too_large")
+    record_event(actor, "ledger.exported", actor, after={"format": kind, "rows": rows,
+                                                         "filters": {k: str(v) for k, v in filters.items()}})
+    return labels()
 
 
 def count(stmt: sa.Select) -> int:

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer.accounts.models import Volunteer
-from volunteer.core import get_by_id, permissions, signals
+from volunteer.core import flush_unique, get_by_id, permissions, signals
 from volunteer.core.audit import record_event
 from volunteer.core.errors import Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed
 from volunteer.core.time import DEFAULT_ZONE, local_date, utcnow
@@ -23,6 +23,7 @@ from volunteer.ledger import rules
 from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal
 from volunteer.organisations.models import Organisation
 from volunteer.projects.models import Project
+from volunteer.stations.models import Station
 
 MAX_MINUTES = 24 * 60
 MANUAL_ENTRY_STATES = ("running", "suspended", "evaluating")
@@ -297,12 +298,8 @@ def correct(actor, entry: LedgerEntry, minutes, reason: str | None, *, now: date
         served_on=entry.served_on, source="correction", state="approved", corrects_id=entry.id,
         created_by_id=actor.id, decided_by_id=actor.id, decided_at=now, reason=reason, created_at=now)
     db.session.add(correction)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise Conflict(_l("This entry has already been corrected; correct the newest figure."),
-                       code="already_corrected") from None
+    flush_unique(Conflict(_l("This entry has already been corrected; correct the newest figure."),
+                          code="already_corrected"))
     # A rejected entry counted nothing; an approved one counted its credit until now.
     _add(entry.volunteer_id, entry.project_id, entry.served_on.year, approved=credited - (entry.credited_minutes or 0))
     _resolve_dispute(entry, actor, "corrected", reason, now)
@@ -482,6 +479,33 @@ def filter_entries(stmt: sa.Select, filters: dict, *, now: datetime | None = Non
     return stmt.order_by(LedgerEntry.served_on, LedgerEntry.id)
 
 
+def staff_ledger(user, raw) -> tuple[dict, FieldErrors, sa.Select]:
+    """The staff ledger: the user's entries under the query string's filters, newest first; with
+    a filter that is not understood, no entries (rather than more than was asked)."""
+    filters, errors = parse_filters(raw)
+    stmt = filter_entries(entries_in_scope(user), filters)
+    stmt = stmt.order_by(None).order_by(LedgerEntry.served_on.desc(), LedgerEntry.id.desc())
+    return filters, errors, stmt.where(sa.false()) if errors.fields else stmt
+
+
+def filter_choices(user) -> tuple[list, list]:
+    """The projects and stations the user's entries belong to, for the filter's lists."""
+    scoped = entries_in_scope(user)
+    projects = db.session.scalars(scoped.with_only_columns(Project).distinct().order_by(Project.title).limit(500))
+    stations = db.session.scalars(sa.select(Station).where(Station.id.in_(scoped.with_only_columns(
+        LedgerEntry.station_id))).order_by(Station.name).limit(500))
+    return projects.all(), stations.all()
+
+
+def project_titles(project_ids) -> dict[int, str]:
+    return dict(db.session.execute(sa.select(Project.id, Project.title).where(Project.id.in_(project_ids))).all())
+
+
+def corrected_among(entry_ids) -> set[int]:
+    """Which of these entries a later entry corrects."""
+    return set(db.session.scalars(sa.select(LedgerEntry.corrects_id).where(LedgerEntry.corrects_id.in_(entry_ids))))
+
+
 def with_details(stmt: sa.Select) -> sa.Select:
     """What a page of entries shows, loaded with the page rather than a query per row."""
     return stmt.options(sa.orm.joinedload(LedgerEntry.volunteer), sa.orm.joinedload(LedgerEntry.project),
@@ -607,11 +631,7 @@ def open_dispute(user, entry_id, note: str | None, *, now: datetime | None = Non
         raise ValidationFailed(fields={"note": [_l("Say what is wrong with this entry.")]})
     dispute = Dispute(entry_id=entry.id, volunteer_id=volunteer.id, note=note, state="open", created_at=now)
     db.session.add(dispute)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise AlreadyDisputed() from None
+    flush_unique(AlreadyDisputed())
     record_event(user, "ledger.disputed", entry, note=note, now=now)
     return dispute
 

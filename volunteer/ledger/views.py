@@ -1,12 +1,10 @@
 """The approval queue of station leads and staff."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -18,15 +16,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer.accounts.forms import ConfirmForm
-from volunteer.core.audit import record_event
+from volunteer.core.errors import Conflict, ValidationFailed
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger import exports, services
 from volunteer.ledger.forms import DecisionForm, DisputeForm
-from volunteer.ledger.models import LedgerEntry
-from volunteer.projects.models import Project
-from volunteer.stations.models import Station
 from volunteer.web import flash_form_errors, query_url, submit
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
@@ -34,29 +29,14 @@ EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def _ledger_query():
-    """The staff ledger's entries in scope under the query string's filters, newest first."""
-    filters, errors = services.parse_filters(request.args)
-    stmt = services.filter_entries(services.entries_in_scope(current_user), filters)
-    stmt = stmt.order_by(None).order_by(LedgerEntry.served_on.desc(), LedgerEntry.id.desc())
-    return filters, errors, stmt
-
-
 @bp.route("/")
 @login_required
 def index():
     """Every entry the user looks after, filtered; the exports give the same rows."""
     services.ensure_decides_somewhere(current_user)
-    filters, errors, stmt = _ledger_query()
-    page = paginate(services.with_details(stmt if not errors.fields else stmt.where(sa.false())),
-                    request.args.get("page", 1), 50)
-    projects = db.session.scalars(
-        services.entries_in_scope(current_user).with_only_columns(Project).distinct()
-        .order_by(Project.title).limit(500)).all()
-    stations = db.session.scalars(
-        sa.select(Station).where(Station.id.in_(services.entries_in_scope(current_user)
-                                                .with_only_columns(LedgerEntry.station_id)))
-        .order_by(Station.name).limit(500)).all()
+    _filters, errors, stmt = services.staff_ledger(current_user, request.args)
+    page = paginate(services.with_details(stmt), request.args.get("page", 1), 50)
+    projects, stations = services.filter_choices(current_user)
     return render_template("ledger/index.html", page=page, errors=errors.fields,
                            raw={key: request.args.get(key, "") for key in services.FILTER_KEYS},
                            projects=projects, stations=stations, states=exports.STATE_LABELS,
@@ -69,20 +49,13 @@ def export(kind: str):
     services.ensure_decides_somewhere(current_user)
     if kind not in EXPORT_TYPES:
         abort(404)
-    filters, errors, stmt = _ledger_query()
-    back = query_url(url_for("ledger.index"))
-    if errors.fields:
-        flash(_("Correct the filter before exporting."), "error")
-        return redirect(back)
-    rows, limit = exports.count(stmt), current_app.config["LEDGER_EXPORT_MAX_ROWS"]
-    if rows > limit:
-        flash(_("%(n)s entries match: narrow the filter to at most %(limit)s to export.", n=rows, limit=limit),
-              "error")
-        return redirect(back)
-    words = exports.labels()
-    record_event(current_user, "ledger.exported", current_user, organisation=None,
-                 after={"format": kind, "rows": rows,
-                        "filters": {k: str(v) for k, v in filters.items()}})
+    filters, errors, stmt = services.staff_ledger(current_user, request.args)
+    try:
+        words = exports.start_export(current_user, kind, filters, errors, stmt)
+    except (ValidationFailed, Conflict) as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(query_url(url_for("ledger.index")))
     db.session.commit()
     name = f"ledger-{utcnow():%Y%m%d-%H%M}.{kind}"
     headers = {"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"}
@@ -170,12 +143,10 @@ def mine():
     page = paginate(services.with_details(services.entries_of(volunteer.id)), request.args.get("page", 1), 30)
     totals = services.totals_of(volunteer.id)
     ids = [e.id for e in page.items]
-    projects = {p.id: p.title for p in db.session.scalars(
-        sa.select(Project).where(Project.id.in_({row.project_id for row in totals["rows"]})))}
-    return render_template("ledger/mine.html", totals=totals, projects=projects, page=page,
-                           disputes=services.disputes_of(volunteer.id, ids), form=DisputeForm(),
-                           corrected=set(db.session.scalars(sa.select(LedgerEntry.corrects_id)
-                                                            .where(LedgerEntry.corrects_id.in_(ids)))))
+    return render_template("ledger/mine.html", totals=totals, page=page, form=DisputeForm(),
+                           projects=services.project_titles({row.project_id for row in totals["rows"]}),
+                           disputes=services.disputes_of(volunteer.id, ids), corrected=services.corrected_among(ids),
+                           states=exports.STATE_LABELS)
 
 
 @bp.route("/<int:entry_id>/dispute", methods=["POST"])
