@@ -7,13 +7,18 @@ PORT   ?= 5000
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check
 FLASK  := $(BIN)/flask --app run
 
-.PHONY: run test install install-dev assets fonts translations extract-messages db seed clean
+.PHONY: run test lint install install-dev assets fonts translations extract-messages db seed clean
 
 run: install assets fonts translations db seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev assets fonts translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The shape of the code: ruff (pyflakes, bugbear, import order). The test suite runs it too
+# (tests/test_shape.py).
+lint: install-dev
+	$(BIN)/ruff check .
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

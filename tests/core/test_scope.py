@@ -21,7 +21,7 @@ PAGES = [
     ("/volunteers",                       [200, 200, 200, 200, 200, 403, 302]),
     ("/events",                           [200, 200, 200, 200, 200, 403, 302]),
 ]
-CASES = [(url, role, status) for url, statuses in PAGES for role, status in zip(ROLES, statuses)]
+CASES = [(url, role, status) for url, statuses in PAGES for role, status in zip(ROLES, statuses, strict=True)]
 
 
 def as_role(world, signed_in, client, role):

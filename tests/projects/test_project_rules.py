@@ -41,7 +41,7 @@ def test_two_clicks_at_once_make_one_transition(app, world, signed_in, make_proj
         return person.client.post(f"/projects/{pid}/transitions", data={"to": "submitted", "csrf_token": token}).status_code
 
     with ThreadPoolExecutor(max_workers=3) as pool:
-        statuses = list(pool.map(submit, zip(people, tokens)))
+        statuses = list(pool.map(submit, zip(people, tokens, strict=True)))
     assert statuses == [302, 302, 302]
     with app.app_context():
         assert db.session.get(Project, pid).state == "submitted"

@@ -247,7 +247,7 @@ def test_concurrent_acceptances_of_the_last_place(app, client, tokens, factory, 
                                       headers=bearer(token))
 
     with ThreadPoolExecutor(max_workers=len(app_ids)) as pool:
-        responses = list(pool.map(accept, zip(app_ids, deciders)))
+        responses = list(pool.map(accept, zip(app_ids, deciders, strict=True)))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200] + [409] * (len(app_ids) - 1), [r.json for r in responses]
     assert {r.json["error"]["code"] for r in responses if r.status_code == 409} == {"position_full"}

@@ -92,7 +92,7 @@ def render(fields: dict, projects: list[tuple[str, float]], verify_url: str, sea
     table = spec["table"]
     y += 2
     pdf.setFont(font, table["size"])
-    for label, x in zip(table["headers"], (table["x"], table["x"] + table["hours_column"])):
+    for label, x in zip(table["headers"], (table["x"], table["x"] + table["hours_column"]), strict=True):
         (pdf.drawString if x == table["x"] else pdf.drawRightString)(x * mm, _y(y), label)
     pdf.line(table["x"] * mm, _y(y + 2), (table["x"] + table["width"]) * mm, _y(y + 2))
     shown = projects if len(projects) <= table["max_rows"] else projects[:table["max_rows"] - 1]

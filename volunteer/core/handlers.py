@@ -68,7 +68,7 @@ def _flatten_marshmallow(messages: dict) -> dict:
                 str(FIELD_MESSAGES.get(m, m)) if isinstance(m, str) else str(m)
                 for m in items)
 
-    for location, inner in (messages or {}).items():
+    for inner in (messages or {}).values():
         walk("", inner)
     return flat
 
