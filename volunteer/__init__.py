@@ -5,25 +5,13 @@ import os
 
 from flask import Flask, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, Config
+from volunteer.core import database
 from volunteer.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: enforce foreign keys, let readers and one writer work at once, wait on locks."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()
 
 
 def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
@@ -49,6 +37,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
+    database.init_app(app)  # before anything else reads the database in a request
     migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -175,6 +175,7 @@ def decide_at_once(app, *calls, now) -> list[str]:
         with app.app_context():
             actor = db.session.get(User, getattr(person, "user_id", None) or person.id)
             entry = entry_of(session_id)
+            db.session.commit()  # the reads end here: on SQLite a transaction holds the write lock
             barrier.wait()
             try:
                 ledger.decide(actor, entry, decision, reason="同时审核", now=now)

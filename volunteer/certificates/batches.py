@@ -92,13 +92,14 @@ def run_batch(job: Job) -> None:
     for volunteer_id in wanted:
         if volunteer_id in issued:
             continue
+        # Each certificate is a transaction of its own: what went before is committed already.
         try:
-            with db.session.begin_nested():
-                services.issue_certificate(actor, db.session.get(Volunteer, volunteer_id), base_url=params["base_url"],
-                                           period_from=period_from, period_to=period_to, job_id=job.id)
+            services.issue_certificate(actor, db.session.get(Volunteer, volunteer_id), base_url=params["base_url"],
+                                       period_from=period_from, period_to=period_to, job_id=job.id)
         except sa.exc.IntegrityError:
-            pass  # another worker issued this one meanwhile: the unique index keeps it single
+            db.session.rollback()  # another worker issued this one meanwhile: the unique index keeps it single
         except services.NoApprovedHours:
+            db.session.rollback()
             continue  # corrected below the hours since the list was read
         issued.add(volunteer_id)
         jobs.progress(job, done=len(issued))  # commits the certificate with the count

@@ -19,13 +19,13 @@ from datetime import date, datetime, timedelta, timezone
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer.accounts.models import Volunteer
 from volunteer.checkin import cards
 from volunteer.checkin.models import OPEN, Scan, ServiceSession
 from volunteer.core import get_by_id, permissions
 from volunteer.core.audit import record_event
+from volunteer.core.database import insert
 from volunteer.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from volunteer.core.time import local_date
 from volunteer.extensions import db
@@ -417,14 +417,7 @@ def _lock(by: str, key: int, station: Station | None = None, now: datetime | Non
     so that their scans are decided one at a time; then all the rules need to know of their
     sessions: the open one anywhere and, given a station, today's (the daily limit) and those
     closed at the station within the repeat window."""
-    if db.engine.dialect.name == "sqlite":
-        # SQLite has no row locks, and a transaction that read before another's commit cannot
-        # write at all ("database is locked" at once). So start afresh (nothing is pending yet)
-        # and take the database's write lock first: concurrent scans then wait their turn.
-        if not (db.session.new or db.session.dirty or db.session.deleted):
-            db.session.commit()
-        db.session.execute(sa.update(Volunteer).where(getattr(Volunteer, by) == key)
-                           .values(card_version=Volunteer.card_version))
+    # On SQLite the transaction holds the database's write lock already (core.database).
     volunteer = db.session.scalars(_LOCK[by], {"key": key}).first()
     if volunteer is None:
         return None, []
@@ -483,8 +476,7 @@ def _record(req: _Request, outcome: ScanOutcome) -> bool:
     if req.request_id is None or outcome.error is not None:
         db.session.execute(sa.insert(Scan).values(values))
         return True
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(Scan).values(values).on_conflict_do_nothing(**SCAN_REQUEST_INDEX).returning(Scan.id)
+    stmt = insert(Scan).values(values).on_conflict_do_nothing(**SCAN_REQUEST_INDEX).returning(Scan.id)
     return db.session.scalar(stmt) is not None
 
 

@@ -5,14 +5,12 @@ two registrations at the same moment never get the same number (PostgreSQL locks
 serialises writers)."""
 from __future__ import annotations
 
-from sqlalchemy.dialects import postgresql, sqlite
-
+from volunteer.core.database import insert
 from volunteer.core.models import Counter
 from volunteer.extensions import db
 
 
 def next_value(name: str) -> int:
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     stmt = insert(Counter).values(name=name, value=1)
     stmt = stmt.on_conflict_do_update(
         index_elements=[Counter.name], set_={"value": Counter.value + 1}

@@ -11,11 +11,11 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
 
 from volunteer.accounts.models import Volunteer
 from volunteer.core import flush_unique, get_by_id, permissions, signals
 from volunteer.core.audit import record_event
+from volunteer.core.database import insert
 from volunteer.core.errors import Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed
 from volunteer.core.time import DEFAULT_ZONE, local_date, utcnow
 from volunteer.extensions import db
@@ -61,8 +61,7 @@ def _add(volunteer_id: int, project_id: int, year: int, *, approved: int = 0, pe
         .execution_options(synchronize_session=False)).rowcount
     if moved:
         return
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(LedgerTotal).values(volunteer_id=volunteer_id, project_id=project_id, year=year,
+    stmt = insert(LedgerTotal).values(volunteer_id=volunteer_id, project_id=project_id, year=year,
                                                approved_minutes=approved, pending_minutes=pending)
     db.session.execute(stmt.on_conflict_do_update(
         index_elements=["volunteer_id", "project_id", "year"],
@@ -158,16 +157,8 @@ def _ensure_daily_limit(user, entry: LedgerEntry, credited: int, *, excluding: i
 def hold_volunteer(volunteer_id: int) -> None:
     """Decisions on one volunteer's hours one at a time, so the daily limit counts what another
     decision just committed (and check-ins, which lock the same row first, wait their turn)."""
-    if db.engine.dialect.name == "sqlite":
-        # No row locks: take the database's write lock, from a fresh transaction when nothing is
-        # pending (one that read before another's commit cannot write: "database is locked").
-        if not db.session().in_nested_transaction() and not (db.session.new or db.session.dirty or db.session.deleted):
-            db.session.commit()
-        db.session.execute(sa.update(Volunteer).where(Volunteer.id == volunteer_id)
-                           .values(card_version=Volunteer.card_version))
-    else:
-        db.session.execute(sa.select(Volunteer.id).where(Volunteer.id == volunteer_id)
-                           .with_for_update(key_share=True))
+    # On SQLite the transaction holds the database's write lock already (core.database).
+    db.session.execute(sa.select(Volunteer.id).where(Volunteer.id == volunteer_id).with_for_update(key_share=True))
 
 
 def origin_of(entry: LedgerEntry) -> LedgerEntry:
@@ -602,7 +593,7 @@ def approve_many(actor, entry_ids: list[int], *, now: datetime | None = None) ->
     for entry_id in order:
         try:
             entry = get_entry_for(actor, entry_id)
-            hold_volunteer(entry.volunteer_id)  # outside the savepoint: on SQLite it may commit first
+            hold_volunteer(entry.volunteer_id)
             with db.session.begin_nested():
                 decide(actor, entry, "approve", now=now)
             approved += 1

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer.accounts.forms import ConfirmForm
+from volunteer.core import database
 from volunteer.core.errors import Conflict, ValidationFailed
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
@@ -45,6 +46,7 @@ def index():
 
 @bp.route("/export.<kind>")
 @login_required
+@database.writes  # it logs who exported what
 def export(kind: str):
     services.ensure_decides_somewhere(current_user)
     if kind not in EXPORT_TYPES:

@@ -1,0 +1,77 @@
+"""What the two databases need to behave alike: SQLite's transactions, and the INSERT that can
+say what to do on a conflict.
+
+SQLite has no row locks, and a transaction that has read cannot write once another has committed
+("database is locked" at once). So a SQLite transaction begins with ``BEGIN IMMEDIATE`` on the
+engine's begin event (SQLAlchemy's recipe for SQLite transactions): it holds the write lock from
+its first statement, so concurrent writers wait their turn (``busy_timeout``) and each sees what
+the one before committed. A request that only reads (GET, HEAD, OPTIONS, unless its view is
+marked ``@writes``), or work inside ``reads_only()``, begins a plain deferred transaction
+instead, so pages and progress polls never wait behind a writer (WAL lets them read meanwhile). On PostgreSQL the services lock the
+rows they decide on; on both, nothing but the request, the CLI loop or the job commits."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from flask import Flask, g, has_app_context, request
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from volunteer.extensions import db
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection, connection_record):
+    """Enforce foreign keys, let readers and one writer work at once, wait on locks; and let
+    SQLAlchemy, not the driver, say when a transaction begins."""
+    if _is_sqlite(dbapi_connection):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN" if has_app_context() and g.get("reads_only") else "BEGIN IMMEDIATE")
+
+
+@contextmanager
+def reads_only():
+    """The transactions begun inside only read: on SQLite they never wait behind a writer."""
+    previous = g.get("reads_only", False)
+    g.reads_only = True
+    try:
+        yield
+    finally:
+        g.reads_only = previous
+
+
+def writes(view):
+    """Mark a view that writes although its method only reads (an export that logs itself)."""
+    view.writes_to_database = True
+    return view
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def say_whether_the_request_writes():
+        view = app.view_functions.get(request.endpoint)
+        g.reads_only = request.method in READ_METHODS and not getattr(view, "writes_to_database", False)
+
+
+def insert(table):
+    """An INSERT that takes ``on_conflict_do_nothing`` / ``on_conflict_do_update``."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
