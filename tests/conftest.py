@@ -148,8 +148,9 @@ def api_token(app):
     def make(person):
         from volunteer.accounts.models import User
         from volunteer.accounts.services import issue_api_token
+        from volunteer.core.time import utcnow
         with app.app_context():
-            raw, _row = issue_api_token(db.session.get(User, getattr(person, "user_id", person.id)))
+            raw, _row = issue_api_token(db.session.get(User, getattr(person, "user_id", person.id)), now=utcnow())
             db.session.commit()
             return raw
     return make

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from volunteer.accounts import privacy
 from volunteer.accounts import services as accounts
 from volunteer.accounts.identity import check_digit
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.organisations import services as organisations
 
@@ -32,15 +33,16 @@ class Factory:
     def org(self, code: str, name: str | None = None, kind: str = "town", parent: str | None = None):
         with self.app.app_context():
             parent_org = organisations.get_by_code(parent) if parent else None
-            org = organisations.create_organisation(None, parent_org, code=code, name=name or code, kind=kind)
+            org = organisations.create_organisation(None, parent_org, code=code, name=name or code, kind=kind,
+                                                   now=utcnow())
             db.session.commit()
             return SimpleNamespace(id=org.id, code=org.code, name=org.name)
 
     def staff(self, role: str, org_code: str, phone: str | None = None, name: str = "Staff"):
         phone = phone or self.next_phone()
         with self.app.app_context():
-            user = accounts.create_user(phone=phone, email=None, password=PASSWORD, display_name=name)
-            accounts.grant_role(None, user, organisations.get_by_code(org_code), role)
+            user = accounts.create_user(phone=phone, email=None, password=PASSWORD, display_name=name, now=utcnow())
+            accounts.grant_role(None, user, organisations.get_by_code(org_code), role, now=utcnow())
             db.session.commit()
             return SimpleNamespace(id=user.id, phone=phone, password=PASSWORD, login=phone)
 
@@ -64,7 +66,7 @@ class Factory:
     def volunteer(self, org_code: str, **kwargs):
         data = self.volunteer_data(org_code, **kwargs)
         with self.app.app_context():
-            volunteer = accounts.register_volunteer(data)
+            volunteer = accounts.register_volunteer(data, now=utcnow())
             db.session.commit()
             return SimpleNamespace(id=volunteer.id, user_id=volunteer.user_id, phone=data["phone"],
                                    id_number=data["id_number"], volunteer_no=volunteer.volunteer_no,

@@ -47,10 +47,10 @@ def test_seed_demo_loads_once(app):
         assert len(towns) == 3
         assert db.session.scalar(sa.select(sa.func.count(Volunteer.id))) >= 35
         assert db.session.scalar(sa.select(sa.func.count(Station.id))) >= 6
-        from volunteer.projects.lifecycle import STATES
         from volunteer.projects.models import Application, Evaluation, ProjectTransition
+        from volunteer.projects.vocabulary import ProjectState
         states = set(db.session.scalars(sa.select(Project.state)).all())
-        assert states == set(STATES)
+        assert states == set(ProjectState)
         application_states = set(db.session.scalars(sa.select(Application.state)).all())
         assert {"accepted", "pending", "declined"} <= application_states
         closed = db.session.scalar(sa.select(Project).where(Project.state == "closed"))

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, Config
 from volunteer.core import database
-from volunteer.extensions import babel, csrf, db, limiter, login_manager, migrate
+from volunteer.core.handlers import register_error_handlers, register_security_headers
+from volunteer.extensions import babel, csrf, db, limiter, migrate
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -42,40 +43,19 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
-    _init_login(app)
 
-    from volunteer import models  # noqa: F401  (every table known to Alembic and the ORM)
-    from volunteer.accounts.views import bp as accounts_bp
+    # The composition root: only here is every domain imported, when an app is made (so that
+    # importing one domain's module does not load the whole application).
+    from volunteer import domains, models  # noqa: F401  (models: every table known to Alembic and the ORM)
     from volunteer.api import init_api
-    from volunteer.certificates.views import bp as certificates_bp
-    from volunteer.checkin.views import bp as checkin_bp
-    from volunteer.core.handlers import register_error_handlers, register_security_headers
-    from volunteer.core.views import bp as core_bp
-    from volunteer.ledger.views import bp as ledger_bp
-    from volunteer.organisations.views import bp as organisations_bp
-    from volunteer.projects.views import bp as projects_bp
-    from volunteer.stations.views import bp as stations_bp
-    from volunteer.web import bp as main_bp
-    from volunteer.web import register_template_helpers
+    from volunteer.cli import register_commands
+    from volunteer.web import init_web
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(organisations_bp)
-    app.register_blueprint(projects_bp)
-    app.register_blueprint(stations_bp)
-    app.register_blueprint(checkin_bp)
-    app.register_blueprint(ledger_bp)
-    app.register_blueprint(certificates_bp)
-    from volunteer.certificates import batches  # noqa: F401  (registers the batch job's handler)
-    from volunteer.certificates.services import connect_signals
-    connect_signals()
-    app.register_blueprint(core_bp)
+    domains.join(app)
+    init_web(app)
     init_api(app)
     register_error_handlers(app)
     register_security_headers(app)
-    register_template_helpers(app)
-
-    from volunteer.cli import register_commands
     register_commands(app)
     return app
 
@@ -83,7 +63,6 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
 def _select_locale() -> str:
     """The API follows Accept-Language; the web follows the language switch, then the user's
     saved choice, then Chinese (the product's first language, whatever the browser says)."""
-    from flask import current_app
     languages = list(current_app.config["LANGUAGES"])
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
@@ -97,25 +76,3 @@ def _select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return default
-
-
-def _init_login(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from volunteer.accounts.models import User
-
-    login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = _l("Please sign in to see this page.")
-    login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        user_id, _, stamp = session_id.partition(".")
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        # A changed password or a closed account ends every browser session at once.
-        if user is None or not user.is_active or user.session_stamp != stamp:
-            return None
-        return user

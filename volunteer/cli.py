@@ -4,15 +4,19 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from volunteer.accounts import services as accounts
-from volunteer.accounts.models import ROLES
+from volunteer.checkin import services as checkin
+from volunteer.core import jobs
 from volunteer.core.errors import DomainError
+from volunteer.core.time import utcnow
+from volunteer.demo import seed
 from volunteer.extensions import db
+from volunteer.ledger import services as ledger
 from volunteer.organisations import services as organisations
-from volunteer.organisations.models import ORGANISATION_KINDS
+from volunteer.organisations.vocabulary import OrganisationKind, Role
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 sessions_cli = AppGroup("sessions", help="Service sessions (check-in and check-out).")
@@ -31,7 +35,7 @@ def _fail(exc: DomainError) -> None:
 @orgs_cli.command("create")
 @click.option("--code", required=True, help="Unique readable code, e.g. LX or LX-QS.")
 @click.option("--name", required=True)
-@click.option("--kind", required=True, type=click.Choice(list(ORGANISATION_KINDS)))
+@click.option("--kind", required=True, type=click.Choice(OrganisationKind.values()))
 @click.option("--parent", "parent_code", help="Code of the parent; omit for the top organisation.")
 def create_org(code, name, kind, parent_code):
     """Create an organisation (the top one of a deployment, or any child)."""
@@ -41,7 +45,7 @@ def create_org(code, name, kind, parent_code):
         if parent is None:
             raise click.ClickException(f"No organisation with code {parent_code}.")
     try:
-        org = organisations.create_organisation(None, parent, code=code, name=name, kind=kind)
+        org = organisations.create_organisation(None, parent, code=code, name=name, kind=kind, now=utcnow())
     except DomainError as exc:
         _fail(exc)
     db.session.commit()
@@ -53,7 +57,7 @@ def create_org(code, name, kind, parent_code):
 @click.option("--email", help="E-mail used to sign in (instead of or as well as the phone).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", "display_name", default="", help="Name shown to others.")
-@click.option("--role", required=True, type=click.Choice(list(ROLES)))
+@click.option("--role", required=True, type=click.Choice(Role.values()))
 @click.option("--org", "org_code", required=True, help="Code of the organisation of the role.")
 @click.option("--existing", is_flag=True,
               help="Give the role to the account that already has this phone or e-mail "
@@ -72,8 +76,8 @@ def create_user(phone, email, password, display_name, role, org_code, existing):
     try:
         if user is None:
             user = accounts.create_user(phone=phone, email=email, password=password,
-                                        display_name=display_name)
-        accounts.grant_role(None, user, org, role)
+                                        display_name=display_name, now=utcnow())
+        accounts.grant_role(None, user, org, role, now=utcnow())
     except DomainError as exc:
         _fail(exc)
     db.session.commit()
@@ -86,8 +90,7 @@ def create_user(phone, email, password, display_name, role, org_code, existing):
 @click.option("--volunteers", default=300, show_default=True, help="How many demo volunteers.")
 def seed_demo(volunteers):
     """Load the demo city league (once; does nothing if organisations exist)."""
-    from volunteer.demo import seed
-    created = seed(volunteer_count=volunteers)
+    created = seed(volunteer_count=volunteers, now=utcnow())
     click.echo("Demo data loaded." if created else "Organisations exist already; demo data not loaded.")
 
 
@@ -96,25 +99,33 @@ def seed_demo(volunteers):
 def close_stale(now_text):
     """Close sessions left open past their station's closing time or the longest session allowed,
     flagged for the lead and credited nothing. Meant for cron, e.g. every 10 minutes."""
-    from volunteer.checkin.services import close_all_stale
-    from volunteer.core.time import utcnow
     try:
         now = datetime.fromisoformat(now_text) if now_text else utcnow()
     except ValueError:
         raise click.BadParameter("use ISO 8601, e.g. 2026-11-21T18:30:00+08:00", param_hint="--now") from None
     if now.tzinfo is None:
         raise click.BadParameter("give a time zone, e.g. +08:00", param_hint="--now")
-    closed = close_all_stale(now)
+    closed = close_stale_sessions(now)
     click.echo(f"Closed {closed} stale session(s).")
+
+
+def close_stale_sessions(now: datetime) -> int:
+    """Every open session left open too long, closed and flagged, committed session by session:
+    an interruption loses nothing already closed and a rerun picks up the rest."""
+    closed = last_id = 0
+    while candidates := checkin.stale_candidates(now, after_id=last_id):
+        for session_id, volunteer_id in candidates:
+            last_id = session_id
+            closed += checkin.close_stale(volunteer_id, now=now) is not None
+            db.session.commit()
+    return closed
 
 
 @sessions_cli.command("forget-locations")
 def forget_locations():
     """Forget the distances kept from check-ins older than LOCATION_RETENTION_DAYS (the flag
     "outside the radius" stays). Meant for a daily cron."""
-    from volunteer.checkin.services import forget_locations as forget
-    from volunteer.core.time import utcnow
-    count = forget(utcnow())
+    count = checkin.forget_locations(now=utcnow())
     db.session.commit()
     click.echo(f"Forgot the location of {count} session(s).")
 
@@ -122,8 +133,7 @@ def forget_locations():
 @ledger_cli.command("verify")
 def verify_ledger():
     """Recompute every volunteer's totals from the entries and report any difference (exit 1)."""
-    from volunteer.ledger.services import verify
-    problems = verify()
+    problems = ledger.verify()
     for line in problems:
         click.echo(line)
     if problems:
@@ -135,9 +145,6 @@ def verify_ledger():
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def jobs_worker(burst: bool):
     """An RQ worker on REDIS_URL: run several, on several machines, for big batches."""
-    from flask import current_app
-
-    from volunteer.core import jobs
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: without it, jobs run inside the web process.")
     jobs.work(burst=burst)
@@ -147,8 +154,7 @@ def jobs_worker(burst: bool):
 @click.argument("job_id", type=int)
 def jobs_run(job_id: int):
     """Run (or resume) one job in this process: a queued or failed one, or one whose worker died."""
-    from volunteer.core import jobs
-    job = jobs.run_job(job_id)
+    job = jobs.run_job(job_id, now=utcnow())
     if job is None:
         raise click.ClickException(f"No job {job_id}.")
     click.echo(f"Job {job.id}: {job.state}, {job.done} of {job.total}.")

@@ -5,96 +5,111 @@ Every demo login uses the password DEMO_PASSWORD; the README lists them. Determi
 random seed), so screenshots and walkthroughs match."""
 from __future__ import annotations
 
+import io
 import random
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
+from PIL import Image, ImageDraw
 
 from volunteer.accounts import services as accounts
 from volunteer.accounts.identity import check_digit
 from volunteer.accounts.models import Membership, User, Volunteer
 from volunteer.accounts.privacy import CURRENT_VERSION
+from volunteer.accounts.vocabulary import AccountEvent, Gender, PoliticalStatus
+from volunteer.certificates import services as certificates
+from volunteer.checkin import services as checkin
 from volunteer.core.audit import record_event
 from volunteer.core.counters import next_value
 from volunteer.core.crypto import encrypt_text, keyed_hash
-from volunteer.core.time import utcnow
 from volunteer.extensions import db
+from volunteer.ledger import services as ledger
+from volunteer.ledger.models import LedgerEntry
+from volunteer.ledger.vocabulary import Decision
 from volunteer.organisations import services as organisations
 from volunteer.organisations.models import Organisation
+from volunteer.organisations.vocabulary import OrganisationKind, Role
+from volunteer.projects import lifecycle
+from volunteer.projects import services as projects
+from volunteer.projects.models import Project
+from volunteer.projects.vocabulary import ApplicationState, Category, Level, ProjectState, ResourceKind, ResourceStatus
+from volunteer.stations import codes
 from volunteer.stations.models import Station
+from volunteer.stations.vocabulary import StationEvent, StationKind
 
 DEMO_PASSWORD = "demo2026"
 
 TREE = [
     # code, name, kind, parent
-    ("LX", "临溪市团委", "city", None),
-    ("LX-QS", "青山镇团委", "town", "LX"),
-    ("LX-QS-01", "青山村团支部", "village", "LX-QS"),
-    ("LX-QS-02", "石桥村团支部", "village", "LX-QS"),
-    ("LX-QS-03", "青山社区团支部", "community", "LX-QS"),
-    ("LX-BH", "白河街道团工委", "street", "LX"),
-    ("LX-BH-01", "白河社区团支部", "community", "LX-BH"),
-    ("LX-BH-02", "河畔社区团支部", "community", "LX-BH"),
-    ("LX-DZ", "东洲镇团委", "town", "LX"),
-    ("LX-DZ-01", "东洲村团支部", "village", "LX-DZ"),
-    ("LX-DZ-02", "柳湾村团支部", "village", "LX-DZ"),
-    ("LX-ZY", "临溪职业技术学院团委", "school", "LX"),
+    ("LX", "临溪市团委", OrganisationKind.CITY, None),
+    ("LX-QS", "青山镇团委", OrganisationKind.TOWN, "LX"),
+    ("LX-QS-01", "青山村团支部", OrganisationKind.VILLAGE, "LX-QS"),
+    ("LX-QS-02", "石桥村团支部", OrganisationKind.VILLAGE, "LX-QS"),
+    ("LX-QS-03", "青山社区团支部", OrganisationKind.COMMUNITY, "LX-QS"),
+    ("LX-BH", "白河街道团工委", OrganisationKind.STREET, "LX"),
+    ("LX-BH-01", "白河社区团支部", OrganisationKind.COMMUNITY, "LX-BH"),
+    ("LX-BH-02", "河畔社区团支部", OrganisationKind.COMMUNITY, "LX-BH"),
+    ("LX-DZ", "东洲镇团委", OrganisationKind.TOWN, "LX"),
+    ("LX-DZ-01", "东洲村团支部", OrganisationKind.VILLAGE, "LX-DZ"),
+    ("LX-DZ-02", "柳湾村团支部", OrganisationKind.VILLAGE, "LX-DZ"),
+    ("LX-ZY", "临溪职业技术学院团委", OrganisationKind.SCHOOL, "LX"),
 ]
 
 STAFF = [
     # phone, name, role, organisation
-    ("13800000001", "市团委 王敏", "league_admin", "LX"),
-    ("13800000002", "青山镇 李强", "league_admin", "LX-QS"),
-    ("13800000003", "白河街道 赵丽", "league_admin", "LX-BH"),
-    ("13800000004", "东洲镇 陈刚", "league_admin", "LX-DZ"),
-    ("13800000011", "市团委 项目负责人 刘洋", "manager", "LX"),
-    ("13800000012", "青山镇 项目负责人 周洁", "manager", "LX-QS"),
-    ("13800000013", "白河街道 项目负责人 吴磊", "manager", "LX-BH"),
-    ("13800000014", "东洲镇 项目负责人 郑芳", "manager", "LX-DZ"),
+    ("13800000001", "市团委 王敏", Role.LEAGUE_ADMIN, "LX"),
+    ("13800000002", "青山镇 李强", Role.LEAGUE_ADMIN, "LX-QS"),
+    ("13800000003", "白河街道 赵丽", Role.LEAGUE_ADMIN, "LX-BH"),
+    ("13800000004", "东洲镇 陈刚", Role.LEAGUE_ADMIN, "LX-DZ"),
+    ("13800000011", "市团委 项目负责人 刘洋", Role.MANAGER, "LX"),
+    ("13800000012", "青山镇 项目负责人 周洁", Role.MANAGER, "LX-QS"),
+    ("13800000013", "白河街道 项目负责人 吴磊", Role.MANAGER, "LX-BH"),
+    ("13800000014", "东洲镇 项目负责人 郑芳", Role.MANAGER, "LX-DZ"),
 ]
 
 STATIONS = [
     # organisation, name, kind, lead phone
-    ("LX-QS", "青山镇青年之家", "青年之家", "13800000022"),
-    ("LX-QS-02", "石桥村志愿驿站", "驿站", "13800000022"),
-    ("LX-BH", "白河街道志愿服务站", "服务站", "13800000023"),
-    ("LX-BH-02", "河畔社区助残服务站", "助残服务站", "13800000023"),
-    ("LX-DZ", "东洲镇新时代文明实践站", "服务站", "13800000024"),
-    ("LX-DZ-01", "东洲村联络站", "联络站", "13800000024"),
+    ("LX-QS", "青山镇青年之家", StationKind.YOUTH_HOME, "13800000022"),
+    ("LX-QS-02", "石桥村志愿驿站", StationKind.POST, "13800000022"),
+    ("LX-BH", "白河街道志愿服务站", StationKind.SERVICE_STATION, "13800000023"),
+    ("LX-BH-02", "河畔社区助残服务站", StationKind.DISABILITY_STATION, "13800000023"),
+    ("LX-DZ", "东洲镇新时代文明实践站", StationKind.SERVICE_STATION, "13800000024"),
+    ("LX-DZ-01", "东洲村联络站", StationKind.LIAISON_STATION, "13800000024"),
 ]
 LEADS = {"13800000022": "站长 孙悦", "13800000023": "站长 钱进", "13800000024": "站长 冯雪"}
 
 PROJECTS = [
     # organisation, title, category, the state it is walked to, roster required
-    ("LX-QS", "社区助老服务", "elderly", "running", True),
-    ("LX-QS", "青山河道环保行动", "environment", "recruiting", False),
-    ("LX-QS", "暑期留守儿童课业辅导", "education", "submitted", True),
-    ("LX-QS", "老年大学智能手机课堂", "education", "rejected", False),
-    ("LX-BH", "助残康复陪伴", "disability", "running", True),
-    ("LX-BH", "文明交通劝导", "civility", "approved", False),
-    ("LX-BH", "社区防汛应急演练", "emergency", "closed", False),
-    ("LX-BH", "夜间便民维修", "community", "suspended", False),
-    ("LX-DZ", "东洲马拉松赛会服务", "major_event", "draft", True),
-    ("LX-DZ", "乡村图书角整理", "community", "evaluating", False),
-    ("LX-DZ", "冬季送温暖", "other", "cancelled", False),
-    ("LX", "临溪市返家乡社会实践", "community", "recruiting", True),
+    ("LX-QS", "社区助老服务", Category.ELDERLY, ProjectState.RUNNING, True),
+    ("LX-QS", "青山河道环保行动", Category.ENVIRONMENT, ProjectState.RECRUITING, False),
+    ("LX-QS", "暑期留守儿童课业辅导", Category.EDUCATION, ProjectState.SUBMITTED, True),
+    ("LX-QS", "老年大学智能手机课堂", Category.EDUCATION, ProjectState.REJECTED, False),
+    ("LX-BH", "助残康复陪伴", Category.DISABILITY, ProjectState.RUNNING, True),
+    ("LX-BH", "文明交通劝导", Category.CIVILITY, ProjectState.APPROVED, False),
+    ("LX-BH", "社区防汛应急演练", Category.EMERGENCY, ProjectState.CLOSED, False),
+    ("LX-BH", "夜间便民维修", Category.COMMUNITY, ProjectState.SUSPENDED, False),
+    ("LX-DZ", "东洲马拉松赛会服务", Category.MAJOR_EVENT, ProjectState.DRAFT, True),
+    ("LX-DZ", "乡村图书角整理", Category.COMMUNITY, ProjectState.EVALUATING, False),
+    ("LX-DZ", "冬季送温暖", Category.OTHER, ProjectState.CANCELLED, False),
+    ("LX", "临溪市返家乡社会实践", Category.COMMUNITY, ProjectState.RECRUITING, True),
 ]
 
 # How each demo project reached its state: (target, comment). Screening steps are made by the
 # town admin (or the city admin for the city's own project), every other step by the manager.
+S = ProjectState
 PATHS = {
-    "draft": [],
-    "submitted": ["submitted"],
-    "rejected": ["submitted", ("rejected", "请补充经费预算和安全预案。")],
-    "approved": ["submitted", "approved"],
-    "recruiting": ["submitted", "approved", "recruiting"],
-    "running": ["submitted", "approved", "recruiting", "running"],
-    "suspended": ["submitted", "approved", "recruiting", ("suspended", "维修工具未到位，暂停两周。")],
-    "evaluating": ["submitted", "approved", "recruiting", "running", "evaluating"],
-    "closed": ["submitted", "approved", "recruiting", "running", "evaluating", "closed"],
-    "cancelled": ["submitted", "approved", ("cancelled", "天气原因取消。")],
+    S.DRAFT: [],
+    S.SUBMITTED: [S.SUBMITTED],
+    S.REJECTED: [S.SUBMITTED, (S.REJECTED, "请补充经费预算和安全预案。")],
+    S.APPROVED: [S.SUBMITTED, S.APPROVED],
+    S.RECRUITING: [S.SUBMITTED, S.APPROVED, S.RECRUITING],
+    S.RUNNING: [S.SUBMITTED, S.APPROVED, S.RECRUITING, S.RUNNING],
+    S.SUSPENDED: [S.SUBMITTED, S.APPROVED, S.RECRUITING, (S.SUSPENDED, "维修工具未到位，暂停两周。")],
+    S.EVALUATING: [S.SUBMITTED, S.APPROVED, S.RECRUITING, S.RUNNING, S.EVALUATING],
+    S.CLOSED: [S.SUBMITTED, S.APPROVED, S.RECRUITING, S.RUNNING, S.EVALUATING, S.CLOSED],
+    S.CANCELLED: [S.SUBMITTED, S.APPROVED, (S.CANCELLED, "天气原因取消。")],
 }
-SCREENING = {"approved", "rejected"}
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉斌宇浩凯健俊帆帅旭宁龙林欢阳建亮成佳琳晨雪婷倩颖琪涵欣怡梓轩子豪睿博文思雨"
@@ -113,11 +128,10 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
 
-def seed(volunteer_count: int = 300, now: datetime | None = None) -> bool:
+def seed(*, now: datetime, volunteer_count: int = 300) -> bool:
     """Load the demo once; returns False (and changes nothing) if organisations exist."""
     if db.session.scalar(sa.select(sa.func.count(Organisation.id))):
         return False
-    now = now or utcnow()
     rng = random.Random(20261121)
     password_hash = accounts.hash_password(DEMO_PASSWORD)
 
@@ -140,10 +154,11 @@ def seed(volunteer_count: int = 300, now: datetime | None = None) -> bool:
         station = Station(organisation=orgs[code], name=name, kind=kind, leads=[leads[lead]],
                           created_at=now - timedelta(days=380))
         db.session.add(station)
-        record_event(None, "station.created", station, after={"name": name}, now=now - timedelta(days=380))
+        record_event(None, StationEvent.CREATED, station, after={"name": name}, now=now - timedelta(days=380))
     db.session.flush()
 
-    homes = [o for o in orgs.values() if o.kind in ("village", "community", "school")]
+    homes = [o for o in orgs.values()
+             if o.kind in (OrganisationKind.VILLAGE, OrganisationKind.COMMUNITY, OrganisationKind.SCHOOL)]
     today = (now + timedelta(hours=8)).date()
     for index in range(volunteer_count):
         male = rng.random() < 0.45
@@ -164,8 +179,8 @@ def seed(volunteer_count: int = 300, now: datetime | None = None) -> bool:
             user=user, organisation=org,
             volunteer_no=f"{org.code}-{next_value('volunteer_no:' + org.code):06d}",
             name=name, id_number_encrypted=encrypt_text(number), id_number_hash=keyed_hash(number),
-            birth_date=born, gender="male" if male else "female",
-            political_status=None if age < 14 else rng.choice(["masses", "league_member", "party_member"]),
+            birth_date=born, gender=Gender.MALE if male else Gender.FEMALE,
+            political_status=None if age < 14 else rng.choice(list(PoliticalStatus)),
             school_or_employer=None if age < 14 else rng.choice(
                 ["临溪职业技术学院", "临溪一中", "青山镇卫生院", "东洲供销社", None]),
             consent_version=CURRENT_VERSION, consent_at=registered,
@@ -176,7 +191,7 @@ def seed(volunteer_count: int = 300, now: datetime | None = None) -> bool:
             created_at=registered,
         )
         db.session.add_all([user, volunteer])
-        record_event(user, "volunteer.registered", volunteer,
+        record_event(user, AccountEvent.REGISTERED, volunteer,
                      after={"volunteer_no": volunteer.volunteer_no, "organisation": org.code,
                             "consent_version": CURRENT_VERSION, "minor": minor}, now=registered)
     db.session.flush()
@@ -191,23 +206,20 @@ def seed(volunteer_count: int = 300, now: datetime | None = None) -> bool:
 def _seed_projects(rng: random.Random, orgs: dict, now: datetime) -> None:
     """Projects in every state, walked there through the real services, with positions,
     applications, resources and evaluations."""
-    from volunteer.accounts.models import Membership
-    from volunteer.projects import services as projects
-
     def staff(code: str, role: str) -> User:
         return db.session.scalar(sa.select(User).join(Membership, Membership.user_id == User.id).where(
             Membership.role == role, Membership.organisation_id == orgs[code].id))
 
     for index, (code, title, category, state, roster) in enumerate(PROJECTS):
         town = code if code != "LX" else "LX-QS"  # the city's project runs at Qingshan's stations
-        manager = staff(code, "manager")
-        screener = staff("LX", "league_admin") if code == "LX" else staff(code, "league_admin")
+        manager = staff(code, Role.MANAGER)
+        screener = staff("LX" if code == "LX" else code, Role.LEAGUE_ADMIN)
         started = now - timedelta(days=90 - index * 5)
         today = (now + timedelta(hours=8)).date()
         stations = db.session.scalars(sa.select(Station).join(Station.organisation).where(
-            Organisation.path.startswith(orgs[town].path))).all()
+            orgs[town].subtree())).all()
         project = projects.create_project(manager, orgs[code], {
-            "title": title, "category": category, "level": "city" if code == "LX" else "town",
+            "title": title, "category": category, "level": Level.CITY if code == "LX" else Level.TOWN,
             "description": f"{title}：由{orgs[code].name}组织的志愿服务项目。",
             "starts_on": today - timedelta(days=60), "ends_on": today + timedelta(days=120),
             "target_volunteers": rng.choice([10, 20, 30, 50]), "target_hours": rng.choice([100, 200, 500]),
@@ -217,27 +229,27 @@ def _seed_projects(rng: random.Random, orgs: dict, now: datetime) -> None:
         for step in PATHS[state]:
             target, comment = step if isinstance(step, tuple) else (step, None)
             step_time += timedelta(days=3)
-            if target == "closed":
+            if target == ProjectState.CLOSED:
                 projects.save_evaluation(manager, project, {
                     "beneficiaries_served": rng.randrange(80, 400), "rating": rng.choice([4, 5]),
                     "outcomes": "开展演练 3 场，覆盖居民 260 户。", "summary": "组织有序，居民参与度高。"},
                     now=step_time)
-            actor = screener if target in SCREENING else manager
+            actor = screener if target in lifecycle.SCREENING else manager
             projects.transition_project(actor, project, target, comment=comment, now=step_time)
-            if target == "recruiting":
+            if target == ProjectState.RECRUITING:
                 _positions_and_applications(rng, projects, project, manager, orgs[town], step_time)
                 projects.add_resource(manager, project, {
-                    "kind": "funds", "status": "received", "description": "团市委专项经费",
+                    "kind": ResourceKind.FUNDS, "status": ResourceStatus.RECEIVED, "description": "团市委专项经费",
                     "amount": "5000", "unit": "元"}, now=step_time)
                 projects.add_resource(manager, project, {
-                    "kind": "materials", "status": "pledged", "description": "爱心企业捐赠物资",
+                    "kind": ResourceKind.MATERIALS, "status": ResourceStatus.PLEDGED, "description": "爱心企业捐赠物资",
                     "source": "临溪供销社", "amount": str(rng.randrange(10, 60)), "unit": "箱"}, now=step_time)
         db.session.flush()
 
 
 def _positions_and_applications(rng, projects, project, manager, town, when) -> None:
     volunteers = db.session.scalars(sa.select(Volunteer).join(Volunteer.organisation).where(
-        Organisation.path.startswith(town.path), Volunteer.user_id.is_not(None))
+        town.subtree(), Volunteer.user_id.is_not(None))
         .order_by(Volunteer.id)).all()
     for title, capacity in (("现场服务", rng.choice([5, 8, 10])), ("后勤保障", rng.choice([2, 3]))):
         position = projects.add_position(manager, project, {"title": title, "capacity": capacity,
@@ -247,8 +259,9 @@ def _positions_and_applications(rng, projects, project, manager, town, when) -> 
             if position.places_left <= 0:
                 break
             application = projects.apply_for_position(volunteer.user, position, now=when)
-            decision = rng.choice(["accepted", "accepted", "declined", None])
-            if decision == "accepted" and position.places_left <= 0:
+            decision = rng.choice([ApplicationState.ACCEPTED, ApplicationState.ACCEPTED, ApplicationState.DECLINED,
+                                   None])
+            if decision == ApplicationState.ACCEPTED and position.places_left <= 0:
                 decision = None
             if decision:
                 projects.decide_application(manager, application, decision, now=when)
@@ -258,19 +271,15 @@ def _positions_and_applications(rng, projects, project, manager, town, when) -> 
 def _seed_sessions(rng: random.Random, now: datetime) -> None:
     """The past week's check-ins at the running projects, scanned through the real check-in
     service; the demo volunteer is on the first one's roster, to try the scan page."""
-    from volunteer.checkin import services as checkin
-    from volunteer.projects import services as projects
-    from volunteer.projects.models import Project
-    from volunteer.stations import codes
-
-    running = db.session.scalars(sa.select(Project).where(Project.state == "running").order_by(Project.id)).all()
+    running = db.session.scalars(sa.select(Project).where(Project.state == ProjectState.RUNNING)
+                                 .order_by(Project.id)).all()
     demo = db.session.scalar(sa.select(User).where(User.phone == DEMO_VOLUNTEER_PHONE))
     if running and demo is not None and not projects.is_on_roster(running[0], demo.volunteer):
         manager = db.session.get(User, running[0].created_by_id)
         position = projects.add_position(manager, running[0], {"title": "站点值守", "capacity": 5}, now=now)
         db.session.flush()
         application = projects.apply_for_position(demo, position, now=now)
-        projects.decide_application(manager, application, "accepted", now=now)
+        projects.decide_application(manager, application, ApplicationState.ACCEPTED, now=now)
         db.session.commit()
     for days_ago in range(7, 0, -1):
         serving = set()  # one session a day per volunteer: no one serves in two places at once
@@ -295,10 +304,6 @@ def _seed_ledger(rng: random.Random, now: datetime) -> None:
     """Decisions on the week's entries through the ledger service: the leads approved what is older
     than two days (one rejected, one corrected later), the rest waits in their queues with a
     volunteer's dispute; the demo volunteer has approved hours, a manual entry and a dispute."""
-    from volunteer.ledger import services as ledger
-    from volunteer.ledger.models import LedgerEntry
-    from volunteer.projects.models import Project
-
     entries = db.session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.id)).all()
     recent = (now - timedelta(days=2)).date()
     older = [e for e in entries if e.served_on < recent]
@@ -306,12 +311,12 @@ def _seed_ledger(rng: random.Random, now: datetime) -> None:
         lead = entry.station.leads[0]
         moment = now - timedelta(days=(now.date() - entry.served_on).days - 1)
         if index == 3:
-            ledger.decide(lead, entry, "reject", reason="当天未在岗,签到有误", now=moment)
+            ledger.decide(lead, entry, Decision.REJECT, reason="当天未在岗,签到有误", now=moment)
         elif index == 5:
-            ledger.decide(lead, entry, "approve", minutes=max(30, entry.minutes - 30),
+            ledger.decide(lead, entry, Decision.APPROVE, minutes=max(30, entry.minutes - 30),
                           reason="中途离岗 30 分钟", now=moment)
         else:
-            ledger.decide(lead, entry, "approve", now=moment)
+            ledger.decide(lead, entry, Decision.APPROVE, now=moment)
     db.session.flush()
     if len(older) > 7:
         manager = db.session.get(User, older[7].project.created_by_id)
@@ -321,19 +326,19 @@ def _seed_ledger(rng: random.Random, now: datetime) -> None:
         ledger.open_dispute(pending[0].volunteer.user, pending[0].id, "我提前半小时到岗,请核实", now=now)
 
     demo = db.session.scalar(sa.select(User).where(User.phone == DEMO_VOLUNTEER_PHONE))
-    project = db.session.scalar(sa.select(Project).where(Project.state == "running").order_by(Project.id))
+    project = db.session.scalar(sa.select(Project).where(Project.state == ProjectState.RUNNING).order_by(Project.id))
     if demo is None or project is None:
         return
     manager = db.session.get(User, project.created_by_id)
     # a manual entry has no station: staff over the project other than its author approve it
     admin = db.session.scalar(sa.select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.organisation_id == project.organisation_id, Membership.role == "league_admin"))
+        Membership.organisation_id == project.organisation_id, Membership.role == Role.LEAGUE_ADMIN))
     for days_ago, minutes, activity in ((6, 180, "重阳节敬老活动"), (4, 150, "助老上门探访")):
         entry = ledger.record_manual(manager, project, demo.volunteer, {
             "minutes": minutes, "activity_minutes": minutes, "activity": activity,
             "served_on": (now - timedelta(days=days_ago)).date(), "reason": "活动在站外,未扫码"}, now=now)
         db.session.flush()
-        ledger.decide(admin, entry, "approve", now=now)
+        ledger.decide(admin, entry, Decision.APPROVE, now=now)
     waiting = ledger.record_manual(manager, project, demo.volunteer, {
         "minutes": 120, "activity_minutes": 120, "activity": "社区义诊协助",
         "served_on": (now - timedelta(days=1)).date(), "reason": "活动在站外,未扫码"}, now=now)
@@ -344,9 +349,6 @@ def _seed_ledger(rng: random.Random, now: datetime) -> None:
 
 def _seal_png() -> bytes:
     """A red ring and star on a transparent background: a stand-in for a real seal."""
-    import io
-
-    from PIL import Image, ImageDraw
     image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     # translucent, as a stamp in red ink over the issuer's name lets the name show through
@@ -360,10 +362,6 @@ def _seal_png() -> bytes:
 def _seed_certificates(now: datetime) -> None:
     """青山镇's seal, and a certificate of the demo volunteer's approved hours, issued through the
     service (its QR code points at the local server: `make run`'s address)."""
-    from flask import current_app
-
-    from volunteer.certificates import services as certificates
-
     admin = db.session.scalar(sa.select(User).where(User.phone == "13800000002"))
     demo = db.session.scalar(sa.select(User).where(User.phone == DEMO_VOLUNTEER_PHONE))
     if admin is None or demo is None:

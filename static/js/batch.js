@@ -1,4 +1,6 @@
-// The batch page follows its job: the progress bar and counts update until it is done or stops.
+// The batch page follows its job: the progress bar and counts update while it is under way.
+// The server says what the job's state means (finished, failed, resumable, under way) and how
+// to name it; this script compares no states of its own.
 (function () {
   var box = document.getElementById("batch");
   if (!box) { return; }
@@ -7,7 +9,6 @@
   var percent = box.querySelector("[data-testid=batch-percent]");
   var count = box.querySelector("[data-testid=batch-count]");
   var state = box.querySelector("[data-testid=batch-state]");
-  var labels = JSON.parse(state.getAttribute("data-labels"));
   var error = box.querySelector("[data-testid=batch-error]");
   var done = box.querySelector("[data-testid=batch-done]");
   var resume = box.querySelector("[data-testid=batch-resume]");
@@ -16,12 +17,12 @@
     bar.value = job.percent;
     percent.textContent = job.percent;
     count.textContent = job.total === null ? String(job.done) : job.done + " / " + job.total;
-    state.textContent = labels[job.state] || job.state;
+    state.textContent = job.state_label;
     box.setAttribute("data-state", job.state);
-    done.hidden = job.state !== "done";
-    error.hidden = job.state !== "failed";
+    done.hidden = !job.finished;
+    error.hidden = !job.failed;
     error.textContent = job.error || "";
-    resume.hidden = !(job.state === "failed" || job.stale);
+    resume.hidden = !job.resumable;
   }
 
   function poll() {
@@ -29,11 +30,9 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (job) {
         if (job) { show(job); }
-        if (!job || job.state === "queued" || (job.state === "running" && !job.stale)) {
-          window.setTimeout(poll, 1000);
-        }
+        if (!job || job.under_way) { window.setTimeout(poll, 1000); }
       })
       .catch(function () { window.setTimeout(poll, 3000); });
   }
-  if (box.getAttribute("data-state") !== "done") { poll(); }
+  if (box.getAttribute("data-under-way") === "true") { poll(); }
 })();

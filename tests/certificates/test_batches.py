@@ -21,6 +21,7 @@ from volunteer.certificates import services as certificates
 from volunteer.certificates.models import Certificate
 from volunteer.core import database, jobs
 from volunteer.core.models import Job
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger import services as ledger
 from volunteer.organisations.services import get_by_code
@@ -37,9 +38,9 @@ def give_hours(app, world, site, person, minutes: int) -> None:
         entry = ledger.record_manual(db.session.get(User, world.a_manager.id), project,
                                      db.session.get(Volunteer, person.id),
                                      {"minutes": minutes, "served_on": date.today() - timedelta(days=3),
-                                      "reason": "年度补录"})
+                                      "reason": "年度补录"}, now=utcnow())
         db.session.flush()
-        ledger.decide(db.session.get(User, world.a_admin.id), entry, "approve")
+        ledger.decide(db.session.get(User, world.a_admin.id), entry, "approve", now=utcnow())
         db.session.commit()
 
 
@@ -63,7 +64,7 @@ def town(app, world, site, factory):
 def start(app, world, min_hours="2") -> int:
     with app.app_context(), app.test_request_context("/"):
         job = batches.start_batch(db.session.get(User, world.a_admin.id), get_by_code("LX-A"),
-                                  {"min_hours": min_hours}, base_url="http://localhost/")
+                                  {"min_hours": min_hours}, base_url="http://localhost/", now=utcnow())
         db.session.commit()
         return job.id
 
@@ -84,14 +85,14 @@ def test_a_batch_gives_each_eligible_volunteer_one_certificate_and_a_rerun_none_
     eligible = town(4)
     job_id = start(app, world)
     with app.app_context():
-        jobs.run_job(job_id)
+        jobs.run_job(job_id, now=utcnow())
     assert issued_in(app, job_id) == eligible
     job = job_row(app, job_id)
     assert (job.state, job.done, job.total, job.percent) == ("done", 4, 4, 100)
     with app.app_context():  # run again, as a resumed or repeated job would
         db.session.execute(sa.update(Job).where(Job.id == job_id).values(state="failed"))
         db.session.commit()
-        jobs.run_job(job_id)
+        jobs.run_job(job_id, now=utcnow())
     assert issued_in(app, job_id) == eligible
 
 
@@ -107,15 +108,15 @@ def test_a_crash_mid_way_loses_nothing_and_the_batch_resumes(app, world, town, m
         return real(*args, **kwargs)
     monkeypatch.setattr(certificates, "issue_certificate", failing)
     with app.app_context():
-        jobs.run_job(job_id)
+        jobs.run_job(job_id, now=utcnow())
     job = job_row(app, job_id)
     assert (job.state, job.done) == ("failed", 3) and "disk is full" in job.error
     assert issued_in(app, job_id) == eligible[:3]  # the three done before the crash are kept
     monkeypatch.setattr(certificates, "issue_certificate", real)
     with app.app_context():
-        batches.resume(db.session.get(User, world.a_admin.id), db.session.get(Job, job_id))
+        batches.resume(db.session.get(User, world.a_admin.id), db.session.get(Job, job_id), now=utcnow())
         db.session.commit()
-        jobs.run_job(job_id)
+        jobs.run_job(job_id, now=utcnow())
     assert issued_in(app, job_id) == eligible
     assert job_row(app, job_id).state == "done"
 
@@ -195,7 +196,7 @@ def test_under_rq_a_killed_worker_is_resumed_with_one_certificate_each(app, worl
         assert job_row(app, job_id).state == "running"  # nobody said it stopped: its heartbeat will go quiet
         app.config["JOB_STALE_SECONDS"] = 0
         with app.app_context():
-            batches.resume(db.session.get(User, world.a_admin.id), db.session.get(Job, job_id))
+            batches.resume(db.session.get(User, world.a_admin.id), db.session.get(Job, job_id), now=utcnow())
             db.session.commit()
             jobs.enqueue(job_id)
         subprocess.run(worker, cwd=ROOT, env=env, check=True, timeout=120, capture_output=True)
@@ -218,7 +219,7 @@ def test_a_worker_taken_over_stops_and_each_volunteer_still_has_one(app, world, 
     def b_takes_over():
         with app.app_context():
             try:
-                jobs.run_job(job_id)
+                jobs.run_job(job_id, now=utcnow())
             finally:
                 db.session.remove()
 
@@ -239,7 +240,7 @@ def test_a_worker_taken_over_stops_and_each_volunteer_still_has_one(app, world, 
         return real(*args, **kwargs)
     monkeypatch.setattr(certificates, "issue_certificate", slow_a)
     with app.app_context():
-        jobs.run_job(job_id)  # A
+        jobs.run_job(job_id, now=utcnow())  # A
     assert issued_in(app, job_id) == eligible
     job = job_row(app, job_id)
     assert (job.state, job.done, job.total) == ("done", 6, 6)

@@ -17,6 +17,7 @@ from volunteer.accounts.models import User, Volunteer
 from volunteer.certificates import services as certificates
 from volunteer.certificates.models import Certificate, CertificatePdf
 from volunteer.core.errors import DomainError
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger import services as ledger
 from volunteer.ledger.models import LedgerEntry
@@ -73,7 +74,7 @@ def the_pdf(app, serial) -> bytes:
 @pytest.fixture
 def with_seal(app, world):
     with app.app_context():
-        certificates.set_seal(db.session.get(User, world.a_admin.id), get_by_code("LX-A"), seal_png(), "张书记")
+        certificates.set_seal(db.session.get(User, world.a_admin.id), get_by_code("LX-A"), seal_png(), "张书记", now=utcnow())
         db.session.commit()
 
 

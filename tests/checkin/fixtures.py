@@ -11,6 +11,7 @@ import pytest
 from tests.projects.conftest import make_project  # noqa: F401 (a fixture)
 from volunteer.accounts.models import User
 from volunteer.checkin import cards, services
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.organisations.services import get_by_code
 from volunteer.projects import services as projects
@@ -35,13 +36,13 @@ def site(app, world, factory):
         admin = db.session.get(User, world.city_admin.id)
         station = stations.create_station(admin, get_by_code("LX-A-1"), {
             "name": "甲村志愿驿站", "kind": "驿站", "lat": 30.25, "lng": 120.16, "radius_m": 200,
-            "opens_at": "08:00", "closes_at": "18:00"})
+            "opens_at": "08:00", "closes_at": "18:00"}, now=utcnow())
         db.session.flush()
-        stations.add_lead(admin, station, db.session.get(User, lead.user_id))
+        stations.add_lead(admin, station, db.session.get(User, lead.user_id), now=utcnow())
         manager = db.session.get(User, world.a_manager.id)
         project = projects.create_project(manager, get_by_code("LX-A"), {
             "title": "社区助老服务", "category": "elderly", "starts_on": date(2027, 1, 1),
-            "ends_on": date(2027, 12, 31), "station_ids": [station.id]})
+            "ends_on": date(2027, 12, 31), "station_ids": [station.id]}, now=utcnow())
         db.session.flush()
         project.state = "running"
         db.session.commit()
@@ -56,7 +57,7 @@ def add_project(app, world):
             manager = db.session.get(User, world.a_manager.id)
             data = {"title": title, "category": "community", "starts_on": date(2027, 1, 1),
                     "ends_on": date(2027, 12, 31), "station_ids": [site.station_id], **values}
-            project = projects.create_project(manager, get_by_code("LX-A"), data)
+            project = projects.create_project(manager, get_by_code("LX-A"), data, now=utcnow())
             db.session.flush()
             project.state = state
             db.session.commit()

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from tests.checkin.fixtures import around_today
 from volunteer.checkin.models import Scan, ServiceSession
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
 
@@ -124,7 +125,7 @@ def test_a_forged_or_replaced_card_is_refused(app, client, world, now_site, card
     forged = client.post(url, json={"code": old[:-4] + "AAAA"}, headers=bearer(token))
     assert (forged.status_code, forged.json["error"]["code"]) == (400, "invalid_code")
     with app.app_context():
-        cards.replace_card(db.session.get(User, world.a_volunteer.user_id))
+        cards.replace_card(db.session.get(User, world.a_volunteer.user_id), now=utcnow())
         db.session.commit()
     replaced = client.post(url, json={"code": old}, headers=bearer(token))
     assert (replaced.status_code, replaced.json["error"]["message"]) == (400, "该志愿者卡已被新卡替换。")

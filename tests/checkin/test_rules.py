@@ -10,6 +10,7 @@ from tests.checkin.fixtures import DAY, local
 from volunteer.accounts.models import User
 from volunteer.checkin.models import Scan, ServiceSession
 from volunteer.core.models import Event
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
 from volunteer.projects import services as projects
@@ -104,11 +105,11 @@ def accept_on_roster(app, world, project_id, volunteer):
     with app.app_context():
         manager = db.session.get(User, world.a_manager.id)
         project = db.session.get(Project, project_id)
-        position = projects.add_position(manager, project, {"title": "陪伴员", "capacity": 5})
+        position = projects.add_position(manager, project, {"title": "陪伴员", "capacity": 5}, now=utcnow())
         db.session.flush()
-        application = projects.apply_for_position(db.session.get(User, volunteer.user_id), position)
+        application = projects.apply_for_position(db.session.get(User, volunteer.user_id), position, now=utcnow())
         db.session.flush()
-        projects.decide_application(manager, application, "accepted")
+        projects.decide_application(manager, application, "accepted", now=utcnow())
         db.session.commit()
 
 
@@ -174,7 +175,7 @@ def test_one_open_session_anywhere(app, world, site, code, scan, make_project):
         admin = db.session.get(User, world.city_admin.id)
         from volunteer.organisations.services import get_by_code
         from volunteer.stations import services as stations
-        other = stations.create_station(admin, get_by_code("LX-A-1"), {"name": "甲村青年之家", "kind": "青年之家"})
+        other = stations.create_station(admin, get_by_code("LX-A-1"), {"name": "甲村青年之家", "kind": "青年之家"}, now=utcnow())
         db.session.flush()
         project = db.session.get(Project, site.project_id)
         project.stations.append(other)
@@ -293,7 +294,7 @@ def test_forged_reset_foreign_and_old_codes_are_refused_and_stored(app, world, s
     one_step_old = scan(world.a_volunteer, two_steps_old, local(9, 0, 45))
     assert one_step_old.action == "checked_in"
     with app.app_context():
-        codes.reset_code(db.session.get(User, world.city_admin.id), db.session.get(Station, site.station_id))
+        codes.reset_code(db.session.get(User, world.city_admin.id), db.session.get(Station, site.station_id), now=utcnow())
         db.session.commit()
     assert scan(world.b_volunteer, good, local(9, 2)).code == "invalid_code"
     stored = rows(app, Scan)
@@ -370,8 +371,8 @@ def test_distances_are_forgotten_after_the_retention_period(app, world, site, co
     scan(world.a_volunteer, code(site.station_id), local(9), lat=30.27, lng=120.16)
     with app.app_context():
         from volunteer.checkin.services import forget_locations
-        assert forget_locations(local(9) + timedelta(days=89)) == 0
-        assert forget_locations(local(9) + timedelta(days=91)) == 1
+        assert forget_locations(now=local(9) + timedelta(days=89)) == 0
+        assert forget_locations(now=local(9) + timedelta(days=91)) == 1
         db.session.commit()
     session = rows(app, ServiceSession)[0]
     assert session.distance_m is None and session.outside_radius is True  # the flag for the lead stays

@@ -117,8 +117,8 @@ def test_refusals_are_shown_and_stored(app, world, now_site, code, signed_in):
 def test_a_rotating_code_survives_signing_in_but_not_longer(app, world, now_site, code, browser, monkeypatch):
     from datetime import datetime, timedelta, timezone
 
-    from volunteer.checkin import views
     from volunteer.stations import codes
+    from volunteer.web import checkin as views
     seen = datetime.now(timezone.utc).replace(microsecond=0)
     clock = {"now": seen}
     monkeypatch.setattr(views, "utcnow", lambda: clock["now"])

@@ -12,6 +12,7 @@ from tests.conftest import csrf_from
 from tests.ledger.test_decisions import decide, entry_of, served  # noqa: F401 (served is a fixture)
 from volunteer.accounts.models import User, Volunteer
 from volunteer.core.errors import DomainError, ValidationFailed
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger import rules
 from volunteer.ledger import services as ledger
@@ -111,9 +112,9 @@ def test_overdue_entries_reach_the_lead_and_the_organisations_above(app, world, 
     person = site.lead if who == "lead" else getattr(world, who)
     with app.app_context():
         user = db.session.get(User, getattr(person, "user_id", None) or person.id)
-        assert ledger.waiting_counts(user, local(12, day=DAY + timedelta(days=14))) == (
+        assert ledger.waiting_counts(user, now=local(12, day=DAY + timedelta(days=14))) == (
             {"pending": 1, "overdue": 0} if counted else {"pending": 0, "overdue": 0})
-        assert ledger.waiting_counts(user, local(12, day=DAY + timedelta(days=15))) == (
+        assert ledger.waiting_counts(user, now=local(12, day=DAY + timedelta(days=15))) == (
             {"pending": 1, "overdue": 1} if counted else {"pending": 0, "overdue": 0})
     # the home page counts with today's date: a manual entry of a month ago is overdue now
     with app.app_context():
@@ -121,7 +122,7 @@ def test_overdue_entries_reach_the_lead_and_the_organisations_above(app, world, 
         project.starts_on = date.today() - timedelta(days=60)
         ledger.record_manual(db.session.get(User, world.city_admin.id), project,
                              db.session.get(Volunteer, world.a_volunteer.id),
-                             {"minutes": 60, "served_on": date.today() - timedelta(days=30), "reason": "补录"})
+                             {"minutes": 60, "served_on": date.today() - timedelta(days=30), "reason": "补录"}, now=utcnow())
         db.session.commit()
     home = signed_in(person).get("/").get_data(as_text=True)
     if who == "lead":  # a manual entry has no station: it is the project staff's

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from tests.checkin.fixtures import DAY, local
 from tests.checkin.test_rules import set_station
 from tests.ledger.test_decisions import decide, served  # noqa: F401 (served is a fixture)
+from volunteer.core.time import utcnow
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -79,7 +80,7 @@ def test_daily_limits_at_the_rounded_boundaries_of_8_and_12_hours(app, world, fa
     author = factory.staff("manager", "LX-A-1", name="甲村录入员")
     with app.app_context():
         project = projects.create_project(db.session.get(User, village.id), get_by_code("LX-A-1"), {
-            "title": "村口值守", "category": "community", "starts_on": date(2027, 1, 1)})
+            "title": "村口值守", "category": "community", "starts_on": date(2027, 1, 1)}, now=utcnow())
         db.session.flush()
         project.state = "running"
         db.session.commit()

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from tests.conftest import csrf_from
 from tests.ledger.test_decisions import decide, served  # noqa: F401 (served is a fixture)
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger.models import Dispute, LedgerEntry
 
@@ -103,7 +104,7 @@ def test_a_rejected_entry_can_be_corrected_after_a_dispute(app, world, site, ser
     from volunteer.ledger import services as ledger
     with app.app_context():
         entry = db.session.scalar(sa.select(LedgerEntry))
-        ledger.correct(db.session.get(User, world.a_manager.id), entry, 150, "核实确有服务")
+        ledger.correct(db.session.get(User, world.a_manager.id), entry, 150, "核实确有服务", now=utcnow())
         db.session.commit()
         assert ledger.verify() == []
         assert ledger.totals_of(world.a_volunteer.id)["approved_minutes"] == 150

@@ -13,6 +13,7 @@ from tests.checkin.fixtures import DAY, local
 from tests.ledger.test_decisions import decide, served  # noqa: F401 (served is a fixture)
 from volunteer.accounts.models import User, Volunteer
 from volunteer.core.models import Event
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger import exports
 from volunteer.ledger import services as ledger
@@ -28,7 +29,7 @@ def b_entry(app, world):
         manager = db.session.get(User, world.b_manager.id)
         project = projects.create_project(manager, get_by_code("LX-B"), {
             "title": "乙镇河道清洁", "category": "environment", "starts_on": date(2027, 1, 1),
-            "ends_on": date(2027, 12, 31)})
+            "ends_on": date(2027, 12, 31)}, now=utcnow())
         db.session.flush()
         project.state = "running"
         entry = ledger.record_manual(manager, project, db.session.get(Volunteer, world.b_volunteer.id), {

@@ -3,6 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from volunteer.core.models import Event
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.organisations import services
 from volunteer.organisations.models import Organisation
@@ -109,7 +110,7 @@ def test_service_refuses_roots_from_the_web(app, world):
     with app.app_context():
         admin = db.session.get(User, world.city_admin.id)
         with pytest.raises(Forbidden):
-            services.create_organisation(admin, None, code="ROOT2", name="另一个根", kind="city")
+            services.create_organisation(admin, None, code="ROOT2", name="另一个根", kind="city", now=utcnow())
 
 
 def test_admin_cannot_remove_their_own_admin_role(app, world):
@@ -119,5 +120,5 @@ def test_admin_cannot_remove_their_own_admin_role(app, world):
     with app.app_context():
         admin = db.session.get(User, world.a_admin.id)
         with pytest.raises(Forbidden):
-            accounts.revoke_role(admin, admin.memberships[0])
+            accounts.revoke_role(admin, admin.memberships[0], now=utcnow())
         assert db.session.scalar(sa.select(sa.func.count(Membership.id)).where(Membership.user_id == admin.id)) == 1

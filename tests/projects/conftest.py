@@ -4,6 +4,7 @@ from types import SimpleNamespace
 import pytest
 
 from volunteer.accounts.models import User
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.organisations import services as organisations
 from volunteer.projects import services
@@ -20,7 +21,7 @@ def make_project(app):
             today = date.today()
             data = {"title": values.pop("title", "社区助老服务"), "category": "elderly",
                     "starts_on": today - timedelta(days=30), "ends_on": today + timedelta(days=365), **values}
-            project = services.create_project(actor, organisations.get_by_code(org), data)
+            project = services.create_project(actor, organisations.get_by_code(org), data, now=utcnow())
             db.session.flush()
             if state != "draft":
                 project.submitted_by_id = actor.id

@@ -6,10 +6,11 @@ import sqlalchemy as sa
 from volunteer.accounts.models import User
 from volunteer.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from volunteer.core.models import Event
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.projects import services
-from volunteer.projects.lifecycle import STATES
 from volunteer.projects.models import Evaluation, Project, ProjectTransition
+from volunteer.projects.vocabulary import ProjectState
 
 # The lifecycle of the issue, written out independently of volunteer/projects/lifecycle.py.
 STAFF_MOVES = {
@@ -43,7 +44,7 @@ def expected(role: str, current: str, target: str) -> str:
 def attempt(actor, project, target) -> str:
     try:
         before = project.state
-        services.transition_project(actor, project, target, comment="理由")
+        services.transition_project(actor, project, target, comment="理由", now=utcnow())
         return "ignored" if project.state == before == target else "ok"
     except NotFound:
         return "not_found"
@@ -55,7 +56,7 @@ def attempt(actor, project, target) -> str:
         return "needs_comment"
 
 
-@pytest.mark.parametrize("current", list(STATES))
+@pytest.mark.parametrize("current", list(ProjectState))
 @pytest.mark.parametrize("role", list(ROLES))
 def test_transition_table(app, world, make_project, role, current):
     project_id = make_project(world, state=current).id
@@ -70,8 +71,8 @@ def test_transition_table(app, world, make_project, role, current):
             actor = db.session.get(User, person.user_id if role == "a_volunteer" else person.id)
             login_user(actor)
             offered = set(services.allowed_transitions(actor, db.session.get(Project, project_id)))
-        assert offered == {t for t in STATES if expected(role, current, t) == "ok"}
-        for target in STATES:
+        assert offered == {t for t in ProjectState if expected(role, current, t) == "ok"}
+        for target in ProjectState:
             db.session.execute(sa.update(Project).where(Project.id == project_id).values(state=current))
             db.session.commit()
             events = db.session.scalar(sa.select(sa.func.count(Event.id)))
@@ -103,7 +104,7 @@ def test_refusing_moves_need_a_reason(app, world, make_project, current, target)
     with app.app_context():
         admin = db.session.get(User, world.a_admin.id)
         with pytest.raises(ValidationFailed) as info:
-            services.transition_project(admin, db.session.get(Project, project_id), target, comment="  ")
+            services.transition_project(admin, db.session.get(Project, project_id), target, comment="  ", now=utcnow())
         assert "comment" in info.value.fields
         db.session.rollback()
         assert db.session.get(Project, project_id).state == current

@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from volunteer.core.models import Event
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.stations.models import Station
 
@@ -62,7 +63,7 @@ def make_station(app, world, **values):
     with app.app_context():
         admin = db.session.get(User, world.city_admin.id)
         data = {k: v for k, v in STATION.items() if k != "organisation_code"}
-        station = services.create_station(admin, get_by_code(values.pop("org", "LX-A-1")), {**data, **values})
+        station = services.create_station(admin, get_by_code(values.pop("org", "LX-A-1")), {**data, **values}, now=utcnow())
         db.session.commit()
         return station.id
 

@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import InputRequired, Length
 
-from volunteer.accounts.models import POLITICAL_STATUSES, ROLES
+from volunteer.accounts.vocabulary import PoliticalStatus
+from volunteer.organisations.vocabulary import Role
 
 
 class LoginForm(FlaskForm):
@@ -22,7 +23,7 @@ class RegistrationForm(FlaskForm):
     organisation_code = SelectField(_l("Organisation"), choices=[], validate_choice=False)
     email = EmailField(_l("E-mail (optional)"), validators=[Length(max=254)])
     political_status = SelectField(_l("Political status (optional)"),
-                                   choices=[("", "—")] + list(POLITICAL_STATUSES.items()), validate_choice=False)
+                                   choices=[("", "—")] + PoliticalStatus.choices(), validate_choice=False)
     school_or_employer = StringField(_l("School or employer (optional)"), validators=[Length(max=120)])
     skills = StringField(_l("Skills (optional)"), validators=[Length(max=400)])
     guardian_name = StringField(_l("Guardian's name"), validators=[Length(max=80)])
@@ -38,7 +39,7 @@ class RegistrationForm(FlaskForm):
 class ProfileForm(FlaskForm):
     email = EmailField(_l("E-mail (optional)"), validators=[Length(max=254)])
     political_status = SelectField(_l("Political status (optional)"),
-                                   choices=[("", "—")] + list(POLITICAL_STATUSES.items()), validate_choice=False)
+                                   choices=[("", "—")] + PoliticalStatus.choices(), validate_choice=False)
     school_or_employer = StringField(_l("School or employer (optional)"), validators=[Length(max=120)])
     skills = StringField(_l("Skills (optional)"), validators=[Length(max=400)])
 
@@ -57,7 +58,7 @@ class CloseAccountForm(FlaskForm):
 
 class GrantRoleForm(FlaskForm):
     login = StringField(_l("Mobile number or e-mail of the person"), validators=[InputRequired(_l("Please enter a mobile number or e-mail.")), Length(max=254)])
-    role = SelectField(_l("Role"), choices=list(ROLES.items()))
+    role = SelectField(_l("Role"), choices=Role.choices())
 
 
 class ConfirmForm(FlaskForm):

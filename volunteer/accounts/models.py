@@ -6,24 +6,16 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer.accounts.identity import age_on, mask_id_number, mask_phone
+from volunteer.accounts.vocabulary import Gender, IdType, PoliticalStatus
 from volunteer.core.crypto import decrypt_text
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
-
-ROLE_LEAGUE_ADMIN = "league_admin"
-ROLE_MANAGER = "manager"
-ROLES = {ROLE_LEAGUE_ADMIN: _l("League admin"), ROLE_MANAGER: _l("Project manager")}
-
-POLITICAL_STATUSES = {
-    "masses": _l("Ordinary citizen"),
-    "league_member": _l("Communist Youth League member"),
-    "party_member": _l("Communist Party member"),
-}
-GENDERS = {"male": _l("Male"), "female": _l("Female")}
+from volunteer.organisations.vocabulary import Role
 
 
 class User(UserMixin, db.Model):
@@ -81,7 +73,7 @@ class Membership(db.Model):
     __tablename__ = "memberships"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "organisation_id", "role"),
-        sa.CheckConstraint("role IN ('league_admin', 'manager')", name="role_known"),
+        sa.CheckConstraint(Role.sql_in("role"), name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,7 +88,7 @@ class Membership(db.Model):
 
     @property
     def role_label(self) -> str:
-        return str(ROLES.get(self.role, self.role))
+        return Role.label_of(self.role)
 
     @property
     def scope_organisation(self) -> Organisation:
@@ -128,11 +120,9 @@ class Volunteer(db.Model):
 
     __tablename__ = "volunteers"
     __table_args__ = (
-        sa.CheckConstraint("gender IN ('male', 'female')", name="gender_known"),
-        sa.CheckConstraint(
-            "political_status IS NULL OR political_status IN ('masses', 'league_member', 'party_member')",
-            name="political_status_known",
-        ),
+        sa.CheckConstraint(Gender.sql_in("gender"), name="gender_known"),
+        sa.CheckConstraint("political_status IS NULL OR " + PoliticalStatus.sql_in("political_status"),
+                           name="political_status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,7 +130,7 @@ class Volunteer(db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     volunteer_no: Mapped[str] = mapped_column(sa.String(48), unique=True)
     name: Mapped[str | None] = mapped_column(sa.String(80))
-    id_type: Mapped[str] = mapped_column(sa.String(20), default="resident_id")
+    id_type: Mapped[str] = mapped_column(sa.String(20), default=IdType.RESIDENT_ID)
     id_number_encrypted: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     id_number_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     birth_date: Mapped[date | None] = mapped_column(sa.Date)
@@ -194,11 +184,27 @@ class Volunteer(db.Model):
 
     @property
     def gender_label(self) -> str:
-        return str(GENDERS.get(self.gender, "")) if self.gender else ""
+        return Gender.label_of(self.gender) if self.gender else ""
 
     @property
     def political_status_label(self) -> str:
-        return str(POLITICAL_STATUSES.get(self.political_status, "")) if self.political_status else ""
+        return PoliticalStatus.label_of(self.political_status) if self.political_status else ""
+
+    @hybrid_property
+    def is_active(self) -> bool:
+        """Not closed: the person can serve, check in and be certified. A closed profile stays
+        only as a pseudonym for the hours it holds."""
+        return self.closed_at is None
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_clause(cls) -> sa.ColumnElement[bool]:
+        return cls.closed_at.is_(None)
+
+    @property
+    def is_minor_with_least_data(self) -> bool:
+        """Under 14 at registration: the least data is kept (the guardian consented separately)."""
+        return self.guardian_sensitive_consent_at is not None
 
     def age_on(self, day: date) -> int | None:
         return age_on(self.birth_date, day) if self.birth_date else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g
 from flask_smorest import Blueprint
 
-from volunteer.accounts import privacy, services
+from volunteer.accounts import limits, privacy, services
 from volunteer.api import BEARER
 from volunteer.api.auth import api_user, login_required
 from volunteer.api.checkin import dump_session
@@ -17,7 +17,6 @@ from volunteer.api.schemas import (
     VolunteerCreateSchema,
 )
 from volunteer.checkin.services import open_session_of
-from volunteer.core import limits
 from volunteer.core.time import utcnow
 from volunteer.extensions import db, limiter
 from volunteer.ledger.services import totals_of

@@ -14,6 +14,12 @@ from volunteer.extensions import csrf
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+class InvalidToken(NotAuthenticated):
+    """A bearer token that is unknown, expired or revoked."""
+
+    code = "invalid_token"
+
+
 def resolve_api_user() -> None:
     if not request.path.startswith("/api/"):
         return
@@ -23,7 +29,7 @@ def resolve_api_user() -> None:
         scheme, _, raw = header.partition(" ")
         found = user_for_token(raw.strip(), now=utcnow()) if scheme.lower() == "bearer" and raw else None
         if found is None:
-            raise NotAuthenticated(code="invalid_token")
+            raise InvalidToken()
         g.api_user, g.api_token = found
     elif current_user.is_authenticated:
         # A browser's cookie alone never authorises a write: cross-site forms could send it.

@@ -16,8 +16,8 @@ from volunteer.api.schemas import (
     VerificationArgsSchema,
     VerificationSchema,
 )
-from volunteer.certificates import services
-from volunteer.core import get_by_id, limits
+from volunteer.certificates import limits, services
+from volunteer.core import get_by_id
 from volunteer.core.errors import NotFound
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow

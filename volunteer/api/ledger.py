@@ -50,9 +50,10 @@ def list_entries(args):
     """Entries in the caller's scope (their stations as lead, their projects as staff)."""
     user = api_user()
     services.ensure_decides_somewhere(user)
-    stmt = services.filter_entries(services.entries_in_scope(user), args)
+    now = utcnow()
+    stmt = services.filter_entries(services.entries_in_scope(user), args, now=now)
     page = paginate(services.with_details(stmt), args["page"], args["per_page"])
-    flags = services.flags_for(page.items, utcnow())
+    flags = services.flags_for(page.items, now)
     return page.as_api(lambda e: dump_entry(e, flags=flags[e.id]))
 
 

@@ -15,18 +15,20 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer.accounts.models import User, Volunteer
 from volunteer.certificates import services
+from volunteer.certificates.errors import BatchNotStopped
 from volunteer.certificates.models import Certificate, CertificatePdf
-from volunteer.core import jobs, permissions
+from volunteer.certificates.vocabulary import CertificateEvent, CertificateJob
+from volunteer.core import get_by_id, jobs, permissions
 from volunteer.core.audit import record_event
-from volunteer.core.errors import Conflict, FieldErrors, NotFound
+from volunteer.core.errors import FieldErrors, NotFound
 from volunteer.core.models import Job
 from volunteer.core.time import utcnow
+from volunteer.core.vocabulary import JobState
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
-from volunteer.ledger.services import is_corrected
 from volunteer.organisations.models import Organisation
 
-KIND = "certificate_batch"
+KIND = CertificateJob.BATCH
 
 
 def eligible(organisation: Organisation, min_minutes: int, period_from: date | None,
@@ -35,8 +37,7 @@ def eligible(organisation: Organisation, min_minutes: int, period_from: date | N
     stmt = (sa.select(LedgerEntry.volunteer_id)
             .join(Volunteer, Volunteer.id == LedgerEntry.volunteer_id)
             .join(Organisation, Organisation.id == Volunteer.organisation_id)
-            .where(Organisation.path.startswith(organisation.path, autoescape=True), Volunteer.closed_at.is_(None),
-                   LedgerEntry.state == "approved", LedgerEntry.credited_minutes > 0, ~is_corrected())
+            .where(organisation.subtree(), Volunteer.is_active, LedgerEntry.counts_toward_hours)
             .group_by(LedgerEntry.volunteer_id)
             .having(sa.func.sum(LedgerEntry.credited_minutes) >= max(min_minutes, 1))
             .order_by(LedgerEntry.volunteer_id))
@@ -47,10 +48,8 @@ def eligible(organisation: Organisation, min_minutes: int, period_from: date | N
     return list(db.session.scalars(stmt))
 
 
-def start_batch(actor, organisation: Organisation | None, data: dict, *, base_url: str,
-                now: datetime | None = None) -> Job:
+def start_batch(actor, organisation: Organisation | None, data: dict, *, base_url: str, now: datetime) -> Job:
     """Record the batch as a queued job (the caller commits, then enqueues it)."""
-    now = now or utcnow()
     if organisation is None:
         raise NotFound()
     permissions.ensure(actor, "certificate.issue", organisation)
@@ -66,13 +65,13 @@ def start_batch(actor, organisation: Organisation | None, data: dict, *, base_ur
     if period_from and period_to and period_to < period_from:
         errors.add("period_to", _l("The end date is before the start date."))
     errors.raise_if_any()
-    job = Job(kind=KIND, organisation_id=organisation.id, state="queued", done=0, created_by_id=actor.id,
+    job = Job(kind=KIND, organisation_id=organisation.id, state=JobState.QUEUED, done=0, created_by_id=actor.id,
               created_at=now, params={"min_minutes": round(hours * 60), "base_url": base_url,
                                       "period_from": period_from.isoformat() if period_from else None,
                                       "period_to": period_to.isoformat() if period_to else None})
     db.session.add(job)
     db.session.flush()
-    record_event(actor, "certificate.batch_started", job, after={"organisation": organisation.code,
+    record_event(actor, CertificateEvent.BATCH_STARTED, job, after={"organisation": organisation.code,
                                                                  "min_hours": hours}, now=now)
     return job
 
@@ -95,7 +94,7 @@ def run_batch(job: Job) -> None:
         # Each certificate is a transaction of its own: what went before is committed already.
         try:
             services.issue_certificate(actor, db.session.get(Volunteer, volunteer_id), base_url=params["base_url"],
-                                       period_from=period_from, period_to=period_to, job_id=job.id)
+                                       period_from=period_from, period_to=period_to, job_id=job.id, now=utcnow())
         except sa.exc.IntegrityError:
             db.session.rollback()  # another worker issued this one meanwhile: the unique index keeps it single
         except services.NoApprovedHours:
@@ -105,20 +104,20 @@ def run_batch(job: Job) -> None:
         jobs.progress(job, done=len(issued))  # commits the certificate with the count
 
 
-def resume(actor, job: Job, *, now: datetime | None = None) -> Job:
+def resume(actor, job: Job, *, now: datetime) -> Job:
     """A failed job, or one whose worker fell silent, runs again from where it stopped."""
-    now = now or utcnow()
     permissions.ensure(actor, "certificate.issue", job)
-    if not (job.state == "failed" or jobs.is_stale(job, now)):
-        raise Conflict(_l("This batch is not stopped: it is %(state)s.", state=job.state), code="not_stopped")
+    if not job.is_resumable(now):
+        raise BatchNotStopped(_l("This batch is not stopped: it is %(state)s.", state=job.state_label))
     # queued again, as of now: stale again only if nothing picks it up in time
-    db.session.execute(sa.update(Job).where(Job.id == job.id).values(state="queued", heartbeat_at=now, claim=None))
-    record_event(actor, "certificate.batch_resumed", job, now=now)
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(state=JobState.QUEUED, heartbeat_at=now,
+                                                                   claim=None))
+    record_event(actor, CertificateEvent.BATCH_RESUMED, job, now=now)
     return job
 
 
 def get_batch_for(user, job_id: int) -> Job:
-    job = db.session.get(Job, job_id) if 0 < job_id < 2**31 else None
+    job = get_by_id(Job, job_id)
     if job is None or job.kind != KIND:
         raise NotFound()
     permissions.ensure(user, "certificate.issue", job)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from copy import deepcopy
 
+from volunteer.accounts.vocabulary import IdType
+
 LAYOUT: dict = {
     "title": {"text": "志愿服务记录证明", "x": 105, "y": 38, "size": 26, "align": "center"},
     "subtitle": {"text": "证明编号：{serial}", "x": 185, "y": 50, "size": 10, "align": "right"},
@@ -29,6 +31,8 @@ LAYOUT: dict = {
         "x": 110, "y": 222, "size": 12, "leading": 8,
         "lines": ["出具组织：{issuer}", "负责人：{person_in_charge}", "经办人：{handled_by}", "出具日期：{date}"],
     },
+    # How the certificate names each kind of ID document.
+    "id_types": {IdType.RESIDENT_ID: "居民身份证"},
     "seal": {"x": 128, "y": 196, "size": 42},
     "qr": {"x": 25, "y": 222, "size": 32, "caption": "扫码核验真伪", "caption_size": 9},
     "code": {"text": "核验码：{code}", "x": 25, "y": 264, "size": 9},

@@ -8,12 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from volunteer.accounts.models import User, Volunteer
+from volunteer.certificates.vocabulary import CertificateStatus, RequestState
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
 from volunteer.projects.models import Project
-
-VALID, REVOKED = "valid", "revoked"
 
 
 class Seal(db.Model):
@@ -44,9 +43,9 @@ class Certificate(db.Model):
 
     __tablename__ = "certificates"
     __table_args__ = (
-        sa.CheckConstraint("status IN ('valid', 'revoked')", name="status_known"),
+        sa.CheckConstraint(CertificateStatus.sql_in("status"), name="status_known"),
         sa.CheckConstraint("minutes > 0", name="has_hours"),
-        sa.CheckConstraint("status = 'valid' OR (revoked_at IS NOT NULL AND revoked_reason IS NOT NULL)",
+        sa.CheckConstraint(f"status = '{CertificateStatus.VALID}' OR (revoked_at IS NOT NULL AND revoked_reason IS NOT NULL)",
                            name="revocation_explained"),
         sa.CheckConstraint("period_to IS NULL OR period_from IS NULL OR period_to >= period_from",
                            name="period_ordered"),
@@ -66,7 +65,7 @@ class Certificate(db.Model):
     snapshot: Mapped[dict] = mapped_column(sa.JSON)
     verification_code: Mapped[str] = mapped_column(sa.String(32))
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
-    status: Mapped[str] = mapped_column(sa.String(10), default=VALID)
+    status: Mapped[str] = mapped_column(sa.String(10), default=CertificateStatus.VALID)
     needs_review: Mapped[bool] = mapped_column(default=False)
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -89,6 +88,23 @@ class Certificate(db.Model):
     def hours(self) -> float:
         return round(self.minutes / 60, 1)
 
+    @property
+    def is_valid(self) -> bool:
+        return self.status == CertificateStatus.VALID
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == CertificateStatus.REVOKED
+
+    @property
+    def status_label(self) -> str:
+        return CertificateStatus.label_of(self.status)
+
+    @property
+    def awaits_review(self) -> bool:
+        """Still valid, but hours behind it were corrected since: its admin revokes and re-issues it."""
+        return self.needs_review and self.is_valid
+
 
 class CertificatePdf(db.Model):
     """The PDF as issued, apart from the register so lists never load it."""
@@ -99,14 +115,17 @@ class CertificatePdf(db.Model):
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
+_PENDING = f"state = '{RequestState.PENDING}'"
+
+
 class CertificateRequest(db.Model):
     """A volunteer asks for a certificate; an admin over them issues it or declines with a reason."""
 
     __tablename__ = "certificate_requests"
     __table_args__ = (
-        sa.CheckConstraint("state IN ('pending', 'issued', 'declined')", name="state_known"),
+        sa.CheckConstraint(RequestState.sql_in("state"), name="state_known"),
         sa.Index("uq_certificate_requests_one_pending", "volunteer_id", unique=True,
-                 sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'")),
+                 sqlite_where=sa.text(_PENDING), postgresql_where=sa.text(_PENDING)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,7 +134,7 @@ class CertificateRequest(db.Model):
     period_from: Mapped[date | None] = mapped_column(sa.Date)
     period_to: Mapped[date | None] = mapped_column(sa.Date)
     note: Mapped[str | None] = mapped_column(sa.Text)
-    state: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    state: Mapped[str] = mapped_column(sa.String(10), default=RequestState.PENDING)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -127,3 +146,7 @@ class CertificateRequest(db.Model):
     @property
     def scope_organisation(self) -> Organisation:
         return self.volunteer.organisation
+
+    @property
+    def state_label(self) -> str:
+        return RequestState.label_of(self.state)

@@ -15,16 +15,12 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, Signer
 
 from volunteer.accounts.models import Volunteer
+from volunteer.checkin.errors import InvalidCard
+from volunteer.checkin.vocabulary import CheckinEvent
 from volunteer.core import get_by_id
 from volunteer.core.audit import record_event
-from volunteer.core.time import utcnow
-from volunteer.stations.codes import InvalidCode
 
 _CARD_RE = re.compile(r"^V(\d{1,10})\.(\d{1,6})\.([A-Za-z0-9_-]{20,})$")
-
-
-class InvalidCard(InvalidCode):
-    default_message = _l("This is not a valid volunteer card.")
 
 
 def _signer(volunteer_id: int, version: int) -> Signer:
@@ -50,18 +46,18 @@ def read_card(text: str) -> Volunteer:
     except BadSignature:
         raise InvalidCard() from None
     volunteer = get_by_id(Volunteer, volunteer_id)
-    if volunteer is None or volunteer.closed_at is not None:
+    if volunteer is None or not volunteer.is_active:
         raise InvalidCard()
     if version != volunteer.card_version:
         raise InvalidCard(_l("This card has been replaced by a newer one."))
     return volunteer
 
 
-def replace_card(user, *, now: datetime | None = None) -> Volunteer:
+def replace_card(user, *, now: datetime) -> Volunteer:
     """The volunteer revokes their card (lost, photographed) and gets a new code."""
     volunteer = user.volunteer
     before = volunteer.card_version
     volunteer.card_version = before + 1
-    record_event(user, "volunteer.card_replaced", volunteer, before={"card_version": before},
-                 after={"card_version": volunteer.card_version}, now=now or utcnow())
+    record_event(user, CheckinEvent.CARD_REPLACED, volunteer, before={"card_version": before},
+                 after={"card_version": volunteer.card_version}, now=now)
     return volunteer

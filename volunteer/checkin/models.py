@@ -4,23 +4,19 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer.accounts.models import Volunteer
+from volunteer.checkin.vocabulary import AutoCloseReason, ScanAction, SessionSource, SessionState
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
 from volunteer.projects.models import Project
 from volunteer.stations.models import Station
 
-SESSION_SOURCES = {"self_scan": _l("Self-scan"), "kiosk": _l("Kiosk"), "manual": _l("Manual")}
-AUTO_CLOSE_REASONS = {
-    "station_closed": _l("Not checked out by the station's closing time"),
-    "max_length": _l("Not checked out within the longest session allowed"),
-    "superseded": _l("Checked in at another station without checking out here"),
-}
-SCAN_OUTCOMES = ("checked_in", "checked_out", "unchanged", "refused")
-OPEN = "open"
+_OPEN = f"state = '{SessionState.OPEN}'"
+# A scan whose request_id was answered (a refused scan may be retried): one per user and request.
+ANSWERED_REQUEST = f"request_id IS NOT NULL AND outcome != '{ScanAction.REFUSED}'"
 
 
 class ServiceSession(db.Model):
@@ -28,13 +24,13 @@ class ServiceSession(db.Model):
 
     __tablename__ = "service_sessions"
     __table_args__ = (
-        sa.CheckConstraint("state IN ('open', 'closed')", name="state_known"),
-        sa.CheckConstraint("source IN ('self_scan', 'kiosk', 'manual')", name="source_known"),
-        sa.CheckConstraint("(state = 'open') = (checked_out_at IS NULL)", name="closed_has_end"),
+        sa.CheckConstraint(SessionState.sql_in("state"), name="state_known"),
+        sa.CheckConstraint(SessionSource.sql_in("source"), name="source_known"),
+        sa.CheckConstraint(f"({_OPEN}) = (checked_out_at IS NULL)", name="closed_has_end"),
         sa.CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes_not_negative"),
         # At most one open session per volunteer, anywhere: the last word when two scans race.
         sa.Index("uq_service_sessions_one_open", "volunteer_id", unique=True,
-                 sqlite_where=sa.text("state = 'open'"), postgresql_where=sa.text("state = 'open'")),
+                 sqlite_where=sa.text(_OPEN), postgresql_where=sa.text(_OPEN)),
         sa.Index("ix_service_sessions_daily", "volunteer_id", "project_id", "served_on"),
         sa.Index("ix_service_sessions_station_in", "station_id", "checked_in_at"),
     )
@@ -43,8 +39,8 @@ class ServiceSession(db.Model):
     volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"))
     station_id: Mapped[int] = mapped_column(sa.ForeignKey("stations.id"))
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
-    state: Mapped[str] = mapped_column(sa.String(10), default=OPEN)
-    source: Mapped[str] = mapped_column(sa.String(12), default="self_scan")
+    state: Mapped[str] = mapped_column(sa.String(10), default=SessionState.OPEN)
+    source: Mapped[str] = mapped_column(sa.String(12), default=SessionSource.SELF_SCAN)
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime)
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The station's local date of the check-in: the day the 3-a-day rule and the ledger count.
@@ -68,17 +64,22 @@ class ServiceSession(db.Model):
     def scope_organisation(self):
         return self.station.organisation
 
-    @property
+    @hybrid_property
     def is_open(self) -> bool:
-        return self.state == OPEN
+        return self.state == SessionState.OPEN
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_clause(cls) -> sa.ColumnElement[bool]:
+        return cls.state == SessionState.OPEN
 
     @property
     def source_label(self) -> str:
-        return str(SESSION_SOURCES.get(self.source, self.source))
+        return SessionSource.label_of(self.source)
 
     @property
     def auto_close_label(self) -> str:
-        return str(AUTO_CLOSE_REASONS.get(self.auto_close_reason, "")) if self.auto_close_reason else ""
+        return AutoCloseReason.label_of(self.auto_close_reason) if self.auto_close_reason else ""
 
 
 class Scan(db.Model):
@@ -87,11 +88,9 @@ class Scan(db.Model):
 
     __tablename__ = "scans"
     __table_args__ = (
-        sa.CheckConstraint("outcome IN ('checked_in', 'checked_out', 'unchanged', 'refused')",
-                           name="outcome_known"),
+        sa.CheckConstraint(ScanAction.sql_in("outcome"), name="outcome_known"),
         sa.Index("uq_scans_request", "user_id", "request_id", unique=True,
-                 sqlite_where=sa.text("request_id IS NOT NULL AND outcome != 'refused'"),
-                 postgresql_where=sa.text("request_id IS NOT NULL AND outcome != 'refused'")),
+                 sqlite_where=sa.text(ANSWERED_REQUEST), postgresql_where=sa.text(ANSWERED_REQUEST)),
         sa.Index("ix_scans_volunteer_received", "volunteer_id", "received_at"),
         sa.Index("ix_scans_station_received", "station_id", "received_at"),
     )
@@ -103,7 +102,7 @@ class Scan(db.Model):
     project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"))
     session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_sessions.id"), index=True)
     source: Mapped[str] = mapped_column(sa.String(12))
-    code_kind: Mapped[str | None] = mapped_column(sa.String(10))  # static, rotating, personal
+    code_kind: Mapped[str | None] = mapped_column(sa.String(10))  # vocabulary.ScannedCode
     outcome: Mapped[str] = mapped_column(sa.String(12))
     reason: Mapped[str | None] = mapped_column(sa.String(40))  # the refusal code
     status: Mapped[int] = mapped_column(sa.SmallInteger)

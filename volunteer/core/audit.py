@@ -1,6 +1,8 @@
-"""The event log helper: every state change and admin action writes one row through here."""
+"""The event log: every state change and admin action writes one row through here; each domain
+describes its actions, records and fields (``Glossary``) so the log page can name them."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -9,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from volunteer.core import permissions
 from volunteer.core.models import Event
 from volunteer.core.time import utcnow
+from volunteer.core.vocabulary import Vocabulary
 from volunteer.extensions import db
 
 
@@ -46,121 +49,68 @@ def changes(obj, fields: list[str], new_values: dict) -> tuple[dict, dict]:
     return before, after
 
 
-# How the event log page names actions; an action missing here is shown by its code.
-ACTION_LABELS = {
-    "organisation.created": _l("Organisation created"),
-    "organisation.renamed": _l("Organisation renamed"),
-    "membership.granted": _l("Role granted"),
-    "membership.revoked": _l("Role removed"),
-    "volunteer.registered": _l("Volunteer registered"),
-    "volunteer.profile_updated": _l("Profile updated"),
-    "user.password_changed": _l("Password changed"),
-    "account.closed": _l("Account closed"),
-    "station.created": _l("Station created"),
-    "station.updated": _l("Station edited"),
-    "station.lead_added": _l("Station lead added"),
-    "station.lead_removed": _l("Station lead removed"),
-    "station.code_reset": _l("Station code reset"),
-    "session.auto_closed": _l("Session closed by the system"),
-    "volunteer.card_replaced": _l("Volunteer card replaced"),
-    "project.created": _l("Project created"),
-    "project.updated": _l("Project edited"),
-    "project.transition": _l("Project state changed"),
-    "project.resource_added": _l("Resource recorded"),
-    "project.evaluated": _l("Evaluation recorded"),
-    "project.evaluation_updated": _l("Evaluation corrected"),
-    "position.created": _l("Position added"),
-    "application.created": _l("Application sent"),
-    "application.accepted": _l("Application accepted"),
-    "application.declined": _l("Application declined"),
-    "application.withdrawn": _l("Application withdrawn"),
-}
+@dataclass(frozen=True)
+class Glossary:
+    """How the event log names a domain's things: its actions, the records it owns (by table),
+    the fields its events record, and, per record, the vocabulary a field takes its values from."""
 
-SUBJECT_LABELS = {
-    "organisations": _l("Organisation"),
-    "memberships": _l("Role"),
-    "volunteers": _l("Volunteer"),
-    "users": _l("Account"),
-    "stations": _l("Station"),
-    "projects": _l("Project"),
-    "positions": _l("Position"),
-    "applications": _l("Application"),
-    "project_resources": _l("Resource"),
-}
+    actions: type[Vocabulary]
+    subjects: dict[str, object] = field(default_factory=dict)
+    fields: dict[str, object] = field(default_factory=dict)
+    values: dict[str, dict[str, type[Vocabulary]]] = field(default_factory=dict)
 
 
-FIELD_LABELS = {
-    "name": _l("Name"),
-    "code": _l("Code"),
-    "kind": _l("Kind"),
-    "political_status": _l("Political status"),
-    "school_or_employer": _l("School or employer"),
-    "skills": _l("Skills"),
-    "email_changed": _l("E-mail changed"),
-    "volunteer_no": _l("Volunteer number"),
-    "organisation": _l("Organisation"),
-    "consent_version": _l("Privacy notice version"),
-    "minor": _l("Minor"),
-    "role": _l("Role"),
-    "user_id": _l("Account"),
-    "title": _l("Title"),
-    "state": _l("State"),
-    "description": _l("Description"),
-    "category": _l("Category"),
-    "level": _l("Level"),
-    "starts_on": _l("Start date"),
-    "ends_on": _l("End date"),
-    "stations": _l("Stations"),
-    "roster_required": _l("Roster"),
-    "shift_minutes": _l("Shift length"),
-    "min_attendance_percent": _l("Minimum attendance"),
-    "target_volunteers": _l("Target volunteers"),
-    "target_hours": _l("Target service hours"),
-    "target_beneficiaries": _l("Target beneficiaries"),
-    "capacity": _l("Places"),
-    "position_id": _l("Position"),
-    "volunteer_id": _l("Volunteer"),
-    "amount": _l("Amount"),
-    "unit": _l("Unit"),
-    "status": _l("Status"),
-    "rating": _l("Rating"),
-    "beneficiaries_served": _l("People served"),
-    "key_version": _l("Code version"),
-}
+_GLOSSARIES: list[Glossary] = []
+_FIELD_LABELS = {"title": _l("Title"), "state": _l("State"), "status": _l("Status")}
 
 
-def _value_label(field: str, value) -> str:
-    from volunteer.accounts.models import POLITICAL_STATUSES, ROLES
-    from volunteer.organisations.models import ORGANISATION_KINDS
+def describe(glossary: Glossary) -> None:
+    """A domain tells the log its words (once, when the app is made)."""
+    if glossary not in _GLOSSARIES:
+        _GLOSSARIES.append(glossary)
+        _FIELD_LABELS.update(glossary.fields)
+
+
+def _glossary_of(subject_type: str) -> Glossary | None:
+    return next((g for g in _GLOSSARIES if subject_type in g.subjects), None)
+
+
+def _value_label(subject_type: str, name: str, value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return str(_l("Yes") if value else _l("No"))
-    from volunteer.projects.lifecycle import STATES
-    from volunteer.projects.models import CATEGORIES, RESOURCE_KINDS, RESOURCE_STATUSES
-    choices = {"role": ROLES, "kind": {**ORGANISATION_KINDS, **RESOURCE_KINDS},
-               "political_status": POLITICAL_STATUSES, "state": STATES, "category": CATEGORIES,
-               "status": RESOURCE_STATUSES}
-    return str(choices.get(field, {}).get(value, value))
+    glossary = _glossary_of(subject_type)
+    vocabulary = glossary.values.get(subject_type, {}).get(name) if glossary else None
+    return vocabulary.label_of(value) if vocabulary and isinstance(value, str) else str(value)
 
 
 def describe_changes(event: Event) -> list[tuple[str, str | None, str]]:
     """(field label, value before or None, value after) for the event log page."""
     before, after = event.before or {}, event.after or {}
     rows = []
-    for field in list(after) + [f for f in before if f not in after]:
-        rows.append((str(FIELD_LABELS.get(field, field)),
-                     _value_label(field, before[field]) if field in before else None,
-                     _value_label(field, after.get(field))))
+    for name in list(after) + [f for f in before if f not in after]:
+        rows.append((str(_FIELD_LABELS.get(name, name)),
+                     _value_label(event.subject_type, name, before[name]) if name in before else None,
+                     _value_label(event.subject_type, name, after.get(name))))
     return rows
 
 
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    for glossary in _GLOSSARIES:
+        if action in glossary.actions.values():
+            return glossary.actions(action).label
+    return action
 
 
 def subject_label(subject_type: str) -> str:
-    return str(SUBJECT_LABELS.get(subject_type, subject_type))
+    glossary = _glossary_of(subject_type)
+    return str(glossary.subjects[subject_type]) if glossary else subject_type
+
+
+def actions() -> list[tuple[str, str]]:
+    """Every action the log knows, for its filter."""
+    return sorted((member.value, member.label) for glossary in _GLOSSARIES for member in glossary.actions)
 
 
 def events_in_scope(user, action_prefix: str | None = None) -> sa.Select:

@@ -1,7 +1,9 @@
 """Typed domain errors with a stable code and a translatable message.
 
 Services raise them; the web turns them into flash messages or error pages, the API into
-``{"error": {"code", "message", "fields"?}}`` with the status below.
+``{"error": {"code", "message", "fields"?}}`` with the status below. Each code is one class
+(here, or in its domain's ``errors.py``), and means one thing wherever it is raised; a raise
+may give a more precise message.
 """
 from __future__ import annotations
 
@@ -13,11 +15,8 @@ class DomainError(Exception):
     code = "bad_request"
     default_message = _l("The request could not be processed.")
 
-    def __init__(self, message=None, *, code: str | None = None, fields: dict | None = None,
-                 extra: dict | None = None):
+    def __init__(self, message=None, *, fields: dict | None = None, extra: dict | None = None):
         self.message = message if message is not None else self.default_message
-        if code:
-            self.code = code
         self.fields = fields or {}
         self.extra = extra or {}  # more for the client beside the message, e.g. the projects to choose from
         super().__init__(str(self.code))
@@ -65,6 +64,13 @@ class Conflict(DomainError):
     status = 409
     code = "conflict"
     default_message = _l("This conflicts with the current state of the record.")
+
+
+class AlreadyDecided(Conflict):
+    """Someone decided on this record already (an application, a ledger entry): reload to see how."""
+
+    code = "already_decided"
+    default_message = _l("Someone has already decided on this. Reload to see the decision.")
 
 
 class FieldErrors:

@@ -11,13 +11,17 @@ import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Worker
 
 from volunteer.core.models import Job
 from volunteer.core.time import utcnow
+from volunteer.core.vocabulary import JobState
 from volunteer.extensions import db
 
 log = logging.getLogger(__name__)
@@ -39,33 +43,18 @@ class LostClaim(Exception):
     """Another worker took the job over (this one was thought dead): stop without a word."""
 
 
-def stale_after() -> timedelta:
-    return timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
-
-
-def is_stale(job: Job, now: datetime) -> bool:
-    """Queued or running, but silent for too long: its worker is gone, or the queue lost it (a
-    web process restarted with the job waiting in its thread's queue)."""
-    if job.state not in ("queued", "running"):
-        return False
-    return now - (job.heartbeat_at or job.created_at) > stale_after()
-
-
 def enqueue(job_id: int) -> None:
     """Run the job in the background; call after the job's row is committed. A queue that cannot
     be reached fails the job (it can be resumed), rather than the request."""
     url = current_app.config.get("REDIS_URL")
     if url:
-        from redis import Redis
-        from redis.exceptions import RedisError
-        from rq import Queue
         try:
             Queue(QUEUE, connection=Redis.from_url(url)).enqueue(
                 "volunteer.core.jobs.run_in_worker", job_id, job_timeout=current_app.config["JOB_TIMEOUT_SECONDS"])
         except RedisError as exc:
             log.exception("job %s could not be queued", job_id)
-            db.session.execute(sa.update(Job).where(Job.id == job_id, Job.state == "queued")
-                               .values(state="failed", error=f"queue unreachable: {exc}"[:2000]))
+            db.session.execute(sa.update(Job).where(Job.id == job_id, Job.state == JobState.QUEUED)
+                               .values(state=JobState.FAILED, error=f"queue unreachable: {exc}"[:2000]))
             db.session.commit()
         return
     app = current_app._get_current_object()
@@ -83,22 +72,18 @@ def _in_process() -> ThreadPoolExecutor:
 def _run_with_app(app: Flask, job_id: int) -> None:
     with app.app_context():
         try:
-            run_job(job_id)
+            run_job(job_id, now=utcnow())
         finally:
             db.session.remove()
 
 
-def run_job(job_id: int, *, now: datetime | None = None) -> Job | None:
+def run_job(job_id: int, *, now: datetime) -> Job | None:
     """Claim the job (queued, failed, or running with a stale heartbeat) and do its work. A job
     another worker holds is left alone; a worker whose claim was taken over stops."""
-    now = now or utcnow()
     claim = secrets.token_hex(16)
-    claimable = sa.or_(Job.state.in_(("queued", "failed")),  # resume sets a stale job back to queued
-                       sa.and_(Job.state == "running",
-                               sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < now - stale_after())))
     claimed = db.session.execute(
-        sa.update(Job).where(Job.id == job_id, claimable)
-        .values(state="running", started_at=sa.func.coalesce(Job.started_at, now), heartbeat_at=now, error=None,
+        sa.update(Job).where(Job.id == job_id, Job.claimable(now))
+        .values(state=JobState.RUNNING, started_at=sa.func.coalesce(Job.started_at, now), heartbeat_at=now, error=None,
                 claim=claim)
         .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
@@ -116,10 +101,10 @@ def run_job(job_id: int, *, now: datetime | None = None) -> Job | None:
         log.exception("job %s failed", job_id)
         db.session.rollback()
         db.session.execute(sa.update(Job).where(mine)
-                           .values(state="failed", error=f"{type(exc).__name__}: {exc}"[:2000], heartbeat_at=utcnow()))
+                           .values(state=JobState.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], heartbeat_at=utcnow()))
         db.session.commit()
         return db.session.get(Job, job_id)
-    db.session.execute(sa.update(Job).where(mine).values(state="done", finished_at=utcnow(), heartbeat_at=utcnow()))
+    db.session.execute(sa.update(Job).where(mine).values(state=JobState.DONE, finished_at=utcnow(), heartbeat_at=utcnow()))
     db.session.commit()
     return db.session.get(Job, job_id)
 
@@ -143,21 +128,21 @@ _worker_app: Flask | None = None
 
 
 def run_in_worker(job_id: int) -> None:
-    """What an RQ worker runs: the app built once per worker process, then the job."""
-    global _worker_app
+    """What an RQ work horse runs: the job, in the app of the worker that forked it."""
     if _worker_app is None:
-        from volunteer import create_app
-        _worker_app = create_app()
+        raise RuntimeError("start RQ workers with 'flask --app run jobs worker', which gives them the app")
     with _worker_app.app_context():
+        db.engine.dispose(close=False)  # a forked process never shares its parent's connections
         try:
-            run_job(job_id)
+            run_job(job_id, now=utcnow())
         finally:
             db.session.remove()
 
 
 def work(burst: bool = False) -> None:
-    """An RQ worker on the configured Redis (``flask --app run jobs worker``)."""
-    from redis import Redis
-    from rq import Queue, Worker
+    """An RQ worker on the configured Redis (``flask --app run jobs worker``); the horses it forks
+    run their jobs in this app."""
+    global _worker_app
+    _worker_app = current_app._get_current_object()
     connection = Redis.from_url(current_app.config["REDIS_URL"])
     Worker([Queue(QUEUE, connection=connection)], connection=connection).work(burst=burst)

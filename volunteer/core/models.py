@@ -1,12 +1,14 @@
 """Tables every domain shares: the event log, named counters and background jobs."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer.core.time import UTCDateTime, utcnow
+from volunteer.core.vocabulary import JobState
 from volunteer.extensions import db
 
 
@@ -49,7 +51,7 @@ class Job(db.Model):
 
     __tablename__ = "jobs"
     __table_args__ = (
-        sa.CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state_known"),
+        sa.CheckConstraint(JobState.sql_in("state"), name="state_known"),
         sa.CheckConstraint("done >= 0", name="progress_counted"),
     )
 
@@ -57,7 +59,7 @@ class Job(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(40))
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    state: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    state: Mapped[str] = mapped_column(sa.String(10), default=JobState.QUEUED)
     total: Mapped[int | None] = mapped_column()
     done: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(sa.Text)
@@ -78,6 +80,45 @@ class Job(db.Model):
 
     @property
     def percent(self) -> int:
-        if self.state == "done":
+        if self.state == JobState.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def state_label(self) -> str:
+        return JobState.label_of(self.state)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state == JobState.DONE
+
+    @property
+    def has_failed(self) -> bool:
+        return self.state == JobState.FAILED
+
+    def is_stale(self, now: datetime) -> bool:
+        """Queued or running, but silent for too long (JOB_STALE_SECONDS): its worker is gone, or
+        the queue lost it (a web process restarted with the job waiting in its thread's queue)."""
+        if self.state not in (JobState.QUEUED, JobState.RUNNING):
+            return False
+        return now - (self.heartbeat_at or self.created_at) > stale_after()
+
+    def is_under_way(self, now: datetime) -> bool:
+        """Waiting for a worker, or running with a worker that lives: its page keeps following it."""
+        return self.state == JobState.QUEUED or (self.state == JobState.RUNNING and not self.is_stale(now))
+
+    def is_resumable(self, now: datetime) -> bool:
+        """A failed job, or one whose worker fell silent, can run again from where it stopped."""
+        return self.state == JobState.FAILED or self.is_stale(now)
+
+    @classmethod
+    def claimable(cls, now: datetime) -> sa.ColumnElement[bool]:
+        """Jobs a worker may take: queued, failed (resuming sets a stale one back to queued), or
+        running with a heartbeat too old."""
+        return sa.or_(cls.state.in_((JobState.QUEUED, JobState.FAILED)),
+                      sa.and_(cls.state == JobState.RUNNING,
+                              sa.or_(cls.heartbeat_at.is_(None), cls.heartbeat_at < now - stale_after())))
+
+
+def stale_after() -> timedelta:
+    return timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])

@@ -7,53 +7,56 @@ what they can see but may not change (Forbidden), so another town's records neve
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 
-from volunteer.accounts.models import ROLE_LEAGUE_ADMIN, ROLE_MANAGER, Membership
 from volunteer.core.errors import Forbidden, NotFound
-from volunteer.organisations.models import Organisation
 
-STAFF_ROLES = frozenset({ROLE_LEAGUE_ADMIN, ROLE_MANAGER})
-ADMIN_ONLY = frozenset({ROLE_LEAGUE_ADMIN})
-
-# action -> the roles that may do it on a record within their subtree. A league admin can do
-# whatever a manager can.
-ACTIONS: dict[str, frozenset[str]] = {
-    "organisation.view": STAFF_ROLES,
-    "organisation.manage": ADMIN_ONLY,      # create children, rename
-    "membership.view": STAFF_ROLES,
-    "membership.manage": ADMIN_ONLY,
-    "volunteer.view": STAFF_ROLES,
-    "event.view": STAFF_ROLES,
-    "station.view": STAFF_ROLES,
-    "station.manage": ADMIN_ONLY,           # create, edit, assign leads, reset codes
-    "project.view": STAFF_ROLES,
-    "project.manage": STAFF_ROLES,          # create, edit, run the lifecycle, positions, roster
-    "project.screen": ADMIN_ONLY,           # approve or reject a submitted project
-    "certificate.issue": ADMIN_ONLY,        # issue, revoke, seals, batches, volunteers' requests
-}
+# action -> the roles that may do it on a record within their subtree; each domain declares its
+# own actions (``declare``) when the app is made.
+_ACTIONS: dict[str, frozenset[str]] = {}
+# The organisation tree's model (``id``, ``path``, ``contains``), for queries by subtree.
+_tree = None
 
 
-def _memberships(user) -> list[Membership]:
+def declare(actions: dict[str, Iterable[str]]) -> None:
+    for action, roles in actions.items():
+        _ACTIONS[action] = frozenset(roles)
+
+
+def use_tree(model) -> None:
+    global _tree
+    _tree = model
+
+
+def _roles_for(action: str) -> frozenset[str]:
+    try:
+        return _ACTIONS[action]
+    except KeyError:
+        raise LookupError(f"no domain declared the action {action!r}") from None
+
+
+def _memberships(user) -> list:
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     return list(user.memberships)
 
 
-def scope_roots(user, action: str) -> list[Organisation]:
+def scope_roots(user, action: str) -> list:
     """The organisations whose subtrees ``user`` may do ``action`` in (no overlapping roots)."""
-    roles = ACTIONS[action]
+    roles = _roles_for(action)
     roots = sorted({m.organisation for m in _memberships(user) if m.role in roles},
                    key=lambda o: len(o.path))
-    kept: list[Organisation] = []
+    kept: list = []
     for org in roots:
         if not any(k.contains(org) for k in kept):
             kept.append(org)
     return kept
 
 
-def _organisation_of(record) -> Organisation:
-    return record if isinstance(record, Organisation) else record.scope_organisation
+def _organisation_of(record):
+    return record.scope_organisation  # an organisation answers itself
 
 
 def can(user, action: str, record) -> bool:
@@ -96,9 +99,7 @@ def in_scope(user, action: str, organisation_id_column) -> sa.ColumnElement[bool
     roots = scope_roots(user, action)
     if not roots:
         return sa.false()
-    subtree = sa.select(Organisation.id).where(
-        sa.or_(*[Organisation.path.startswith(root.path, autoescape=True) for root in roots])
-    )
+    subtree = sa.select(_tree.id).where(sa.or_(*[_tree.path.startswith(root.path, autoescape=True) for root in roots]))
     return organisation_id_column.in_(subtree)
 
 

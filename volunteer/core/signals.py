@@ -1,8 +1,16 @@
-"""Signals between domains: one domain says what happened, another reacts, neither imports the
-other (connected in create_app)."""
+"""Signals between domains: a lower domain says what happened or asks a question, a higher one
+reacts or answers, and the lower never imports the higher (receivers connect in create_app)."""
 from blinker import Namespace
 
 _signals = Namespace()
 
 # sent with the correcting entry as sender and ``entry``, the corrected one, in the same transaction
 entry_corrected = _signals.signal("ledger-entry-corrected")
+
+# sent with the user as sender and ``volunteer`` (their profile, or None) when they download
+# everything held about them; each receiver returns a dict of sections to add to it
+personal_data_requested = _signals.signal("personal-data-requested")
+
+# sent with a project as sender when its page or evaluation needs the figures of its service;
+# each receiver returns a dict of figures (the ledger's volunteers and hours, check-in's sessions)
+project_figures_requested = _signals.signal("project-figures-requested")

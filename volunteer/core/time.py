@@ -14,6 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def iso(value) -> str | None:
+    """A date or time as ISO 8601 text, None as None (for JSON)."""
+    return value.isoformat() if value is not None else None
+
+
 def local_date(moment: datetime, zone: ZoneInfo = DEFAULT_ZONE):
     return moment.astimezone(zone).date()
 

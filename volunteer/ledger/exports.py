@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -14,21 +15,21 @@ from sqlalchemy.orm import joinedload
 
 from volunteer.accounts.models import Volunteer
 from volunteer.core.audit import record_event
-from volunteer.core.errors import Conflict, ValidationFailed
+from volunteer.core.errors import ValidationFailed
 from volunteer.core.time import DEFAULT_ZONE
 from volunteer.extensions import db
+from volunteer.ledger.errors import ExportTooLarge
 from volunteer.ledger.models import LedgerEntry
+from volunteer.ledger.vocabulary import EntrySource, EntryState, LedgerEvent
 
-STATE_LABELS = {"pending": _l("Awaiting approval"), "approved": _l("Approved"), "rejected": _l("Rejected")}
-SOURCE_LABELS = {"checkin": _l("Check-in"), "manual": _l("Manual entry"), "correction": _l("Correction")}
 CHUNK = 1000
 
 
 def labels() -> dict:
     """Every translated word an export needs, read before the rows stream out (the request's
     user and locale are not to be looked up again while streaming)."""
-    return {"headers": headers(), "states": {k: str(v) for k, v in STATE_LABELS.items()},
-            "sources": {k: str(v) for k, v in SOURCE_LABELS.items()}, "sheet": _("Ledger")}
+    return {"headers": headers(), "states": EntryState.labels(), "sources": EntrySource.labels(),
+            "sheet": _("Ledger")}
 
 
 def headers() -> list[str]:
@@ -37,17 +38,18 @@ def headers() -> list[str]:
             _("Decided by"), _("Decided at"), _("Reason"), _("Corrects entry")]
 
 
-def start_export(actor, kind: str, filters: dict, errors, stmt: sa.Select) -> dict:
+def start_export(actor, kind: str, filters: dict, errors, stmt: sa.Select, *, now: datetime) -> dict:
     """Check an export of what the filter shows and log it (who exported which personal data);
     the translated words it needs, read now, before the rows stream out."""
     if errors.fields:
         raise ValidationFailed(_l("Correct the filter before exporting."), fields=errors.fields)
     rows, limit = count(stmt), current_app.config["LEDGER_EXPORT_MAX_ROWS"]
     if rows > limit:
-        raise Conflict(_l("%(n)s entries match: narrow the filter to at most %(limit)s to export.", n=rows,
-                          limit=limit), code="export_too_large")
-    record_event(actor, "ledger.exported", actor, after={"format": kind, "rows": rows,
-                                                         "filters": {k: str(v) for k, v in filters.items()}})
+        raise ExportTooLarge(_l("%(n)s entries match: narrow the filter to at most %(limit)s to export.", n=rows,
+                                limit=limit))
+    record_event(actor, LedgerEvent.EXPORTED, actor, after={"format": kind, "rows": rows,
+                                                            "filters": {k: str(v) for k, v in filters.items()}},
+                 now=now)
     return labels()
 
 

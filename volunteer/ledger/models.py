@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from volunteer.accounts.models import User, Volunteer
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
+from volunteer.ledger.vocabulary import DisputeState, EntrySource, EntryState, Resolution
 from volunteer.projects.models import Project
 from volunteer.stations.models import Station
 
@@ -19,12 +21,12 @@ from volunteer.stations.models import Station
 class LedgerEntry(db.Model):
     __tablename__ = "ledger_entries"
     __table_args__ = (
-        sa.CheckConstraint("state IN ('pending', 'approved', 'rejected')", name="state_known"),
-        sa.CheckConstraint("source IN ('checkin', 'manual', 'correction')", name="source_known"),
+        sa.CheckConstraint(EntryState.sql_in("state"), name="state_known"),
+        sa.CheckConstraint(EntrySource.sql_in("source"), name="source_known"),
         sa.CheckConstraint("minutes >= 0", name="minutes_not_negative"),
-        sa.CheckConstraint("state != 'approved' OR (credited_minutes IS NOT NULL AND decided_at IS NOT NULL)",
+        sa.CheckConstraint(f"state != '{EntryState.APPROVED}' OR (credited_minutes IS NOT NULL AND decided_at IS NOT NULL)",
                            name="approved_is_credited"),
-        sa.CheckConstraint("(source = 'correction') = (corrects_id IS NOT NULL)", name="correction_refers"),
+        sa.CheckConstraint(f"(source = '{EntrySource.CORRECTION}') = (corrects_id IS NOT NULL)", name="correction_refers"),
         sa.Index("ix_ledger_entries_volunteer_served", "volunteer_id", "served_on"),
         sa.Index("ix_ledger_entries_station_state", "station_id", "state"),
         # An entry is corrected once; a further correction corrects the correction.
@@ -46,8 +48,8 @@ class LedgerEntry(db.Model):
     credited_minutes: Mapped[int | None] = mapped_column()
     rule_version: Mapped[str | None] = mapped_column(sa.String(20))
     served_on: Mapped[date] = mapped_column(sa.Date)
-    source: Mapped[str] = mapped_column(sa.String(12), default="checkin")
-    state: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    source: Mapped[str] = mapped_column(sa.String(12), default=EntrySource.CHECKIN)
+    state: Mapped[str] = mapped_column(sa.String(10), default=EntryState.PENDING)
     # Flags for the lead's queue.
     auto_closed: Mapped[bool] = mapped_column(default=False)
     outside_radius: Mapped[bool] = mapped_column(default=False)
@@ -65,10 +67,60 @@ class LedgerEntry(db.Model):
     station: Mapped[Station | None] = relationship()
     session = relationship("ServiceSession")
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    # A correction points to the entry it corrects; an entry is corrected at most once.
+    corrects: Mapped[LedgerEntry | None] = relationship(remote_side=[id], back_populates="corrected_by")
+    corrected_by: Mapped[LedgerEntry | None] = relationship(back_populates="corrects", uselist=False,
+                                                            viewonly=True)
 
     @property
     def scope_organisation(self):
         return self.project.organisation
+
+    @property
+    def state_label(self) -> str:
+        return EntryState.label_of(self.state)
+
+    @property
+    def source_label(self) -> str:
+        return EntrySource.label_of(self.source)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == EntryState.PENDING
+
+    @property
+    def is_manual(self) -> bool:
+        return self.source == EntrySource.MANUAL
+
+    @property
+    def is_correction(self) -> bool:
+        return self.source == EntrySource.CORRECTION
+
+    @property
+    def is_from_checkin(self) -> bool:
+        return self.source == EntrySource.CHECKIN
+
+    @hybrid_property
+    def is_superseded(self) -> bool:
+        """A later entry corrects this one: its newest figure is that one's."""
+        return self.corrected_by is not None
+
+    @is_superseded.inplace.expression
+    @classmethod
+    def _is_superseded_clause(cls) -> sa.ColumnElement[bool]:
+        later = aliased(cls)  # a lookup on the unique index of corrects_id
+        return sa.exists().where(later.corrects_id == cls.id)
+
+    @hybrid_property
+    def counts_toward_hours(self) -> bool:
+        """Approved, credited with more than nothing, and not superseded by a correction: the
+        entries whose credited minutes are a volunteer's hours (totals, certificates, figures)."""
+        return self.state == EntryState.APPROVED and (self.credited_minutes or 0) > 0 and not self.is_superseded
+
+    @counts_toward_hours.inplace.expression
+    @classmethod
+    def _counts_toward_hours_clause(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.state == EntryState.APPROVED, cls.credited_minutes > 0, ~cls.is_superseded)
 
 
 class LedgerTotal(db.Model):
@@ -92,18 +144,18 @@ class Dispute(db.Model):
 
     __tablename__ = "disputes"
     __table_args__ = (
-        sa.CheckConstraint("state IN ('open', 'resolved')", name="state_known"),
-        sa.CheckConstraint("resolution IS NULL OR resolution IN ('decided', 'corrected', 'upheld')",
-                           name="resolution_known"),
+        sa.CheckConstraint(DisputeState.sql_in("state"), name="state_known"),
+        sa.CheckConstraint("resolution IS NULL OR " + Resolution.sql_in("resolution"), name="resolution_known"),
         sa.Index("uq_disputes_one_open", "entry_id", unique=True,
-                 sqlite_where=sa.text("state = 'open'"), postgresql_where=sa.text("state = 'open'")),
+                 sqlite_where=sa.text(f"state = '{DisputeState.OPEN}'"),
+                 postgresql_where=sa.text(f"state = '{DisputeState.OPEN}'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("ledger_entries.id"), index=True)
     volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"), index=True)
     note: Mapped[str] = mapped_column(sa.Text)
-    state: Mapped[str] = mapped_column(sa.String(10), default="open")
+    state: Mapped[str] = mapped_column(sa.String(10), default=DisputeState.OPEN)
     resolution: Mapped[str | None] = mapped_column(sa.String(10))
     resolution_note: Mapped[str | None] = mapped_column(sa.Text)
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -115,3 +167,11 @@ class Dispute(db.Model):
     @property
     def scope_organisation(self):
         return self.entry.project.organisation
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == DisputeState.OPEN
+
+    @property
+    def resolution_label(self) -> str:
+        return Resolution.label_of(self.resolution) if self.resolution else ""

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from volunteer.ledger.vocabulary import ApprovalLevel
+
 
 @dataclass(frozen=True)
 class CreditRule:
@@ -41,17 +43,14 @@ def meets_minimum(minutes: int, shift_minutes: int | None, minimum_percent: int 
     return minutes * 100 >= shift_minutes * minimum_percent
 
 
-# Who may approve a day's credited total: a station lead or staff up to 8 h, an admin of the
-# organisation above up to 12 h, the top organisation beyond.
-LEAD, PARENT_ADMIN, TOP_ADMIN = "lead", "parent_admin", "top_admin"
-
-
-def approval_level(day_total_minutes: int, lead_limit: int = 8 * 60, parent_limit: int = 12 * 60) -> str:
+def approval_level(day_total_minutes: int, lead_limit: int = 8 * 60, parent_limit: int = 12 * 60) -> ApprovalLevel:
+    """Who may approve a day's credited total: a station lead or staff up to 8 h, an admin of the
+    organisation above up to 12 h, the top organisation beyond."""
     if day_total_minutes <= lead_limit:
-        return LEAD
+        return ApprovalLevel.LEAD
     if day_total_minutes <= parent_limit:
-        return PARENT_ADMIN
-    return TOP_ADMIN
+        return ApprovalLevel.PARENT_ADMIN
+    return ApprovalLevel.TOP_ADMIN
 
 
 def working_days_between(start: date, end: date, holidays: frozenset[date] = frozenset()) -> int:

@@ -3,14 +3,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
-from volunteer.organisations.models import ORGANISATION_KINDS
+from volunteer.organisations.vocabulary import OrganisationKind
 
 
 class OrganisationForm(FlaskForm):
     code = StringField(_l("Code"),
                        description=_l("Capital letters, digits and hyphens, e.g. LX-QS-01. It cannot be changed later."))
     name = StringField(_l("Organisation name"))
-    kind = SelectField(_l("Kind"), choices=list(ORGANISATION_KINDS.items()), validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=OrganisationKind.choices(), validate_choice=False)
 
 
 class RenameForm(FlaskForm):

@@ -3,22 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
-
-# The kinds of DESIGN.md: league committees at each level, branches, schools and partner units.
-ORGANISATION_KINDS = {
-    "city": _l("City/county league committee"),
-    "town": _l("Town league committee"),
-    "street": _l("Street league committee"),
-    "village": _l("Village league branch"),
-    "community": _l("Community league branch"),
-    "school": _l("School league committee"),
-    "unit": _l("Partner unit"),
-}
+from volunteer.organisations.vocabulary import OrganisationKind
 
 
 class Organisation(db.Model):
@@ -27,10 +16,7 @@ class Organisation(db.Model):
 
     __tablename__ = "organisations"
     __table_args__ = (
-        sa.CheckConstraint(
-            "kind IN ('city', 'town', 'street', 'village', 'community', 'school', 'unit')",
-            name="kind_known",
-        ),
+        sa.CheckConstraint(OrganisationKind.sql_in("kind"), name="kind_known"),
         sa.Index("ix_organisations_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
     )
 
@@ -52,7 +38,7 @@ class Organisation(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(ORGANISATION_KINDS.get(self.kind, self.kind))
+        return OrganisationKind.label_of(self.kind)
 
     @property
     def depth(self) -> int:
@@ -61,6 +47,13 @@ class Organisation(db.Model):
     def contains(self, other: Organisation) -> bool:
         """True when ``other`` is this organisation or lies below it."""
         return other.path.startswith(self.path)
+
+    def subtree(self) -> sa.ColumnElement[bool]:
+        """A WHERE clause keeping this organisation and those below it (one indexed prefix match)."""
+        return Organisation.path.startswith(self.path, autoescape=True)
+
+    def subtree_ids(self) -> sa.Select:
+        return sa.select(Organisation.id).where(self.subtree())
 
     @property
     def scope_organisation(self) -> Organisation:

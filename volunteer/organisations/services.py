@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from volunteer.core import flush_unique, permissions
 from volunteer.core.audit import record_event
 from volunteer.core.errors import FieldErrors, Forbidden, NotFound, ValidationFailed
-from volunteer.core.time import utcnow
 from volunteer.extensions import db
-from volunteer.organisations.models import ORGANISATION_KINDS, Organisation
+from volunteer.organisations.models import Organisation
+from volunteer.organisations.vocabulary import OrganisationEvent, OrganisationKind
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 
@@ -39,7 +39,7 @@ def _check_name(errors: FieldErrors, name: str) -> str:
 
 
 def create_organisation(actor, parent: Organisation | None, *, code: str, name: str, kind: str,
-                        now: datetime | None = None) -> Organisation:
+                        now: datetime) -> Organisation:
     """Add a child under ``parent``. ``actor`` None is the command line, which alone may also
     create a root (``parent`` None)."""
     if actor is not None:
@@ -53,19 +53,19 @@ def create_organisation(actor, parent: Organisation | None, *, code: str, name: 
     elif get_by_code(code) is not None:
         errors.add("code", _l("This code is already used by another organisation."))
     name = _check_name(errors, name)
-    if kind not in ORGANISATION_KINDS:
+    if kind not in OrganisationKind.values():
         errors.add("kind", _l("Please choose a kind."))
     errors.raise_if_any()
     org = Organisation(code=code, name=name, kind=kind, parent=parent,
                        path=(parent.path if parent else "/") + code + "/")
     db.session.add(org)
     flush_unique(ValidationFailed(fields={"code": [_l("This code is already used by another organisation.")]}))
-    record_event(actor, "organisation.created", org, after={"code": code, "name": name, "kind": kind},
-                 now=now or utcnow())
+    record_event(actor, OrganisationEvent.CREATED, org, after={"code": code, "name": name, "kind": kind},
+                 now=now)
     return org
 
 
-def rename_organisation(actor, org: Organisation, *, name: str, now: datetime | None = None) -> Organisation:
+def rename_organisation(actor, org: Organisation, *, name: str, now: datetime) -> Organisation:
     """Admins rename organisations below their own (their own is renamed from above)."""
     permissions.ensure(actor, "organisation.view", org)
     if not can_rename(actor, org):
@@ -76,8 +76,8 @@ def rename_organisation(actor, org: Organisation, *, name: str, now: datetime | 
     if name != org.name:
         before = {"name": org.name}
         org.name = name
-        record_event(actor, "organisation.renamed", org, before=before, after={"name": name},
-                     now=now or utcnow())
+        record_event(actor, OrganisationEvent.RENAMED, org, before=before, after={"name": name},
+                     now=now)
     return org
 
 
@@ -105,8 +105,7 @@ def all_in_tree_order() -> sa.Select:
 
 
 def subtree_of(org: Organisation) -> sa.Select:
-    return sa.select(Organisation).where(
-        Organisation.path.startswith(org.path, autoescape=True)).order_by(Organisation.path)
+    return sa.select(Organisation).where(org.subtree()).order_by(Organisation.path)
 
 
 def can_rename(user, org: Organisation) -> bool:

@@ -4,14 +4,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 
-from volunteer.projects.models import CATEGORIES, LEVELS, RESOURCE_KINDS, RESOURCE_STATUSES
+from volunteer.projects.vocabulary import Category, Level, ResourceKind, ResourceStatus
 
 
 class ProjectForm(FlaskForm):
     organisation_code = SelectField(_l("Organisation"), choices=[], validate_choice=False)
     title = StringField(_l("Title"))
-    category = SelectField(_l("Category"), choices=list(CATEGORIES.items()), validate_choice=False)
-    level = SelectField(_l("Level"), choices=[("", "—")] + list(LEVELS.items()), validate_choice=False)
+    category = SelectField(_l("Category"), choices=Category.choices(), validate_choice=False)
+    level = SelectField(_l("Level"), choices=[("", "—")] + Level.choices(), validate_choice=False)
     description = TextAreaField(_l("Description"))
     starts_on = StringField(_l("Start date"), render_kw={"type": "date"})
     ends_on = StringField(_l("End date"), render_kw={"type": "date"})
@@ -38,8 +38,8 @@ class TransitionForm(FlaskForm):
 
 
 class ResourceForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=list(RESOURCE_KINDS.items()), validate_choice=False)
-    status = SelectField(_l("Status"), choices=list(RESOURCE_STATUSES.items()), validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=ResourceKind.choices(), validate_choice=False)
+    status = SelectField(_l("Status"), choices=ResourceStatus.choices(), validate_choice=False)
     description = StringField(_l("What"))
     source = StringField(_l("From (optional)"))
     amount = StringField(_l("Amount (optional)"), render_kw={"inputmode": "decimal"})

@@ -16,43 +16,36 @@ from enum import Enum
 
 from flask_babel import lazy_gettext as _l
 
-STATES = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted for screening"),
-    "approved": _l("Approved"),
-    "recruiting": _l("Recruiting"),
-    "running": _l("Running"),
-    "evaluating": _l("Evaluating"),
-    "closed": _l("Closed"),
-    "rejected": _l("Rejected"),
-    "suspended": _l("Suspended"),
-    "cancelled": _l("Cancelled"),
-}
+from volunteer.projects.vocabulary import ProjectState
 
 STAFF = "staff"
 SCREENER = "screener"
 
+S = ProjectState
+
 # (from, to) -> (who may, the button's label, whether a comment is required)
 TRANSITIONS: dict[tuple[str, str], tuple[str, object, bool]] = {
-    ("draft", "submitted"): (STAFF, _l("Submit for screening"), False),
-    ("submitted", "approved"): (SCREENER, _l("Approve"), False),
-    ("submitted", "rejected"): (SCREENER, _l("Reject"), True),
-    ("submitted", "draft"): (STAFF, _l("Withdraw to draft"), False),
-    ("rejected", "draft"): (STAFF, _l("Revise as draft"), False),
-    ("approved", "recruiting"): (STAFF, _l("Start recruiting"), False),
-    ("approved", "running"): (STAFF, _l("Start running"), False),
-    ("recruiting", "running"): (STAFF, _l("Start running"), False),
-    ("running", "evaluating"): (STAFF, _l("Finish and evaluate"), False),
-    ("evaluating", "closed"): (STAFF, _l("Close"), False),
-    ("recruiting", "suspended"): (STAFF, _l("Suspend"), True),
-    ("running", "suspended"): (STAFF, _l("Suspend"), True),
-    ("suspended", "recruiting"): (STAFF, _l("Resume recruiting"), False),
-    ("suspended", "running"): (STAFF, _l("Resume running"), False),
+    (S.DRAFT, S.SUBMITTED): (STAFF, _l("Submit for screening"), False),
+    (S.SUBMITTED, S.APPROVED): (SCREENER, _l("Approve"), False),
+    (S.SUBMITTED, S.REJECTED): (SCREENER, _l("Reject"), True),
+    (S.SUBMITTED, S.DRAFT): (STAFF, _l("Withdraw to draft"), False),
+    (S.REJECTED, S.DRAFT): (STAFF, _l("Revise as draft"), False),
+    (S.APPROVED, S.RECRUITING): (STAFF, _l("Start recruiting"), False),
+    (S.APPROVED, S.RUNNING): (STAFF, _l("Start running"), False),
+    (S.RECRUITING, S.RUNNING): (STAFF, _l("Start running"), False),
+    (S.RUNNING, S.EVALUATING): (STAFF, _l("Finish and evaluate"), False),
+    (S.EVALUATING, S.CLOSED): (STAFF, _l("Close"), False),
+    (S.RECRUITING, S.SUSPENDED): (STAFF, _l("Suspend"), True),
+    (S.RUNNING, S.SUSPENDED): (STAFF, _l("Suspend"), True),
+    (S.SUSPENDED, S.RECRUITING): (STAFF, _l("Resume recruiting"), False),
+    (S.SUSPENDED, S.RUNNING): (STAFF, _l("Resume running"), False),
 }
-for _state in ("draft", "submitted", "rejected", "approved", "recruiting", "running", "suspended"):
-    TRANSITIONS[(_state, "cancelled")] = (STAFF, _l("Cancel project"), True)
+for _state in (S.DRAFT, S.SUBMITTED, S.REJECTED, S.APPROVED, S.RECRUITING, S.RUNNING, S.SUSPENDED):
+    TRANSITIONS[(_state, S.CANCELLED)] = (STAFF, _l("Cancel project"), True)
 
-TERMINAL = frozenset({"closed", "cancelled"})
+TERMINAL = frozenset({S.CLOSED, S.CANCELLED})
+# Screening decides a submitted project (who submitted it may not).
+SCREENING = frozenset({S.APPROVED, S.REJECTED})
 
 
 class Verdict(Enum):
@@ -79,7 +72,7 @@ class Caller:
 
 def check_transition(current: str, target: str, caller: Caller, *, has_evaluation: bool,
                      comment: str | None = None) -> Verdict:
-    if target not in STATES:
+    if target not in ProjectState.values():
         return Verdict.INVALID
     if current == target:
         return Verdict.IGNORED
@@ -89,7 +82,7 @@ def check_transition(current: str, target: str, caller: Caller, *, has_evaluatio
     who, _label, needs_comment = rule
     if not caller.plays(who):
         return Verdict.FORBIDDEN
-    if target == "closed" and not has_evaluation:
+    if target == S.CLOSED and not has_evaluation:
         return Verdict.NEEDS_EVALUATION
     if needs_comment and not (comment or "").strip():
         return Verdict.NEEDS_COMMENT
@@ -107,3 +100,24 @@ def label_for(current: str, target: str) -> str:
 
 def needs_comment(current: str, target: str) -> bool:
     return TRANSITIONS[(current, target)][2]
+
+
+# Moves away from going ahead: their buttons are shown as secondary.
+STEPS_BACK = frozenset({S.CANCELLED, S.REJECTED, S.SUSPENDED, S.DRAFT})
+
+
+@dataclass(frozen=True)
+class Move:
+    """One transition as the project page offers it."""
+
+    to: str
+    label: str
+    needs_comment: bool
+    asks_confirmation: bool  # cancelling cannot be undone: the button asks first
+    steps_back: bool
+
+
+def moves(current: str, caller: Caller) -> list[Move]:
+    return [Move(to=to, label=label_for(current, to), needs_comment=needs_comment(current, to),
+                 asks_confirmation=to == S.CANCELLED, steps_back=to in STEPS_BACK)
+            for to in allowed_targets(current, caller)]

@@ -5,46 +5,26 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer.core.time import DEFAULT_ZONE, UTCDateTime, local_date, utcnow
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
-from volunteer.projects.lifecycle import STATES
+from volunteer.projects.vocabulary import (
+    ApplicationState,
+    Category,
+    Level,
+    ProjectState,
+    ResourceKind,
+    ResourceStatus,
+)
+from volunteer.stations.models import Station
 
-PROJECT_STATES = tuple(STATES)
-CATEGORIES = {
-    "elderly": _l("Elderly care"),
-    "disability": _l("Disability support"),
-    "education": _l("Education support"),
-    "environment": _l("Environment"),
-    "emergency": _l("Emergency response"),
-    "civility": _l("Civility practice"),
-    "major_event": _l("Major events"),
-    "community": _l("Community service"),
-    "other": _l("Other"),
-}
-PROJECT_CATEGORIES = tuple(CATEGORIES)
-LEVELS = {
-    "city": _l("City level"),
-    "town": _l("Town level"),
-    "village": _l("Village level"),
-    "school": _l("School level"),
-}
-RESOURCE_KINDS = {"funds": _l("Funds"), "materials": _l("Materials"), "partner": _l("Partner")}
-RESOURCE_STATUSES = {"pledged": _l("Pledged"), "received": _l("Received")}
-APPLICATION_STATES = {
-    "pending": _l("Waiting for a decision"),
-    "accepted": _l("Accepted"),
-    "declined": _l("Declined"),
-    "withdrawn": _l("Withdrawn"),
-}
-PUBLIC_STATES = ("recruiting", "running")
-
-
-def _in(column: str, values) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+# Anyone sees a project that recruits or runs.
+PUBLIC_STATES = (ProjectState.RECRUITING, ProjectState.RUNNING)
+# A live application holds a place or asks for one; one per volunteer and position.
+LIVE_APPLICATION_STATES = (ApplicationState.PENDING, ApplicationState.ACCEPTED)
 
 
 project_stations = sa.Table(
@@ -58,8 +38,8 @@ project_stations = sa.Table(
 class Project(db.Model):
     __tablename__ = "projects"
     __table_args__ = (
-        sa.CheckConstraint(_in("state", PROJECT_STATES), name="state_known"),
-        sa.CheckConstraint(_in("category", PROJECT_CATEGORIES), name="category_known"),
+        sa.CheckConstraint(ProjectState.sql_in("state"), name="state_known"),
+        sa.CheckConstraint(Category.sql_in("category"), name="category_known"),
         sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_ordered"),
         sa.Index("ix_projects_state_starts", "state", "starts_on"),
         sa.CheckConstraint("shift_minutes IS NULL OR shift_minutes BETWEEN 1 AND 1440", name="shift_in_day"),
@@ -70,7 +50,7 @@ class Project(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
-    category: Mapped[str] = mapped_column(sa.String(20), default="community")
+    category: Mapped[str] = mapped_column(sa.String(20), default=Category.COMMUNITY)
     level: Mapped[str | None] = mapped_column(sa.String(20))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     starts_on: Mapped[date | None] = mapped_column(sa.Date)
@@ -84,7 +64,7 @@ class Project(db.Model):
     # Optional minimum attendance: a share of the shift below which a session credits nothing.
     shift_minutes: Mapped[int | None] = mapped_column()
     min_attendance_percent: Mapped[int | None] = mapped_column()
-    state: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    state: Mapped[str] = mapped_column(sa.String(20), default=ProjectState.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     screening_comment: Mapped[str | None] = mapped_column(sa.Text)
@@ -105,49 +85,77 @@ class Project(db.Model):
 
     @property
     def state_label(self) -> str:
-        return str(STATES.get(self.state, self.state))
+        return ProjectState.label_of(self.state)
 
     @property
     def category_label(self) -> str:
-        return str(CATEGORIES.get(self.category, self.category))
+        return Category.label_of(self.category)
 
     @property
     def level_label(self) -> str:
-        return str(LEVELS.get(self.level, "")) if self.level else ""
+        return Level.label_of(self.level) if self.level else ""
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
+        """Anyone may see it: it recruits or runs."""
         return self.state in PUBLIC_STATES
 
-    def _within_dates(self, now: datetime, zone=DEFAULT_ZONE) -> bool:
-        today = local_date(now, zone)
-        return (self.starts_on is None or self.starts_on <= today) and \
-            (self.ends_on is None or today <= self.ends_on)
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_clause(cls) -> sa.ColumnElement[bool]:
+        return cls.state.in_(PUBLIC_STATES)
+
+    def runs_on(self, day: date) -> bool:
+        """``day`` lies within the project's dates (open-ended where one is not set)."""
+        return (self.starts_on is None or self.starts_on <= day) and (self.ends_on is None or day <= self.ends_on)
 
     def accepts_checkins(self, now: datetime, zone=DEFAULT_ZONE) -> bool:
         """Check-in happens only while the project runs, on its dates (in the station's zone)."""
-        return self.state == "running" and self._within_dates(now, zone)
+        return self.state == ProjectState.RUNNING and self.runs_on(local_date(now, zone))
+
+    def accepts_manual_entries(self) -> bool:
+        """Service is recorded once a project runs, until it closes (paused and being evaluated too)."""
+        return self.state in (ProjectState.RUNNING, ProjectState.SUSPENDED, ProjectState.EVALUATING)
 
     def accepts_applications(self, now: datetime) -> bool:
         """Volunteers apply while the project recruits or runs, until its last day."""
         today = local_date(now, DEFAULT_ZONE)
-        return self.state in PUBLIC_STATES and (self.ends_on is None or today <= self.ends_on)
+        return self.is_public and (self.ends_on is None or today <= self.ends_on)
 
     def accepts_positions(self) -> bool:
-        return self.state not in ("evaluating", "closed", "cancelled")
+        return self.state not in (ProjectState.EVALUATING, ProjectState.CLOSED, ProjectState.CANCELLED)
 
     def accepts_resources(self) -> bool:
-        return self.state not in ("closed", "cancelled")
+        return self.state not in (ProjectState.CLOSED, ProjectState.CANCELLED)
 
     def accepts_evaluation(self) -> bool:
-        return self.state == "evaluating"
+        return self.state == ProjectState.EVALUATING
 
     def accepts_decisions(self) -> bool:
         """Managers decide on applications while the project recruits, runs or is paused."""
-        return self.state in ("recruiting", "running", "suspended")
+        return self.state in (ProjectState.RECRUITING, ProjectState.RUNNING, ProjectState.SUSPENDED)
 
     def is_editable(self) -> bool:
-        return self.state in ("draft", "rejected")
+        return self.state in (ProjectState.DRAFT, ProjectState.REJECTED)
+
+    @property
+    def has_reached_evaluation(self) -> bool:
+        """Finished: its evaluation is being recorded, or it is closed with one."""
+        return self.state in (ProjectState.EVALUATING, ProjectState.CLOSED)
+
+    @property
+    def screening_comment_stands(self) -> bool:
+        """The screener's comment still concerns the project: it was rejected and is being revised."""
+        return bool(self.screening_comment) and self.state in (ProjectState.REJECTED, ProjectState.DRAFT)
+
+
+# The projects running at a station (their dates are checked by Project.accepts_checkins);
+# check-in loads them with the station in one query.
+Station.running_projects = relationship(
+    Project, secondary=project_stations, viewonly=True,
+    primaryjoin=Station.id == project_stations.c.station_id,
+    secondaryjoin=sa.and_(Project.id == project_stations.c.project_id, Project.state == ProjectState.RUNNING),
+    order_by=(Project.title, Project.id))
 
 
 class ProjectTransition(db.Model):
@@ -168,11 +176,11 @@ class ProjectTransition(db.Model):
 
     @property
     def from_label(self) -> str:
-        return str(STATES.get(self.from_state, self.from_state))
+        return ProjectState.label_of(self.from_state)
 
     @property
     def to_label(self) -> str:
-        return str(STATES.get(self.to_state, self.to_state))
+        return ProjectState.label_of(self.to_state)
 
 
 class Resource(db.Model):
@@ -180,15 +188,15 @@ class Resource(db.Model):
 
     __tablename__ = "project_resources"
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", RESOURCE_KINDS), name="kind_known"),
-        sa.CheckConstraint(_in("status", RESOURCE_STATUSES), name="status_known"),
+        sa.CheckConstraint(ResourceKind.sql_in("kind"), name="kind_known"),
+        sa.CheckConstraint(ResourceStatus.sql_in("status"), name="status_known"),
         sa.CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
-    status: Mapped[str] = mapped_column(sa.String(20), default="pledged")
+    status: Mapped[str] = mapped_column(sa.String(20), default=ResourceStatus.PLEDGED)
     description: Mapped[str] = mapped_column(sa.String(200))
     source: Mapped[str | None] = mapped_column(sa.String(120))
     amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
@@ -200,11 +208,11 @@ class Resource(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(RESOURCE_KINDS.get(self.kind, self.kind))
+        return ResourceKind.label_of(self.kind)
 
     @property
     def status_label(self) -> str:
-        return str(RESOURCE_STATUSES.get(self.status, self.status))
+        return ResourceStatus.label_of(self.status)
 
     @property
     def scope_organisation(self) -> Organisation:
@@ -242,6 +250,10 @@ class Position(db.Model):
     def places_left(self) -> int:
         return self.capacity - self.accepted_count
 
+    @property
+    def has_pending_applications(self) -> bool:
+        return any(a.is_pending for a in self.applications)
+
 
 class Application(db.Model):
     """A volunteer's application for a position (双向选择). At most one live (pending or
@@ -249,16 +261,16 @@ class Application(db.Model):
 
     __tablename__ = "applications"
     __table_args__ = (
-        sa.CheckConstraint(_in("state", APPLICATION_STATES), name="state_known"),
+        sa.CheckConstraint(ApplicationState.sql_in("state"), name="state_known"),
         sa.Index("uq_applications_live", "position_id", "volunteer_id", unique=True,
-                 sqlite_where=sa.text("state IN ('pending', 'accepted')"),
-                 postgresql_where=sa.text("state IN ('pending', 'accepted')")),
+                 sqlite_where=sa.text(ApplicationState.sql_in("state", LIVE_APPLICATION_STATES)),
+                 postgresql_where=sa.text(ApplicationState.sql_in("state", LIVE_APPLICATION_STATES))),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     position_id: Mapped[int] = mapped_column(sa.ForeignKey("positions.id"), index=True)
     volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"), index=True)
-    state: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    state: Mapped[str] = mapped_column(sa.String(20), default=ApplicationState.PENDING)
     note: Mapped[str | None] = mapped_column(sa.String(500))
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -273,7 +285,31 @@ class Application(db.Model):
 
     @property
     def state_label(self) -> str:
-        return str(APPLICATION_STATES.get(self.state, self.state))
+        return ApplicationState.label_of(self.state)
+
+    @hybrid_property
+    def is_live(self) -> bool:
+        """Pending or accepted: it holds (or asks for) a place, and may be withdrawn."""
+        return self.state in LIVE_APPLICATION_STATES
+
+    @is_live.inplace.expression
+    @classmethod
+    def _is_live_clause(cls) -> sa.ColumnElement[bool]:
+        return cls.state.in_(LIVE_APPLICATION_STATES)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == ApplicationState.PENDING
+
+    @hybrid_property
+    def is_accepted(self) -> bool:
+        """On the project's roster."""
+        return self.state == ApplicationState.ACCEPTED
+
+    @is_accepted.inplace.expression
+    @classmethod
+    def _is_accepted_clause(cls) -> sa.ColumnElement[bool]:
+        return cls.state == ApplicationState.ACCEPTED
 
 
 class Evaluation(db.Model):

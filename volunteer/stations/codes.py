@@ -23,32 +23,23 @@ from itsdangerous import BadSignature, Signer
 
 from volunteer.core import MAX_ID, permissions
 from volunteer.core.audit import record_event
-from volunteer.core.errors import DomainError
-from volunteer.core.time import utcnow
 from volunteer.extensions import db
+from volunteer.stations.errors import ExpiredCode, InvalidCode, RotatingCodeRequired
 from volunteer.stations.models import Station
+from volunteer.stations.vocabulary import CodeKind, StationEvent
 
 STEP_SECONDS = 30
-STATIC, ROTATING = "s", "r"
+STATIC, ROTATING = CodeKind.STATIC, CodeKind.ROTATING
+# The letter a code's text gives its kind.
+LETTERS = {STATIC: "s", ROTATING: "r"}
+KINDS = {letter: kind for kind, letter in LETTERS.items()}
 _CODE_RE = re.compile(r"^S(\d{1,10})\.(\d{1,6})\.([sr])(\d{1,12})\.([A-Za-z0-9_-]{20,})$")
-
-
-class InvalidCode(DomainError):
-    status = 400
-    code = "invalid_code"
-    default_message = _l("This is not a valid station code.")
-
-
-class ExpiredCode(DomainError):
-    status = 400
-    code = "expired_code"
-    default_message = _l("This code has expired. Scan the code on the station's screen again.")
 
 
 @dataclass(frozen=True)
 class ScannedCode:
     station: Station
-    kind: str  # STATIC or ROTATING
+    kind: CodeKind
 
 
 def _signer(station: Station, version: int) -> Signer:
@@ -60,9 +51,12 @@ def current_step(now: datetime) -> int:
     return int(now.timestamp()) // STEP_SECONDS
 
 
-def make_code(station: Station, kind: str, now: datetime | None = None) -> str:
-    step = 0 if kind == STATIC else current_step(now or utcnow())
-    payload = f"S{station.id}.{station.key_version}.{kind}{step}"
+def make_code(station: Station, kind: CodeKind, now: datetime | None = None) -> str:
+    """``now`` picks the step of a rotating code (a static one has none)."""
+    if kind == ROTATING and now is None:
+        raise ValueError("a rotating code is made for a moment")
+    step = 0 if kind == STATIC else current_step(now)
+    payload = f"S{station.id}.{station.key_version}.{LETTERS[kind]}{step}"
     return _signer(station, station.key_version).sign(payload).decode()
 
 
@@ -83,7 +77,7 @@ def read_code(text: str, now: datetime, *, load_options=()) -> ScannedCode:
     match = _CODE_RE.match(extract_code(text))
     if not match:
         raise InvalidCode()
-    station_id, version, kind, step = int(match[1]), int(match[2]), match[3], int(match[4])
+    station_id, version, kind, step = int(match[1]), int(match[2]), KINDS[match[3]], int(match[4])
     station = db.session.get(Station, station_id, options=load_options) if station_id <= MAX_ID else None
     if station is None:
         raise InvalidCode()
@@ -99,7 +93,7 @@ def read_code(text: str, now: datetime, *, load_options=()) -> ScannedCode:
         if step != 0:
             error = InvalidCode()
         elif station.require_rotating_code:
-            error = InvalidCode(_l("This station accepts only the code on its screen."), code="rotating_code_required")
+            error = RotatingCodeRequired()
     elif current_step(now) - step not in (0, 1):
         error = ExpiredCode()
     if error is not None:
@@ -108,13 +102,13 @@ def read_code(text: str, now: datetime, *, load_options=()) -> ScannedCode:
     return ScannedCode(station=station, kind=kind)
 
 
-def reset_code(actor, station: Station, *, now: datetime | None = None) -> Station:
+def reset_code(actor, station: Station, *, now: datetime) -> Station:
     """Revoke every code of the station at once (a lost or photographed poster)."""
     permissions.ensure(actor, "station.manage", station)
     before = station.key_version
     station.key_version = before + 1
-    record_event(actor, "station.code_reset", station, before={"key_version": before},
-                 after={"key_version": station.key_version}, now=now or utcnow())
+    record_event(actor, StationEvent.CODE_RESET, station, before={"key_version": before},
+                 after={"key_version": station.key_version}, now=now)
     return station
 
 
@@ -131,9 +125,8 @@ def qr_image(text: str, image_format: str = "svg") -> tuple[bytes, str]:
     return buffer.getvalue(), "image/svg+xml"
 
 
-def station_qr(station: Station, kind: str, image_format: str = "svg",
-               now: datetime | None = None) -> tuple[bytes, str, str]:
+def station_qr(station: Station, kind: CodeKind, image_format: str, now: datetime) -> tuple[bytes, str, str]:
     """The QR image of the station's current code of ``kind``: (image, content type, code URL)."""
-    text = code_url(make_code(station, kind, now or utcnow()))
+    text = code_url(make_code(station, kind, now))
     body, content_type = qr_image(text, image_format)
     return body, content_type, text

@@ -3,13 +3,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 
-from volunteer.stations.models import STATION_KINDS
+from volunteer.stations.vocabulary import StationKind
 
 
 class StationForm(FlaskForm):
     organisation_code = SelectField(_l("Organisation"), choices=[], validate_choice=False)
     name = StringField(_l("Station name"))
-    kind = SelectField(_l("Kind"), choices=list(STATION_KINDS.items()), validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=StationKind.choices(), validate_choice=False)
     address = StringField(_l("Address (optional)"))
     lat = StringField(_l("Latitude (optional)"), render_kw={"inputmode": "decimal"})
     lng = StringField(_l("Longitude (optional)"), render_kw={"inputmode": "decimal"})

@@ -6,21 +6,13 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from volunteer.core import permissions
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
-
-STATION_KINDS = {
-    "驿站": _l("Volunteer post"),
-    "青年之家": _l("Youth home"),
-    "服务站": _l("Service station"),
-    "助残服务站": _l("Disability service station"),
-    "联络站": _l("Liaison station"),
-    "其他": _l("Other"),
-}
+from volunteer.stations.vocabulary import StationKind
 
 station_leads = sa.Table(
     "station_leads",
@@ -65,13 +57,7 @@ class Station(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     leads = relationship("User", secondary=station_leads, backref="led_stations", order_by="User.id")
-    # The projects in the running state here (their dates are checked by Project.accepts_checkins);
-    # check-in loads them with the station in one query.
-    running_projects = relationship(
-        "Project", secondary="project_stations", viewonly=True,
-        primaryjoin="Station.id == project_stations.c.station_id",
-        secondaryjoin="and_(Project.id == project_stations.c.project_id, Project.state == 'running')",
-        order_by="(Project.title, Project.id)")
+    # ``running_projects``, the projects running here, is declared by projects.models.
 
     @property
     def scope_organisation(self) -> Organisation:
@@ -79,11 +65,19 @@ class Station(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(STATION_KINDS.get(self.kind, self.kind))
+        return StationKind.label_of(self.kind)
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def is_led_by(self, user) -> bool:
+        return user is not None and self in getattr(user, "led_stations", [])
+
+    def may_run_kiosk(self, user) -> bool:
+        """The kiosk (checking volunteers in by their cards) is for the station's leads, and for
+        the admins who manage the station."""
+        return self.is_led_by(user) or permissions.can(user, "station.manage", self)
 
     def is_open_at(self, moment: datetime) -> bool:
         """Inside the opening hours (always, when none are set); hours may run past midnight."""

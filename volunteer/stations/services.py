@@ -11,11 +11,13 @@ from volunteer.accounts.models import User
 from volunteer.accounts.services import find_user_by_login
 from volunteer.core import get_by_id, permissions
 from volunteer.core.audit import changes, record_event
-from volunteer.core.errors import Conflict, FieldErrors, NotFound, ValidationFailed
-from volunteer.core.time import utcnow
+from volunteer.core.errors import FieldErrors, NotFound, ValidationFailed
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
-from volunteer.stations.models import STATION_KINDS, Station
+from volunteer.organisations.services import get_by_code
+from volunteer.stations.errors import AlreadyLead
+from volunteer.stations.models import Station
+from volunteer.stations.vocabulary import StationEvent, StationKind
 
 FIELDS = ("name", "kind", "address", "lat", "lng", "radius_m", "opens_at", "closes_at", "timezone",
           "require_rotating_code", "active")
@@ -53,8 +55,8 @@ def _clean(data: dict) -> dict:
     elif len(name) > 120:
         errors.add("name", _l("At most %(n)s characters.", n=120))
     values["name"] = name
-    values["kind"] = data.get("kind") or "服务站"
-    if values["kind"] not in STATION_KINDS:
+    values["kind"] = data.get("kind") or StationKind.SERVICE_STATION
+    if values["kind"] not in StationKind.values():
         errors.add("kind", _l("Please choose a kind."))
     values["address"] = (data.get("address") or "").strip()[:200] or None
     values["lat"] = _number(errors, "lat", data.get("lat"), -90, 90)
@@ -82,16 +84,14 @@ def _jsonable(values: dict) -> dict:
     return {k: v.isoformat() if isinstance(v, time) else v for k, v in values.items()}
 
 
-def create_station(actor, organisation: Organisation | None, data: dict, *,
-                   now: datetime | None = None) -> Station:
-    now = now or utcnow()
+def create_station(actor, organisation: Organisation | None, data: dict, *, now: datetime) -> Station:
     if organisation is None:
         raise ValidationFailed(fields={"organisation_code": [_l("Please choose your organisation.")]})
     permissions.ensure(actor, "station.manage", organisation)
     values = _clean(data)
     station = Station(organisation=organisation, created_at=now, **values)
     db.session.add(station)
-    record_event(actor, "station.created", station, after={"name": station.name, "kind": station.kind}, now=now)
+    record_event(actor, StationEvent.CREATED, station, after={"name": station.name, "kind": station.kind}, now=now)
     for user_id in data.get("lead_user_ids") or []:
         user = get_by_id(User, user_id)
         if user is None or not user.is_active:
@@ -100,47 +100,46 @@ def create_station(actor, organisation: Organisation | None, data: dict, *,
     return station
 
 
-def update_station(actor, station: Station, data: dict, *, now: datetime | None = None) -> Station:
-    now = now or utcnow()
+def update_station(actor, station: Station, data: dict, *, now: datetime) -> Station:
     permissions.ensure(actor, "station.manage", station)
     values = _clean(data)
     before, after = changes(station, list(FIELDS), values)
     for key, value in values.items():
         setattr(station, key, value)
     if after:
-        record_event(actor, "station.updated", station, before=_jsonable(before), after=_jsonable(after), now=now)
+        record_event(actor, StationEvent.UPDATED, station, before=_jsonable(before), after=_jsonable(after), now=now)
     return station
 
 
-def add_lead(actor, station: Station, user: User, *, now: datetime | None = None) -> None:
+def add_lead(actor, station: Station, user: User, *, now: datetime) -> None:
     permissions.ensure(actor, "station.manage", station)
     if user in station.leads:
-        raise Conflict(_l("This person already leads the station."), code="already_lead")
+        raise AlreadyLead()
     station.leads.append(user)
-    record_event(actor, "station.lead_added", station, after={"user_id": user.id}, now=now or utcnow())
+    record_event(actor, StationEvent.LEAD_ADDED, station, after={"user_id": user.id}, now=now)
 
 
-def add_lead_by_login(actor, station: Station, login: str, *, now: datetime | None = None) -> None:
+def add_lead_by_login(actor, station: Station, login: str, *, now: datetime) -> None:
     user = find_user_by_login(login)
     if user is None or not user.is_active:
         raise ValidationFailed(fields={"login": [_l("Nobody is registered with this mobile number or e-mail.")]})
     add_lead(actor, station, user, now=now)
 
 
-def remove_lead(actor, station: Station, user_id: int, *, now: datetime | None = None) -> None:
+def remove_lead(actor, station: Station, user_id: int, *, now: datetime) -> None:
     permissions.ensure(actor, "station.manage", station)
     user = next((u for u in station.leads if u.id == user_id), None)
     if user is None:
         raise NotFound()
     station.leads.remove(user)
-    record_event(actor, "station.lead_removed", station, before={"user_id": user.id}, now=now or utcnow())
+    record_event(actor, StationEvent.LEAD_REMOVED, station, before={"user_id": user.id}, now=now)
 
 
 def get_station_for(user, station_id, action: str = "station.view") -> Station:
     station = get_by_id(Station, station_id)
     if station is None:
         raise NotFound()
-    if action == "station.view" and user is not None and station in getattr(user, "led_stations", []):
+    if action == "station.view" and station.is_led_by(user):
         return station
     permissions.ensure(user, action, station)
     return station
@@ -159,10 +158,16 @@ def public_stations(organisation_code: str | None = None) -> sa.Select:
     """Every station (their names and kinds are public: volunteers find them to serve)."""
     stmt = sa.select(Station).join(Station.organisation).order_by(Organisation.path, Station.name)
     if organisation_code:
-        org = db.session.scalar(sa.select(Organisation).where(Organisation.code == organisation_code.strip().upper()))
+        org = get_by_code(organisation_code)
         if org is None:
             raise NotFound()
-        stmt = stmt.where(Organisation.path.startswith(org.path, autoescape=True))
+        stmt = stmt.where(org.subtree())
     return stmt
 
 
+
+
+def stations_for_projects(user) -> list[Station]:
+    """The stations a project of the user's may run at: those in their scope, by name."""
+    return db.session.scalars(sa.select(Station).where(
+        permissions.in_scope(user, "station.view", Station.organisation_id)).order_by(Station.name)).all()

@@ -10,10 +10,11 @@ from volunteer.accounts.forms import ConfirmForm, GrantRoleForm
 from volunteer.core import permissions
 from volunteer.core.errors import Forbidden
 from volunteer.core.pagination import paginate
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.organisations import services
 from volunteer.organisations.forms import OrganisationForm, RenameForm
-from volunteer.web import submit
+from volunteer.web.helpers import submit
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -45,7 +46,7 @@ def create_child(code: str):
     parent = services.get_visible(current_user, code, "organisation.manage")
     form = OrganisationForm()
     child = submit(form, lambda: services.create_organisation(
-        current_user, parent, code=form.code.data, name=form.name.data, kind=form.kind.data))
+        current_user, parent, code=form.code.data, name=form.name.data, kind=form.kind.data, now=utcnow()))
     if child:
         flash(_("%(name)s has been created.", name=child.name), "success")
         return redirect(url_for("organisations.detail", code=child.code))
@@ -59,7 +60,7 @@ def rename(code: str):
     if not services.can_rename(current_user, org):
         raise Forbidden()
     form = RenameForm(name=org.name) if request.method == "GET" else RenameForm()
-    if submit(form, lambda: services.rename_organisation(current_user, org, name=form.name.data)):
+    if submit(form, lambda: services.rename_organisation(current_user, org, name=form.name.data, now=utcnow())):
         flash(_("The organisation has been renamed."), "success")
         return redirect(url_for("organisations.detail", code=org.code))
     return render_template("organisations/rename.html", form=form, org=org)
@@ -70,7 +71,8 @@ def rename(code: str):
 def grant_role(code: str):
     org = services.get_visible(current_user, code, "membership.manage")
     form = GrantRoleForm()
-    if submit(form, lambda: accounts.grant_role_by_login(current_user, form.login.data, org, form.role.data)):
+    if submit(form, lambda: accounts.grant_role_by_login(current_user, form.login.data, org, form.role.data,
+                                                         now=utcnow())):
         flash(_("The role has been granted."), "success")
         return redirect(url_for("organisations.detail", code=org.code))
     return render_template("organisations/grant.html", form=form, org=org)
@@ -82,7 +84,7 @@ def revoke_role(code: str, membership_id: int):
     org = services.get_visible(current_user, code)
     membership = accounts.get_membership_of(org, membership_id)
     if ConfirmForm().validate_on_submit():
-        accounts.revoke_role(current_user, membership)
+        accounts.revoke_role(current_user, membership, now=utcnow())
         db.session.commit()
         flash(_("The role has been removed."), "success")
     return redirect(url_for("organisations.detail", code=org.code))

@@ -2,21 +2,20 @@
 certificates and requests, and the public verification page."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer.certificates import batches as batch_service
-from volunteer.certificates import services
+from volunteer.certificates import limits, services
 from volunteer.certificates.forms import BatchForm, IssueForm, ReasonForm, RequestForm, SealForm
-from volunteer.certificates.models import CertificateRequest
-from volunteer.core import jobs, limits, permissions
+from volunteer.certificates.vocabulary import CertificateStatus
+from volunteer.core import jobs, permissions
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db, limiter
 from volunteer.organisations import services as organisations
-from volunteer.web import flash_form_errors, submit
+from volunteer.web.helpers import flash_form_errors, submit
 
 bp = Blueprint("certificates", __name__)
 
@@ -35,7 +34,8 @@ def verify(serial: str | None = None):
     serial = serial or (request.args.get("serial") or "").strip()
     code = request.args.get("c") or request.args.get("code")
     result = services.verify(serial, code) if serial else None
-    return render_template("certificates/verify.html", serial=serial, code=code or "", result=result)
+    return render_template("certificates/verify.html", serial=serial, code=code or "", result=result,
+                           revoked=bool(result) and result.get("status") == CertificateStatus.REVOKED)
 
 
 # --- volunteers ---------------------------------------------------------------------------------
@@ -49,9 +49,7 @@ def mine():
     form = RequestForm()
     form.project_id.choices = services.project_choices(volunteer_id=volunteer.id)
     page = paginate(services.certificates_of(volunteer.id), request.args.get("page", 1), 20)
-    requests = db.session.scalars(sa.select(CertificateRequest).where(CertificateRequest.volunteer_id == volunteer.id)
-                                  .order_by(CertificateRequest.id.desc()).limit(10)).all()
-    return render_template("certificates/mine.html", page=page, form=form, requests=requests)
+    return render_template("certificates/mine.html", page=page, form=form, requests=services.requests_of(volunteer.id))
 
 
 @bp.route("/certificates/request", methods=["POST"])
@@ -61,7 +59,7 @@ def request_one():
     form.project_id.choices = services.project_choices(volunteer_id=getattr(current_user.volunteer, "id", None))
     if submit(form, lambda: services.request_certificate(current_user, {
             "project_id": form.project_id.data, "period_from": form.period_from.data,
-            "period_to": form.period_to.data, "note": form.note.data})):
+            "period_to": form.period_to.data, "note": form.note.data}, now=utcnow())):
         flash(_("Your request has been sent to the league admin."), "success")
     else:
         flash_form_errors(form)
@@ -100,7 +98,7 @@ def issue():
     form.project_id.choices = services.project_choices(current_user)
     certificate = submit(form, lambda: services.issue_for_number(
         current_user, form.volunteer_no.data, base_url=_base_url(), project_id=form.project_id.data,
-        period_from=form.period_from.data, period_to=form.period_to.data))
+        period_from=form.period_from.data, period_to=form.period_to.data, now=utcnow()))
     if certificate:
         flash(_("Certificate %(serial)s issued.", serial=certificate.serial), "success")
     else:
@@ -113,7 +111,7 @@ def issue():
 def revoke(serial: str):
     certificate = services.get_for_admin(current_user, serial)
     form = ReasonForm()
-    if submit(form, lambda: services.revoke(current_user, certificate, form.reason.data)):
+    if submit(form, lambda: services.revoke(current_user, certificate, form.reason.data, now=utcnow())):
         flash(_("Certificate %(serial)s revoked; it now verifies as revoked.", serial=serial), "success")
     else:
         flash_form_errors(form)
@@ -126,7 +124,7 @@ def reissue(serial: str):
     """A new certificate with the same scope as a revoked one, from today's approved hours."""
     old = services.get_for_admin(current_user, serial)
     form = ReasonForm()
-    certificate = submit(form, lambda: services.reissue(current_user, old, base_url=_base_url()))
+    certificate = submit(form, lambda: services.reissue(current_user, old, base_url=_base_url(), now=utcnow()))
     if certificate:
         flash(_("Certificate %(serial)s issued.", serial=certificate.serial), "success")
     else:
@@ -140,7 +138,7 @@ def decide_request(request_id: int):
     found = services.get_request_for(current_user, request_id)
     form = ReasonForm()
     if submit(form, lambda: services.decide_request(current_user, found, form.decision.data, base_url=_base_url(),
-                                                    reason=form.reason.data)):
+                                                    reason=form.reason.data, now=utcnow())):
         flash(_("The request has been answered."), "success")
     else:
         flash_form_errors(form)
@@ -154,7 +152,7 @@ def seal(code: str):
     form = SealForm(person_in_charge=current.person_in_charge if current else None)
     upload = request.files.get("seal")
     if submit(form, lambda: services.set_seal(current_user, organisation, upload.read() if upload else None,
-                                              form.person_in_charge.data)):
+                                              form.person_in_charge.data, now=utcnow())):
         flash(_("The seal and signature are saved; new certificates carry them."), "success")
         return redirect(url_for("certificates.seal", code=code))
     return render_template("certificates/seal.html", form=form, organisation=organisation, current=current)
@@ -170,10 +168,6 @@ def seal_image(code: str):
 
 # --- batches ------------------------------------------------------------------------------------
 
-def job_states() -> dict[str, str]:
-    return {"queued": _("waiting to start"), "running": _("issuing"), "done": _("done"), "failed": _("stopped")}
-
-
 @bp.route("/certificates/batches", methods=["GET", "POST"])
 @login_required
 def batches():
@@ -183,28 +177,30 @@ def batches():
     job = submit(form, lambda: batch_service.start_batch(
         current_user, organisations.get_by_code(form.organisation_code.data),
         {"min_hours": form.min_hours.data, "period_from": form.period_from.data,
-         "period_to": form.period_to.data}, base_url=_base_url()))
+         "period_to": form.period_to.data}, base_url=_base_url(), now=utcnow()))
     if job:
         jobs.enqueue(job.id)
         return redirect(url_for("certificates.batch", job_id=job.id))
     page = paginate(batch_service.batches_in_scope(current_user), request.args.get("page", 1), 20)
-    return render_template("certificates/batches.html", form=form, page=page, job_states=job_states())
+    return render_template("certificates/batches.html", form=form, page=page)
 
 
 @bp.route("/certificates/batches/<int:job_id>")
 @login_required
 def batch(job_id: int):
-    job = batch_service.get_batch_for(current_user, job_id)
-    return render_template("certificates/batch.html", job=job, form=ReasonForm(),
-                           stale=jobs.is_stale(job, utcnow()), job_states=job_states())
+    job, now = batch_service.get_batch_for(current_user, job_id), utcnow()
+    return render_template("certificates/batch.html", job=job, form=ReasonForm(), resumable=job.is_resumable(now),
+                           under_way=job.is_under_way(now))
 
 
 @bp.route("/certificates/batches/<int:job_id>.json")
 @login_required
 def batch_status(job_id: int):
-    job = batch_service.get_batch_for(current_user, job_id)
-    return {"state": job.state, "done": job.done, "total": job.total, "percent": job.percent,
-            "stale": jobs.is_stale(job, utcnow()), "error": job.error if job.state == "failed" else None}
+    job, now = batch_service.get_batch_for(current_user, job_id), utcnow()
+    return {"state": job.state, "state_label": job.state_label, "done": job.done, "total": job.total,
+            "percent": job.percent, "stale": job.is_stale(now), "finished": job.is_finished, "failed": job.has_failed,
+            "resumable": job.is_resumable(now), "under_way": job.is_under_way(now),
+            "error": job.error if job.has_failed else None}
 
 
 @bp.route("/certificates/batches/<int:job_id>/resume", methods=["POST"])
@@ -212,7 +208,7 @@ def batch_status(job_id: int):
 def batch_resume(job_id: int):
     job = batch_service.get_batch_for(current_user, job_id)
     form = ReasonForm()
-    if submit(form, lambda: batch_service.resume(current_user, job)):
+    if submit(form, lambda: batch_service.resume(current_user, job, now=utcnow())):
         jobs.enqueue(job.id)
         flash(_("The batch goes on from where it stopped."), "success")
     return redirect(url_for("certificates.batch", job_id=job.id))

@@ -23,7 +23,8 @@ from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger import exports, services
 from volunteer.ledger.forms import DecisionForm, DisputeForm
-from volunteer.web import flash_form_errors, query_url, submit
+from volunteer.ledger.vocabulary import EntrySource, EntryState, Flag
+from volunteer.web.helpers import flash_form_errors, query_url, submit
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
@@ -35,13 +36,13 @@ EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
 def index():
     """Every entry the user looks after, filtered; the exports give the same rows."""
     services.ensure_decides_somewhere(current_user)
-    _filters, errors, stmt = services.staff_ledger(current_user, request.args)
+    _filters, errors, stmt = services.staff_ledger(current_user, request.args, now=utcnow())
     page = paginate(services.with_details(stmt), request.args.get("page", 1), 50)
     projects, stations = services.filter_choices(current_user)
     return render_template("ledger/index.html", page=page, errors=errors.fields,
                            raw={key: request.args.get(key, "") for key in services.FILTER_KEYS},
-                           projects=projects, stations=stations, states=exports.STATE_LABELS,
-                           sources=exports.SOURCE_LABELS)
+                           projects=projects, stations=stations, states=EntryState.choices(),
+                           sources=EntrySource.choices())
 
 
 @bp.route("/export.<kind>")
@@ -51,15 +52,16 @@ def export(kind: str):
     services.ensure_decides_somewhere(current_user)
     if kind not in EXPORT_TYPES:
         abort(404)
-    filters, errors, stmt = services.staff_ledger(current_user, request.args)
+    now = utcnow()
+    filters, errors, stmt = services.staff_ledger(current_user, request.args, now=now)
     try:
-        words = exports.start_export(current_user, kind, filters, errors, stmt)
+        words = exports.start_export(current_user, kind, filters, errors, stmt, now=now)
     except (ValidationFailed, Conflict) as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
         return redirect(query_url(url_for("ledger.index")))
     db.session.commit()
-    name = f"ledger-{utcnow():%Y%m%d-%H%M}.{kind}"
+    name = f"ledger-{now:%Y%m%d-%H%M}.{kind}"
     headers = {"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"}
     if kind == "csv":
         return Response(stream_with_context(exports.csv_chunks(stmt, words)), mimetype=EXPORT_TYPES[kind], headers=headers)
@@ -70,13 +72,13 @@ def export(kind: str):
 @login_required
 def queue():
     services.ensure_decides_somewhere(current_user)
-    stmt = services.filter_entries(services.entries_in_scope(current_user), {"state": "pending"})
-    page = paginate(services.with_details(stmt), request.args.get("page", 1), 50)
     now = utcnow()
+    stmt = services.filter_entries(services.entries_in_scope(current_user), {"state": EntryState.PENDING}, now=now)
+    page = paginate(services.with_details(stmt), request.args.get("page", 1), 50)
     disputes = db.session.scalars(services.disputes_in_scope(current_user).limit(100)).all()
     return render_template("ledger/queue.html", page=page, batch_form=ConfirmForm(), form=DecisionForm(),
                            flags=services.flags_for(page.items, now),
-                           disputes=disputes, flag_labels=services.FLAG_LABELS,
+                           disputes=disputes, flag_labels=Flag.labels(),
                            may_correct={d.id: services.may_correct(current_user, d.entry) for d in disputes})
 
 
@@ -90,7 +92,7 @@ def approve_selected():
         if not ids:
             flash(_("Select the entries to approve."), "error")
         else:
-            approved, problems = services.approve_many(current_user, ids)
+            approved, problems = services.approve_many(current_user, ids, now=utcnow())
             db.session.commit()
             flash(_("%(n)s entries approved.", n=approved), "success")
             for problem in problems:
@@ -104,8 +106,8 @@ def decide(entry_id: int):
     entry = services.get_entry_for(current_user, entry_id)
     form = DecisionForm()
     if submit(form, lambda: services.decide(current_user, entry, form.decision.data, minutes=form.minutes.data,
-                                            reason=form.reason.data)):
-        flash(_("Approved.") if entry.state == "approved" else _("Rejected."), "success")
+                                            reason=form.reason.data, now=utcnow())):
+        flash(_("Approved.") if entry.state == EntryState.APPROVED else _("Rejected."), "success")
     else:
         flash_form_errors(form)
     return redirect(url_for("ledger.queue"))
@@ -116,7 +118,7 @@ def decide(entry_id: int):
 def uphold(dispute_id: int):
     dispute = services.get_dispute_for(current_user, dispute_id)
     form = DecisionForm()
-    if submit(form, lambda: services.uphold(current_user, dispute, form.reason.data)):
+    if submit(form, lambda: services.uphold(current_user, dispute, form.reason.data, now=utcnow())):
         flash(_("The entry stays as it is; the volunteer sees your reason."), "success")
     else:
         flash_form_errors(form)
@@ -128,7 +130,7 @@ def uphold(dispute_id: int):
 def correct(entry_id: int):
     entry = services.get_entry_for(current_user, entry_id)
     form = DecisionForm()
-    if submit(form, lambda: services.correct(current_user, entry, form.minutes.data, form.reason.data)):
+    if submit(form, lambda: services.correct(current_user, entry, form.minutes.data, form.reason.data, now=utcnow())):
         flash(_("The entry has been corrected; the original stays in the record."), "success")
     else:
         flash_form_errors(form)
@@ -147,15 +149,14 @@ def mine():
     ids = [e.id for e in page.items]
     return render_template("ledger/mine.html", totals=totals, page=page, form=DisputeForm(),
                            projects=services.project_titles({row.project_id for row in totals["rows"]}),
-                           disputes=services.disputes_of(volunteer.id, ids), corrected=services.corrected_among(ids),
-                           states=exports.STATE_LABELS)
+                           disputes=services.disputes_of(volunteer.id, ids), corrected=services.corrected_among(ids))
 
 
 @bp.route("/<int:entry_id>/dispute", methods=["POST"])
 @login_required
 def dispute(entry_id: int):
     form = DisputeForm()
-    if submit(form, lambda: services.open_dispute(current_user, entry_id, form.note.data)):
+    if submit(form, lambda: services.open_dispute(current_user, entry_id, form.note.data, now=utcnow())):
         flash(_("Your note has gone to the station lead."), "success")
     else:
         flash_form_errors(form)

@@ -2,18 +2,16 @@
 resources, positions, applications and evaluation; a volunteer's own applications."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer.core import permissions
-from volunteer.core.errors import Conflict
 from volunteer.core.pagination import paginate
 from volunteer.core.time import parse_moment, utcnow
-from volunteer.extensions import db
 from volunteer.organisations import services as organisations
-from volunteer.projects import lifecycle, services
+from volunteer.projects import services
+from volunteer.projects.errors import NotEditable, NotEvaluating
 from volunteer.projects.forms import (
     ApplyForm,
     DecisionForm,
@@ -23,9 +21,10 @@ from volunteer.projects.forms import (
     ResourceForm,
     TransitionForm,
 )
-from volunteer.projects.models import CATEGORIES, PUBLIC_STATES
-from volunteer.stations.models import Station
-from volunteer.web import flash_form_errors, submit
+from volunteer.projects.models import PUBLIC_STATES
+from volunteer.projects.vocabulary import Category, ProjectState
+from volunteer.stations import services as stations
+from volunteer.web.helpers import flash_form_errors, submit
 
 bp = Blueprint("projects", __name__)
 
@@ -42,8 +41,7 @@ def index():
     page = paginate(services.search_projects(current_user, filters, view="public"),
                     request.args.get("page", 1), 20)
     return render_template("projects/index.html", page=page, filters=filters, staff_view=False,
-                           states=[(s, lifecycle.STATES[s]) for s in PUBLIC_STATES],
-                           categories=CATEGORIES.items())
+                           states=ProjectState.choices(PUBLIC_STATES), categories=Category.choices())
 
 
 @bp.route("/projects/manage")
@@ -54,15 +52,14 @@ def manage():
     page = paginate(services.search_projects(current_user, filters, view="staff"),
                     request.args.get("page", 1), 20)
     return render_template("projects/index.html", page=page, filters=filters, staff_view=True,
-                           states=lifecycle.STATES.items(), categories=CATEGORIES.items(),
+                           states=ProjectState.choices(), categories=Category.choices(),
                            can_create=bool(permissions.scope_roots(current_user, "project.manage")))
 
 
 def _form_choices(form: ProjectForm) -> None:
     form.organisation_code.choices = organisations.choices_for(current_user, "project.manage")
-    stations = db.session.scalars(sa.select(Station).where(
-        permissions.in_scope(current_user, "station.view", Station.organisation_id)).order_by(Station.name)).all()
-    form.station_ids.choices = [(str(s.id), f"{s.name} · {s.organisation.name}") for s in stations]
+    form.station_ids.choices = [(str(s.id), f"{s.name} · {s.organisation.name}")
+                                for s in stations.stations_for_projects(current_user)]
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
@@ -72,7 +69,8 @@ def create():
     form = ProjectForm()
     _form_choices(form)
     project = submit(form, lambda: services.create_project(
-        current_user, organisations.get_by_code(form.organisation_code.data), form.data_for_service()),
+        current_user, organisations.get_by_code(form.organisation_code.data), form.data_for_service(),
+        now=utcnow()),
         field_map={"organisation_code": "organisation_code"})
     if project:
         flash(_("The project has been created as a draft."), "success")
@@ -85,7 +83,7 @@ def create():
 def edit(project_id: int):
     project = services.get_managed_project(current_user, project_id)
     if not project.is_editable():
-        raise Conflict(_("Only a draft or rejected project can be edited."), code="not_editable")
+        raise NotEditable()
     form = ProjectForm(obj=project) if request.method == "GET" else ProjectForm()
     _form_choices(form)
     del form.organisation_code
@@ -93,7 +91,7 @@ def edit(project_id: int):
         form.station_ids.data = [str(s.id) for s in project.stations]
         form.starts_on.data = project.starts_on.isoformat() if project.starts_on else ""
         form.ends_on.data = project.ends_on.isoformat() if project.ends_on else ""
-    if submit(form, lambda: services.update_project(current_user, project, form.data_for_service())):
+    if submit(form, lambda: services.update_project(current_user, project, form.data_for_service(), now=utcnow())):
         flash(_("The project has been saved."), "success")
         return redirect(url_for("projects.detail", project_id=project.id))
     return render_template("projects/edit.html", form=form, project=project)
@@ -118,7 +116,7 @@ def transition(project_id: int):
     project = services.get_project_for(current_user, project_id)
     form = TransitionForm()
     if submit(form, lambda: services.transition_project(current_user, project, form.to.data,
-                                                        comment=form.comment.data)):
+                                                        comment=form.comment.data, now=utcnow())):
         flash(_("The project is now “%(state)s”.", state=project.state_label), "success")
     else:
         flash_form_errors(form)
@@ -130,7 +128,7 @@ def transition(project_id: int):
 def add_resource(project_id: int):
     project = services.get_managed_project(current_user, project_id)
     form = ResourceForm()
-    if submit(form, lambda: services.add_resource(current_user, project, form.data)):
+    if submit(form, lambda: services.add_resource(current_user, project, form.data, now=utcnow())):
         flash(_("The resource has been recorded."), "success")
     else:
         flash_form_errors(form)
@@ -146,7 +144,7 @@ def add_position(project_id: int):
     def create_position():
         data = dict(form.data)
         data["starts_at"], data["ends_at"] = parse_moment(data["starts_at"]), parse_moment(data["ends_at"])
-        return services.add_position(current_user, project, data)
+        return services.add_position(current_user, project, data, now=utcnow())
 
     if submit(form, create_position):
         flash(_("The position has been added."), "success")
@@ -160,7 +158,7 @@ def add_position(project_id: int):
 def apply(position_id: int):
     position = services.get_position_for(current_user, position_id)
     form = ApplyForm()
-    if submit(form, lambda: services.apply_for_position(current_user, position, note=form.note.data)):
+    if submit(form, lambda: services.apply_for_position(current_user, position, note=form.note.data, now=utcnow())):
         flash(_("Your application has been sent. The project manager will decide."), "success")
     else:
         flash_form_errors(form)
@@ -172,7 +170,8 @@ def apply(position_id: int):
 def decide(application_id: int):
     application = services.get_application_for_manager(current_user, application_id)
     form = DecisionForm()
-    if submit(form, lambda: services.decide_application(current_user, application, form.decision.data)):
+    if submit(form, lambda: services.decide_application(current_user, application, form.decision.data,
+                                                        now=utcnow())):
         flash(_("The decision has been recorded."), "success")
     else:
         flash_form_errors(form)
@@ -183,7 +182,7 @@ def decide(application_id: int):
 @login_required
 def withdraw(application_id: int):
     application = services.get_own_application(current_user, application_id)
-    if submit(DecisionForm(), lambda: services.withdraw_application(current_user, application)):
+    if submit(DecisionForm(), lambda: services.withdraw_application(current_user, application, now=utcnow())):
         flash(_("Your application has been withdrawn."), "success")
     return redirect(url_for("projects.my_applications"))
 
@@ -200,7 +199,7 @@ def my_applications():
 def evaluation(project_id: int):
     project = services.get_managed_project(current_user, project_id)
     if not project.accepts_evaluation():
-        raise Conflict(_("The evaluation is recorded while the project is being evaluated."))
+        raise NotEvaluating()
     form = EvaluationForm(obj=project.evaluation) if request.method == "GET" else EvaluationForm()
     if request.method == "GET" and project.evaluation:
         form.rating.data = str(project.evaluation.rating)
@@ -208,7 +207,7 @@ def evaluation(project_id: int):
     def save():
         files = [(f.filename, f.read()) for f in form.attachments.data or [] if f and f.filename]
         data = {k: form[k].data for k in ("beneficiaries_served", "rating", "outcomes", "summary")}
-        return services.save_evaluation(current_user, project, data, files)
+        return services.save_evaluation(current_user, project, data, files, now=utcnow())
 
     if submit(form, save):
         flash(_("The evaluation has been saved."), "success")

@@ -15,15 +15,19 @@ from flask import Blueprint, Response, flash, make_response, redirect, render_te
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from volunteer.accounts.errors import NotAVolunteer
 from volunteer.accounts.forms import ConfirmForm
+from volunteer.accounts.services import volunteer_of
 from volunteer.checkin import cards, services
+from volunteer.checkin.errors import NOT_A_VOLUNTEER, ProjectRequired
 from volunteer.checkin.forms import KioskForm, ScanForm
+from volunteer.checkin.vocabulary import ScanAction
 from volunteer.core.errors import DomainError, NotFound
 from volunteer.core.handlers import CSP
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.stations import codes
-from volunteer.web import submit
+from volunteer.web.helpers import submit
 
 bp = Blueprint("checkin", __name__)
 TICKET = "scan_ticket"
@@ -52,9 +56,9 @@ def scan(code: str):
     if not current_user.is_authenticated:
         flash(_("Sign in to check in at %(station)s.", station=station.name), "info")
         return redirect(url_for("accounts.login", next=request.path))
-    volunteer = current_user.volunteer
-    if volunteer is None or volunteer.closed_at is not None:
-        error = services.NotAVolunteer()
+    try:
+        volunteer = volunteer_of(current_user, NOT_A_VOLUNTEER)
+    except NotAVolunteer as error:
         return render_template("checkin/result.html", outcome=None, error=error), error.status
     form = ScanForm(request_id=uuid.uuid4().hex)
     open_here = services.open_session_of(volunteer)
@@ -95,7 +99,7 @@ def scan_post(code: str):
                                          lat=lat, lng=lng, request_id=form.request_id.data,
                                          code_seen_at=_code_seen_at(code, now))
     db.session.commit()
-    if isinstance(outcome.error, services.ProjectRequired):
+    if isinstance(outcome.error, ProjectRequired):
         form.project_id.choices = [(p.id, p.title) for p in outcome.error.projects]
         form.project_id.errors = [str(outcome.error.message)]
         return render_template("checkin/scan.html", form=form, station=outcome.station, code=code,
@@ -120,7 +124,7 @@ def kiosk(station_id: int):
     outcome, status = None, 200
     if request.method == "POST":
         if not form.validate_on_submit():
-            outcome = services.ScanOutcome("refused", 400, error=DomainError(
+            outcome = services.ScanOutcome(ScanAction.REFUSED, 400, error=DomainError(
                 _("The form has expired or did not come from this site. Please reload the page and try again.")))
         elif form.code.data.strip():
             outcome = services.scan_card(current_user, station, form.code.data, now=now,
@@ -137,10 +141,7 @@ def kiosk(station_id: int):
 
 
 def _own_volunteer():
-    volunteer = current_user.volunteer
-    if volunteer is None or volunteer.closed_at is not None:
-        raise services.NotAVolunteer()
-    return volunteer
+    return volunteer_of(current_user, NOT_A_VOLUNTEER)
 
 
 @bp.route("/me/card")
@@ -163,6 +164,6 @@ def my_card_qr(image_format: str):
 @login_required
 def replace_card():
     _own_volunteer()
-    if submit(ConfirmForm(), lambda: cards.replace_card(current_user)):
+    if submit(ConfirmForm(), lambda: cards.replace_card(current_user, now=utcnow())):
         flash(_("Your card has been replaced. The old one no longer works; print the new one."), "success")
     return redirect(url_for("checkin.my_card"))

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from volunteer.accounts import privacy, services
+from volunteer.accounts import limits, privacy, services
 from volunteer.accounts.forms import (
     CloseAccountForm,
     ConfirmForm,
@@ -16,12 +16,13 @@ from volunteer.accounts.forms import (
     ProfileForm,
     RegistrationForm,
 )
-from volunteer.core import limits, permissions
+from volunteer.core import permissions
 from volunteer.core.errors import InvalidCredentials, NotFound
 from volunteer.core.pagination import paginate
+from volunteer.core.time import utcnow
 from volunteer.extensions import db, limiter
 from volunteer.organisations import services as organisations
-from volunteer.web import safe_next, submit
+from volunteer.web.helpers import safe_next, submit
 
 bp = Blueprint("accounts", __name__)
 
@@ -72,7 +73,7 @@ def register():
         data["guardian"] = {"name": form.guardian_name.data, "phone": form.guardian_phone.data,
                             "consent": form.guardian_consent.data,
                             "sensitive_consent": form.guardian_sensitive_consent.data}
-        return services.register_volunteer(data)
+        return services.register_volunteer(data, now=utcnow())
 
     volunteer = submit(form, register_from_form, field_map={"consent_version": "consent"})
     if volunteer:
@@ -101,7 +102,7 @@ def edit_profile():
     if request.method == "GET":
         form.email.data = current_user.email
     if submit(form, lambda: services.update_profile(current_user, {k: form[k].data for k in (
-            "email", "political_status", "school_or_employer", "skills")})):
+            "email", "political_status", "school_or_employer", "skills")}, now=utcnow())):
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/edit_profile.html", form=form, volunteer=volunteer)
@@ -112,7 +113,7 @@ def edit_profile():
 def change_password():
     form = PasswordForm()
     if submit(form, lambda: services.change_password(
-            current_user, current=form.current_password.data, new=form.new_password.data)):
+            current_user, current=form.current_password.data, new=form.new_password.data, now=utcnow())):
         login_user(current_user._get_current_object())  # the session id follows the new password
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("accounts.profile"))
@@ -131,7 +132,7 @@ def export_data():
 @login_required
 def close_account():
     form = CloseAccountForm()
-    if submit(form, lambda: services.close_account(current_user, password=form.password.data)):
+    if submit(form, lambda: services.close_account(current_user, password=form.password.data, now=utcnow())):
         logout_user()
         flash(_("Your account has been closed and your personal data erased."), "success")
         return redirect(url_for("main.home"))

@@ -14,7 +14,7 @@ from volunteer.organisations import services as organisations
 from volunteer.stations import codes, services
 from volunteer.stations.forms import LeadForm, StationForm
 from volunteer.stations.poster import station_poster
-from volunteer.web import submit
+from volunteer.web.helpers import submit
 
 bp = Blueprint("stations", __name__, url_prefix="/stations")
 
@@ -36,7 +36,8 @@ def create():
     form = StationForm()
     form.organisation_code.choices = organisations.choices_for(current_user, "station.manage")
     station = submit(form, lambda: services.create_station(
-        current_user, organisations.get_by_code(form.organisation_code.data), form.data_for_service()))
+        current_user, organisations.get_by_code(form.organisation_code.data), form.data_for_service(),
+        now=utcnow()))
     if station:
         flash(_("The station has been created."), "success")
         return redirect(url_for("stations.detail", station_id=station.id))
@@ -50,8 +51,7 @@ def detail(station_id: int):
     return render_template("stations/detail.html", station=station, lead_form=LeadForm(),
                            remove_form=ConfirmForm(),
                            can_manage=permissions.can(current_user, "station.manage", station),
-                           can_kiosk=station in current_user.led_stations
-                           or permissions.can(current_user, "station.manage", station))
+                           can_kiosk=station.may_run_kiosk(current_user))
 
 
 @bp.route("/<int:station_id>/edit", methods=["GET", "POST"])
@@ -63,7 +63,7 @@ def edit(station_id: int):
     if request.method == "GET":
         form.opens_at.data = station.opens_at.strftime("%H:%M") if station.opens_at else ""
         form.closes_at.data = station.closes_at.strftime("%H:%M") if station.closes_at else ""
-    if submit(form, lambda: services.update_station(current_user, station, form.data_for_service())):
+    if submit(form, lambda: services.update_station(current_user, station, form.data_for_service(), now=utcnow())):
         flash(_("The station has been saved."), "success")
         return redirect(url_for("stations.detail", station_id=station.id))
     return render_template("stations/edit.html", form=form, station=station)
@@ -76,7 +76,7 @@ def qr(station_id: int, image_format: str):
     station = services.get_station_for(current_user, station_id)
     if image_format not in ("svg", "png"):
         raise NotFound()
-    body, content_type, _text = codes.station_qr(station, codes.STATIC, image_format)
+    body, content_type, _text = codes.station_qr(station, codes.STATIC, image_format, utcnow())
     return Response(body, mimetype=content_type)
 
 
@@ -114,7 +114,7 @@ def poster(station_id: int):
 @login_required
 def reset_code(station_id: int):
     station = services.get_station_for(current_user, station_id, "station.manage")
-    if submit(ConfirmForm(), lambda: codes.reset_code(current_user, station)):
+    if submit(ConfirmForm(), lambda: codes.reset_code(current_user, station, now=utcnow())):
         flash(_("The station's code has been replaced. Print the new poster; the old one no longer works."),
               "success")
     return redirect(url_for("stations.detail", station_id=station.id))
@@ -125,7 +125,7 @@ def reset_code(station_id: int):
 def add_lead(station_id: int):
     station = services.get_station_for(current_user, station_id, "station.manage")
     form = LeadForm()
-    if submit(form, lambda: services.add_lead_by_login(current_user, station, form.login.data)):
+    if submit(form, lambda: services.add_lead_by_login(current_user, station, form.login.data, now=utcnow())):
         flash(_("The station lead has been added."), "success")
     else:
         for message in form.login.errors:
@@ -137,6 +137,6 @@ def add_lead(station_id: int):
 @login_required
 def remove_lead(station_id: int, user_id: int):
     station = services.get_station_for(current_user, station_id, "station.manage")
-    if submit(ConfirmForm(), lambda: services.remove_lead(current_user, station, user_id)):
+    if submit(ConfirmForm(), lambda: services.remove_lead(current_user, station, user_id, now=utcnow())):
         flash(_("The station lead has been removed."), "success")
     return redirect(url_for("stations.detail", station_id=station.id))

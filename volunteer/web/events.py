@@ -20,4 +20,4 @@ def events():
     return render_template("core/events.html", page=page, action=action,
                            action_label=audit.action_label, subject_label=audit.subject_label,
                            describe_changes=audit.describe_changes,
-                           actions=sorted(audit.ACTION_LABELS.items()))
+                           actions=audit.actions())

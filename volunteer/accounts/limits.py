@@ -1,4 +1,5 @@
-"""Rate limits shared by the web and the API, read from the configuration at request time.
+"""Rate limits on signing in and registering, shared by the web and the API, read from the
+configuration at request time.
 
 Sign-in has two counters, each shared by the web form and the API token endpoint: one per client
 address, and one per login (phone or e-mail), so spreading guesses over many addresses does not
@@ -6,6 +7,8 @@ help either."""
 import hashlib
 
 from flask import current_app, request
+
+from volunteer.accounts.services import normalise_login
 
 
 def login_limit() -> str:
@@ -21,7 +24,6 @@ def registration_limit() -> str:
 
 
 def login_key() -> str:
-    from volunteer.accounts.services import normalise_login
     data = request.get_json(silent=True) if request.is_json else request.form
     login = data.get("login", "") if isinstance(data, dict) or hasattr(data, "get") else ""
     return "login:" + hashlib.sha256(normalise_login(str(login)).encode()).hexdigest()[:24]
@@ -36,12 +38,3 @@ def login_limits(limiter):
     def decorate(view):
         return per_address(per_account(view))
     return decorate
-
-
-def verification_limit() -> str:
-    return current_app.config["VERIFY_RATE_LIMIT"]
-
-
-def verification_limits(limiter):
-    """One counter per client address for the web page and the API: guessing codes is slow."""
-    return limiter.shared_limit(verification_limit, scope="certificate-verify")

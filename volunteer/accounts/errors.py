@@ -1,0 +1,24 @@
+"""Accounts' refusals, one class per code."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from volunteer.core.errors import Conflict, Forbidden
+
+
+class NotAVolunteer(Forbidden):
+    """The caller has no volunteer profile, or has closed it."""
+
+    code = "not_a_volunteer"
+    default_message = _l("Only registered volunteers can do this. Please complete your volunteer registration.")
+
+
+class AlreadyMember(Conflict):
+    code = "already_member"
+    default_message = _l("This person already has this role here.")
+
+
+class OwnAdminRole(Forbidden):
+    """An admin removing their own admin role could lock an organisation out."""
+
+    default_message = _l("Ask another admin to remove your own admin role.")

@@ -1,0 +1,43 @@
+"""Use cases of accounts, by module: signing in and tokens (signin), staff accounts and roles
+(staff), volunteers' registration, profile and closing (volunteers), the export of everything
+held about a person (personal_data). Callers import them from here."""
+from volunteer.accounts.services.personal_data import export_personal_data
+from volunteer.accounts.services.signin import (
+    authenticate,
+    change_password,
+    find_user_by_login,
+    hash_password,
+    issue_api_token,
+    normalise_login,
+    password_problem,
+    revoke_all_tokens,
+    revoke_api_token,
+    user_for_token,
+)
+from volunteer.accounts.services.staff import (
+    create_user,
+    get_membership_of,
+    grant_role,
+    grant_role_by_login,
+    revoke_role,
+    staff_of,
+)
+from volunteer.accounts.services.volunteers import (
+    ADULT_AGE,
+    SENSITIVE_AGE,
+    close_account,
+    get_volunteer_for,
+    register_volunteer,
+    set_locale,
+    update_profile,
+    volunteer_of,
+    volunteers_in_scope,
+)
+
+__all__ = [
+    "ADULT_AGE", "SENSITIVE_AGE", "authenticate", "change_password", "close_account", "create_user",
+    "export_personal_data", "find_user_by_login", "get_membership_of", "get_volunteer_for", "grant_role",
+    "grant_role_by_login", "hash_password", "issue_api_token", "normalise_login", "password_problem",
+    "register_volunteer", "revoke_all_tokens", "revoke_api_token", "revoke_role", "set_locale", "staff_of",
+    "update_profile", "user_for_token", "volunteer_of", "volunteers_in_scope",
+]

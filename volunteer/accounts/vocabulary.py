@@ -1,0 +1,51 @@
+"""Accounts' closed sets: what a volunteer's profile says of them, and who may see it."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from volunteer.core.audit import Glossary
+from volunteer.core.vocabulary import Vocabulary
+from volunteer.organisations.vocabulary import ADMINS, STAFF, Role
+
+
+class PoliticalStatus(Vocabulary):
+    MASSES = "masses", _l("Ordinary citizen")
+    LEAGUE_MEMBER = "league_member", _l("Communist Youth League member")
+    PARTY_MEMBER = "party_member", _l("Communist Party member")
+
+
+class Gender(Vocabulary):
+    """From the parity of the ID number's sequence digits."""
+
+    MALE = "male", _l("Male")
+    FEMALE = "female", _l("Female")
+
+
+class IdType(Vocabulary):
+    RESIDENT_ID = "resident_id", _l("Resident identity card")
+
+
+ACCESS = {
+    "membership.view": STAFF,
+    "membership.manage": ADMINS,
+    "volunteer.view": STAFF,
+}
+
+
+class AccountEvent(Vocabulary):
+    ROLE_GRANTED = "membership.granted", _l("Role granted")
+    ROLE_REVOKED = "membership.revoked", _l("Role removed")
+    REGISTERED = "volunteer.registered", _l("Volunteer registered")
+    PROFILE_UPDATED = "volunteer.profile_updated", _l("Profile updated")
+    PASSWORD_CHANGED = "user.password_changed", _l("Password changed")
+    CLOSED = "account.closed", _l("Account closed")
+
+
+EVENT_LOG = Glossary(
+    actions=AccountEvent,
+    subjects={"memberships": _l("Role"), "volunteers": _l("Volunteer"), "users": _l("Account")},
+    fields={"political_status": _l("Political status"), "school_or_employer": _l("School or employer"),
+            "skills": _l("Skills"), "email_changed": _l("E-mail changed"), "volunteer_no": _l("Volunteer number"),
+            "consent_version": _l("Privacy notice version"), "minor": _l("Minor"), "user_id": _l("Account")},
+    values={"volunteers": {"political_status": PoliticalStatus}, "memberships": {"role": Role}},
+)

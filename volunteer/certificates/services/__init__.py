@@ -1,0 +1,40 @@
+"""Use cases of certificates, by module: issuing (issuing), the register with verification,
+revocation and re-issue (register), seals (seals), volunteers' requests (requests); batches are
+certificates.batches. Callers import them from here."""
+from volunteer.certificates.errors import NoApprovedHours
+from volunteer.certificates.services.issuing import (
+    approved_entries,
+    issue_certificate,
+    issue_for_number,
+    issuer_for,
+    project_choices,
+    render_pdf,
+    verify_url,
+)
+from volunteer.certificates.services.register import (
+    certificates_of,
+    flag_for_review,
+    get_certificate_for,
+    get_for_admin,
+    pdf_of,
+    register_in_scope,
+    reissue,
+    revoke,
+    verify,
+)
+from volunteer.certificates.services.requests import (
+    decide_request,
+    get_request_for,
+    request_certificate,
+    requests_in_scope,
+    requests_of,
+)
+from volunteer.certificates.services.seals import seal_png_for, seal_settings_for, set_seal
+
+__all__ = [
+    "NoApprovedHours", "approved_entries", "certificates_of", "decide_request", "flag_for_review",
+    "get_certificate_for", "get_for_admin", "get_request_for", "issue_certificate", "issue_for_number", "issuer_for",
+    "pdf_of", "project_choices", "register_in_scope", "reissue", "render_pdf", "request_certificate",
+    "requests_in_scope", "requests_of", "revoke", "seal_png_for", "seal_settings_for", "set_seal", "verify",
+    "verify_url",
+]

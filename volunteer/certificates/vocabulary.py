@@ -1,0 +1,58 @@
+"""Certificates' closed sets: a certificate's status, volunteers' requests and how they are
+answered, the background job that issues batches; who may issue."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from volunteer.core.audit import Glossary
+from volunteer.core.vocabulary import Vocabulary
+from volunteer.organisations.vocabulary import ADMINS
+
+
+class CertificateStatus(Vocabulary):
+    """Only forward: valid → revoked, with a reason."""
+
+    VALID = "valid", _l("Valid")
+    REVOKED = "revoked", _l("Revoked")
+
+
+class RequestState(Vocabulary):
+    PENDING = "pending", _l("waiting for the admin")
+    ISSUED = "issued", _l("issued")
+    DECLINED = "declined", _l("declined")
+
+
+class RequestDecision(Vocabulary):
+    ISSUE = "issue", _l("Issue")
+    DECLINE = "decline", _l("Decline")
+
+
+class CertificateJob(Vocabulary):
+    """The kinds of background job (core.jobs) certificates run."""
+
+    BATCH = "certificate_batch", _l("Certificate batch")
+
+
+ACCESS = {
+    "certificate.issue": ADMINS,  # issue, revoke, seals, batches, volunteers' requests
+}
+
+
+class CertificateEvent(Vocabulary):
+    ISSUED = "certificate.issued", _l("Certificate issued")
+    REVOKED = "certificate.revoked", _l("Certificate revoked")
+    REQUESTED = "certificate.requested", _l("Certificate requested")
+    REQUEST_ISSUED = "certificate.request_issued", _l("Certificate request answered: issued")
+    REQUEST_DECLINED = "certificate.request_declined", _l("Certificate request declined")
+    BATCH_STARTED = "certificate.batch_started", _l("Certificate batch started")
+    BATCH_RESUMED = "certificate.batch_resumed", _l("Certificate batch resumed")
+    SEAL_UPDATED = "seal.updated", _l("Seal and signature changed")
+
+
+EVENT_LOG = Glossary(
+    actions=CertificateEvent,
+    subjects={"certificates": _l("Certificate"), "certificate_requests": _l("Certificate request"),
+              "jobs": _l("Background job")},
+    fields={"serial": _l("Serial"), "min_hours": _l("Minimum hours"), "person_in_charge": _l("Person in charge"),
+            "sha256": _l("Seal image")},
+)

@@ -1,0 +1,78 @@
+"""How entries come to be: the pending entry a check-out writes, and service recorded without a
+scan (补录), which someone other than its author approves."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from volunteer.core import permissions
+from volunteer.core.audit import record_event
+from volunteer.core.errors import FieldErrors
+from volunteer.core.time import DEFAULT_ZONE, local_date
+from volunteer.extensions import db
+from volunteer.ledger.errors import ProjectNotServing
+from volunteer.ledger.models import LedgerEntry
+from volunteer.ledger.services.crediting import MAX_MINUTES, clean_minutes
+from volunteer.ledger.services.totals import add_to_totals
+from volunteer.ledger.vocabulary import EntrySource, EntryState, LedgerEvent
+
+
+def record_session(session) -> LedgerEntry:
+    """A closed session's pending entry: its exact minutes, or none at all when the system closed
+    it (the lead decides what, if anything, it was worth)."""
+    minutes = 0 if session.auto_closed else session.minutes
+    entry = LedgerEntry(
+        volunteer_id=session.volunteer_id, project_id=session.project_id, station_id=session.station_id,
+        session_id=session.id, minutes=minutes, recorded_minutes=minutes, served_on=session.served_on,
+        source=EntrySource.CHECKIN, state=EntryState.PENDING, auto_closed=session.auto_closed, outside_radius=session.outside_radius,
+        created_at=session.checked_out_at)
+    db.session.add(entry)
+    add_to_totals(session.volunteer_id, session.project_id, session.served_on.year, pending=minutes)
+    return entry
+
+
+def record_manual(actor, project, volunteer, data: dict, *, now: datetime) -> LedgerEntry:
+    """A manager records service done without a scan; someone else approves it."""
+    permissions.ensure(actor, "project.manage", project)
+    errors = FieldErrors()
+    if volunteer is None or not volunteer.is_active:
+        errors.add("volunteer_id", _l("Unknown volunteer."))
+    minutes = clean_minutes(errors, data.get("minutes"))
+    activity_minutes = data.get("activity_minutes")
+    if activity_minutes not in (None, ""):
+        activity_minutes = clean_minutes(FieldErrors(), activity_minutes)
+        if activity_minutes is None:
+            errors.add("activity_minutes", _l("Must be between %(low)s and %(high)s.", low=0, high=MAX_MINUTES))
+        elif minutes is not None and minutes > activity_minutes:
+            errors.add("minutes", _l("Not more than the activity lasted (%(n)s minutes).", n=activity_minutes))
+    else:
+        activity_minutes = None
+    served_on = data.get("served_on")
+    today = local_date(now, DEFAULT_ZONE)
+    if served_on is None:
+        errors.add("served_on", _l("Please give the date of the service."))
+    elif served_on > today:
+        errors.add("served_on", _l("The service cannot be in the future."))
+    elif not project.runs_on(served_on):
+        errors.add("served_on", _l("The project runs from %(start)s to %(end)s.", start=project.starts_on or "…",
+                                   end=project.ends_on or "…"))
+    reason = (data.get("reason") or "").strip()[:2000]
+    if not reason:
+        errors.add("reason", _l("Say why the service was not scanned."))
+    activity = (data.get("activity") or "").strip()[:200] or project.title
+    errors.raise_if_any()
+    if not project.accepts_manual_entries():
+        raise ProjectNotServing()
+    entry = LedgerEntry(volunteer_id=volunteer.id, project_id=project.id, station_id=None, minutes=minutes,
+                        recorded_minutes=minutes, served_on=served_on, source=EntrySource.MANUAL,
+                        state=EntryState.PENDING,
+                        created_by_id=actor.id, activity=activity, activity_minutes=activity_minutes,
+                        reason=reason, created_at=now)
+    db.session.add(entry)
+    add_to_totals(volunteer.id, project.id, served_on.year, pending=minutes)
+    record_event(actor, LedgerEvent.MANUAL_RECORDED, entry, after={"volunteer_id": volunteer.id, "minutes": minutes,
+                                                               "served_on": served_on.isoformat()}, note=reason, now=now)
+    return entry
+
+

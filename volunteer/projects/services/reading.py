@@ -1,0 +1,86 @@
+"""Reading projects: who sees which, one project for a user, the library's search."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from volunteer.core import get_by_id, permissions
+from volunteer.core.errors import NotFound
+from volunteer.extensions import db
+from volunteer.organisations.services import get_by_code
+from volunteer.projects.models import Application, Position, Project
+
+
+def may_manage(user, project: Project) -> bool:
+    return permissions.can(user, "project.manage", project)
+
+
+def _has_applied(user, project: Project) -> bool:
+    volunteer = getattr(user, "volunteer", None) if getattr(user, "is_authenticated", False) else None
+    return volunteer is not None and db.session.scalar(
+        sa.select(Application.id).join(Application.position)
+        .where(Position.project_id == project.id, Application.volunteer_id == volunteer.id).limit(1)) is not None
+
+
+def ensure_visible(user, project: Project) -> None:
+    """Anyone sees a recruiting or running project; staff see every project in their scope; a
+    volunteer keeps seeing a project they applied to; nobody learns that another town's draft
+    exists."""
+    if project.is_public or _has_applied(user, project):
+        return
+    permissions.ensure(user, "project.view", project)
+
+
+def get_project_for(user, project_id) -> Project:
+    project = get_by_id(Project, project_id)
+    if project is None:
+        raise NotFound()
+    ensure_visible(user, project)
+    return project
+
+
+def get_managed_project(user, project_id) -> Project:
+    project = get_project_for(user, project_id)
+    permissions.ensure(user, "project.manage", project)
+    return project
+
+
+def parse_date(value) -> date | None:
+    """A date, or None for nothing or for text that is no date (the caller says which)."""
+    if isinstance(value, date) or value is None:
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def search_projects(user, filters: dict, *, view: str = "public") -> sa.Select:
+    """``view``: "public" (recruiting and running), "staff" (everything in the user's scope) or
+    "visible" (both). ``filters``: state, category, organisation (a code: its subtree),
+    starts_from, ends_until, q."""
+    stmt = sa.select(Project).join(Project.organisation)
+    public = Project.is_public
+    in_scope = permissions.in_scope(user, "project.view", Project.organisation_id)
+    stmt = stmt.where({"public": public, "staff": in_scope, "visible": sa.or_(public, in_scope)}[view])
+    if filters.get("state"):
+        stmt = stmt.where(Project.state == filters["state"])
+    if filters.get("category"):
+        stmt = stmt.where(Project.category == filters["category"])
+    if filters.get("organisation"):
+        org = get_by_code(str(filters["organisation"]))
+        stmt = stmt.where(org.subtree() if org else sa.false())
+    starts_from = parse_date(filters.get("starts_from"))
+    if starts_from:
+        stmt = stmt.where(sa.or_(Project.ends_on.is_(None), Project.ends_on >= starts_from))
+    ends_until = parse_date(filters.get("ends_until"))
+    if ends_until:
+        stmt = stmt.where(sa.or_(Project.starts_on.is_(None), Project.starts_on <= ends_until))
+    text = (filters.get("q") or "").strip()
+    if text:
+        stmt = stmt.where(sa.or_(Project.title.contains(text, autoescape=True),
+                                 Project.description.contains(text, autoescape=True)))
+    return stmt.order_by(Project.starts_on.desc().nulls_last(), Project.id.desc())
+
+
