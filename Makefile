@@ -15,10 +15,11 @@ run: install assets fonts translations db seed
 test: install-dev assets fonts translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The shape of the code: ruff (pyflakes, bugbear, import order). The test suite runs it too
-# (tests/test_shape.py).
+# The shape of the code: ruff (pyflakes, bugbear, import order) and the import layers
+# (.importlinter). The test suite runs both too (tests/shape/).
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -51,14 +51,14 @@ def seed(app, count: int):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        city = organisations.create_organisation(None, None, code="BN", name="基准市团委", kind="city")
+        city = organisations.create_organisation(None, None, code="BN", name="基准市团委", kind="city", now=utcnow())
         admin = User(phone="13800009999", password_hash="x", display_name="基准管理员")
         db.session.add_all([admin, Membership(user=admin, organisation=city, role="league_admin")])
         projects = [Project(organisation=city, title=title, category="community", state="running")
                     for title in ("社区助老服务", "河道环保行动", "图书馆志愿讲解")]
         db.session.add_all(projects)
         db.session.flush()
-        certificates.set_seal(admin, city, seal_png(), "基准书记")
+        certificates.set_seal(admin, city, seal_png(), "基准书记", now=utcnow())
         day = date(2026, 3, 1)
         for n in range(count):
             number = f"11010519900101{n % 1000:03d}X"
@@ -81,6 +81,7 @@ def issue_all(app, admin_id: int) -> tuple[float, list[int]]:
     from volunteer.accounts.models import User, Volunteer
     from volunteer.certificates import services as certificates
     from volunteer.certificates.models import CertificatePdf
+    from volunteer.core.time import utcnow
     from volunteer.extensions import db
 
     with app.app_context(), app.test_request_context("/"):
@@ -89,7 +90,7 @@ def issue_all(app, admin_id: int) -> tuple[float, list[int]]:
         started = time.perf_counter()
         for volunteer_id in ids:
             certificates.issue_certificate(admin, db.session.get(Volunteer, volunteer_id),
-                                           base_url="https://volunteer.example.org/")
+                                           base_url="https://volunteer.example.org/", now=utcnow())
             db.session.commit()
         elapsed = time.perf_counter() - started
         sizes = [len(p) for p in db.session.scalars(db.select(CertificatePdf.pdf))]

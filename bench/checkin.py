@@ -49,6 +49,7 @@ def seed(env: dict, volunteers: int) -> tuple[str, list[str]]:
     from volunteer.accounts import privacy
     from volunteer.accounts import services as accounts
     from volunteer.accounts.identity import check_digit
+    from volunteer.core.time import utcnow
     from volunteer.extensions import db
     from volunteer.organisations import services as organisations
     from volunteer.projects import services as projects
@@ -57,16 +58,18 @@ def seed(env: dict, volunteers: int) -> tuple[str, list[str]]:
 
     app = create_app("production", PASSWORD_HASH_METHOD="pbkdf2:sha256:1000", SERVER_NAME="127.0.0.1")
     with app.app_context():
-        city = organisations.create_organisation(None, None, code="BN", name="基准市团委", kind="city")
+        now = utcnow()
+        city = organisations.create_organisation(None, None, code="BN", name="基准市团委", kind="city", now=now)
         password = secrets.token_urlsafe(16)  # the benchmark signs in with tokens; nobody needs it
-        admin = accounts.create_user(phone="13800009999", email=None, password=password, display_name="管理员")
-        accounts.grant_role(None, admin, city, "league_admin")
-        station = stations.create_station(admin, city, {"name": "基准驿站", "kind": "驿站"})
+        admin = accounts.create_user(phone="13800009999", email=None, password=password, display_name="管理员",
+                                    now=now)
+        accounts.grant_role(None, admin, city, "league_admin", now=now)
+        station = stations.create_station(admin, city, {"name": "基准驿站", "kind": "驿站"}, now=now)
         db.session.flush()
         today = date.today()
         project = projects.create_project(admin, city, {
             "title": "基准项目", "category": "community", "starts_on": today - timedelta(days=1),
-            "ends_on": today + timedelta(days=1), "station_ids": [station.id]})
+            "ends_on": today + timedelta(days=1), "station_ids": [station.id]}, now=now)
         project.state = "running"
         tokens = []
         for n in range(volunteers):
@@ -74,8 +77,9 @@ def seed(env: dict, volunteers: int) -> tuple[str, list[str]]:
             first17 = f"110105{born:%Y%m%d}{n % 999 + 1:03d}"
             volunteer = accounts.register_volunteer({
                 "name": "志愿者" + "甲乙丙丁戊己庚辛壬癸"[n % 10] + "子丑寅卯辰巳午未申酉戌亥"[n // 10 % 12], "phone": f"139{n:08d}", "id_number": first17 + check_digit(first17),
-                "password": password, "organisation_code": "BN", "consent_version": privacy.CURRENT_VERSION})
-            raw, _ = accounts.issue_api_token(volunteer.user)
+                "password": password, "organisation_code": "BN", "consent_version": privacy.CURRENT_VERSION},
+                now=now)
+            raw, _ = accounts.issue_api_token(volunteer.user, now=now)
             tokens.append(raw)
         db.session.commit()
         with app.test_request_context("/"):

@@ -158,7 +158,7 @@ def jobs_run(job_id: int):
     if job is None:
         raise click.ClickException(f"No job {job_id}.")
     click.echo(f"Job {job.id}: {job.state}, {job.done} of {job.total}.")
-    if job.state == "failed":
+    if job.has_failed:
         raise SystemExit(1)
 
 

@@ -1,4 +1,6 @@
 """Every schema change is a migration: upgrading an empty database gives exactly the models."""
+import re
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -51,3 +53,31 @@ def test_existing_stations_get_their_own_code_secret(tmp_path):
         with db.engine.connect() as connection:
             rows = connection.exec_driver_sql("SELECT secret, key_version FROM stations").all()
     assert len({secret for secret, _ in rows}) == 2 and all(len(s) >= 40 and v == 1 for s, v in rows)
+
+
+def _quoted(text: str) -> set[str]:
+    return set(re.findall(r"'([^']*)'", text))
+
+
+def test_check_constraints_in_the_database_hold_the_vocabularies_values(app):
+    """A vocabulary's values make the models' CHECK constraints; the migrated database must refuse
+    and accept the same values (a value added to a vocabulary needs a migration)."""
+    with app.app_context(), db.engine.connect() as connection:
+        if db.engine.dialect.name == "postgresql":
+            stored = dict(connection.exec_driver_sql(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'c'").all())
+        else:
+            stored = {}
+            for (sql,) in connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table'"):
+                for name, body in re.findall(r"CONSTRAINT (\w+) CHECK \((.*?)\)(?=,\s*(?:CONSTRAINT|FOREIGN|PRIMARY|UNIQUE)|\s*\)$)",
+                                             sql or "", re.S):
+                    stored[name] = body
+    checked = 0
+    for table in db.metadata.sorted_tables:
+        for constraint in table.constraints:
+            if isinstance(constraint, sa.CheckConstraint) and "'" in str(constraint.sqltext):
+                name = constraint.name if isinstance(constraint.name, str) else str(constraint.name)
+                assert name in stored, name
+                assert _quoted(stored[name]) == _quoted(str(constraint.sqltext)), name
+                checked += 1
+    assert checked >= 15

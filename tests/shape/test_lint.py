@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,10 @@ def test_no_stray_renders_are_committed():
     files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     strays = [f for f in files if f.lower().endswith(BINARY) and not f.startswith(BINARY_HOMES)]
     assert strays == []
+
+
+def test_each_module_holds_one_concern():
+    """No module under volunteer/ grows past about 400 lines: split it by use case first."""
+    long = {str(p.relative_to(ROOT)): n for p in Path(ROOT, "volunteer").rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}

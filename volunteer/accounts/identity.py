@@ -7,6 +7,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from volunteer.accounts.vocabulary import Gender
+
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 _ID_RE = re.compile(r"^[1-9]\d{16}[\dX]$")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -23,7 +25,7 @@ class InvalidIdNumber(ValueError):
 class ResidentId:
     number: str
     birth_date: date
-    gender: str  # "male" or "female", from the parity of the sequence digits
+    gender: Gender  # from the parity of the sequence digits
 
     def age_on(self, day: date) -> int:
         return age_on(self.birth_date, day)
@@ -61,7 +63,7 @@ def parse_id_number(raw: str, today: date | None = None) -> ResidentId:
         raise InvalidIdNumber(_l("The birth date in this ID number is in the future."))
     if check_digit(number[:17]) != number[17]:
         raise InvalidIdNumber(_l("The check digit of this ID number is wrong; please check every digit."))
-    return ResidentId(number=number, birth_date=born, gender="male" if int(number[16]) % 2 else "female")
+    return ResidentId(number=number, birth_date=born, gender=Gender.MALE if int(number[16]) % 2 else Gender.FEMALE)
 
 
 def is_valid_phone(phone: str) -> bool:

@@ -5,10 +5,8 @@ from flask import g
 from flask_smorest import Blueprint
 
 from volunteer.accounts import limits, privacy, services
-from volunteer.api import BEARER
-from volunteer.api.auth import api_user, login_required
-from volunteer.api.checkin import dump_session
-from volunteer.api.schemas import (
+from volunteer.api.auth import BEARER, api_user, login_required
+from volunteer.api.schemas.accounts import (
     MeSchema,
     PrivacySchema,
     TokenRequestSchema,
@@ -16,13 +14,10 @@ from volunteer.api.schemas import (
     VolunteerCreatedSchema,
     VolunteerCreateSchema,
 )
-from volunteer.checkin.services import open_session_of
 from volunteer.core.time import utcnow
 from volunteer.extensions import db, limiter
-from volunteer.ledger.services import totals_of
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Accounts")
-
 
 
 @blp.route("/auth/token", methods=["POST"])
@@ -57,7 +52,6 @@ def privacy_notice():
     return privacy.current_notice()
 
 
-
 @blp.route("/volunteers", methods=["POST"])
 @limiter.limit(limits.registration_limit)
 @blp.arguments(VolunteerCreateSchema)
@@ -65,32 +59,10 @@ def privacy_notice():
 @blp.alt_response(422, schema="Error", description="invalid fields, with messages per field")
 @blp.alt_response(429, schema="Error", description="too many registrations from this address")
 def register_volunteer(body):
-    """Register as a volunteer."""
+    """Register as a volunteer; the answer's ``id`` is the volunteer profile (``volunteer_id``)."""
     volunteer = services.register_volunteer(body, now=utcnow())
     db.session.commit()
-    return {"id": volunteer.id, "volunteer_no": volunteer.volunteer_no}
-
-
-def _hours(volunteer) -> dict:
-    if volunteer is None:
-        return {"approved_hours": 0.0, "pending_hours": 0.0, "star_level": 0}
-    totals = totals_of(volunteer.id)
-    return {"approved_hours": round(totals["approved_minutes"] / 60, 2),
-            "pending_hours": round(totals["pending_minutes"] / 60, 2), "star_level": totals["star_level"]}
-
-
-def describe_me(user) -> dict:
-    volunteer = user.volunteer
-    return {
-        "id": user.id,
-        "name": volunteer.name if volunteer else user.display_name,
-        "volunteer_no": volunteer.volunteer_no if volunteer else None,
-        "phone_masked": user.phone_masked,
-        "id_number_masked": volunteer.id_number_masked if volunteer else "",
-        **_hours(volunteer),
-        "open_session": dump_session(open_session_of(volunteer)) if volunteer else None,
-        "roles": [{"role": m.role, "organisation_code": m.organisation.code} for m in user.memberships],
-    }
+    return volunteer
 
 
 @blp.route("/me", methods=["GET"])
@@ -99,7 +71,7 @@ def describe_me(user) -> dict:
 @blp.doc(security=BEARER)
 def me():
     """The caller's profile, masked as it is shown everywhere."""
-    return describe_me(api_user())
+    return api_user()
 
 
 @blp.route("/me/export", methods=["GET"])

@@ -12,6 +12,7 @@ from volunteer.core.time import utcnow
 from volunteer.extensions import csrf
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+BEARER = [{"bearerAuth": []}]  # an endpoint's OpenAPI security: the bearer token
 
 
 class InvalidToken(NotAuthenticated):

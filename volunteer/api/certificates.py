@@ -1,17 +1,16 @@
 """Certificates: issue, list one's own, download, revoke, and the public verification."""
 from __future__ import annotations
 
-from flask import Response, request, url_for
+from flask import Response, request
 from flask_smorest import Blueprint
 
 from volunteer.accounts.models import Volunteer
-from volunteer.api import BEARER
-from volunteer.api.auth import api_user, login_required
-from volunteer.api.schemas import (
+from volunteer.api.auth import BEARER, api_user, login_required
+from volunteer.api.schemas.base import PageArgsSchema
+from volunteer.api.schemas.certificates import (
     CertificateIssueSchema,
     CertificatePageSchema,
     CertificateSchema,
-    PageArgsSchema,
     ReasonSchema,
     VerificationArgsSchema,
     VerificationSchema,
@@ -19,20 +18,12 @@ from volunteer.api.schemas import (
 from volunteer.certificates import limits, services
 from volunteer.core import get_by_id
 from volunteer.core.errors import NotFound
-from volunteer.core.pagination import paginate
+from volunteer.core.pagination import Page, paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db, limiter
 from volunteer.projects.models import Project
 
 blp = Blueprint("certificates_api", __name__, url_prefix="/api/v1", description="Certificates")
-
-
-def dump_certificate(certificate) -> dict:
-    return {"serial": certificate.serial, "hours": certificate.hours, "status": certificate.status,
-            "issued_at": certificate.issued_at, "issuer": certificate.snapshot["issuer"],
-            "period": certificate.snapshot["period"], "needs_review": certificate.needs_review,
-            "pdf_url": url_for("certificates_api.pdf", serial=certificate.serial, _external=True),
-            "verify_url": services.verify_url(request.url_root, certificate)}
 
 
 @blp.route("/certificates", methods=["POST"])
@@ -54,7 +45,7 @@ def issue(body):
     certificate = services.issue_certificate(api_user(), volunteer, base_url=request.url_root, project=project,
                                              period_from=body.get("from"), period_to=body.get("to"), now=utcnow())
     db.session.commit()
-    return dump_certificate(certificate)
+    return certificate
 
 
 @blp.route("/me/certificates", methods=["GET"])
@@ -66,8 +57,8 @@ def mine(args):
     """The caller's certificates, newest first."""
     volunteer = api_user().volunteer
     if volunteer is None:
-        return {"items": [], "page": 1, "per_page": args["per_page"], "total": 0}
-    return paginate(services.certificates_of(volunteer.id), args["page"], args["per_page"]).as_api(dump_certificate)
+        return Page(items=[], page=1, per_page=args["per_page"], total=0)
+    return paginate(services.certificates_of(volunteer.id), args["page"], args["per_page"])
 
 
 @blp.route("/certificates/<serial>/pdf", methods=["GET"])
@@ -92,7 +83,7 @@ def revoke(body, serial):
     certificate = services.get_certificate_for(api_user(), serial)
     services.revoke(api_user(), certificate, body.get("reason"), now=utcnow())
     db.session.commit()
-    return dump_certificate(certificate)
+    return certificate
 
 
 @blp.route("/verify/<serial>", methods=["GET"])

@@ -4,9 +4,8 @@ from __future__ import annotations
 from flask import jsonify, make_response
 from flask_smorest import Blueprint
 
-from volunteer.api import BEARER
-from volunteer.api.auth import api_user, login_required
-from volunteer.api.schemas import CheckinRequestSchema, CheckinResultSchema, KioskScanRequestSchema
+from volunteer.api.auth import BEARER, api_user, login_required
+from volunteer.api.schemas.checkin import CheckinRequestSchema, CheckinResultSchema, KioskScanRequestSchema
 from volunteer.checkin import services
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
@@ -15,6 +14,8 @@ blp = Blueprint("checkin_api", __name__, url_prefix="/api/v1", description="Chec
 
 
 def dump_session(session) -> dict | None:
+    """SessionSchema's shape, written by hand: the check-in answer is the busiest of the API at the
+    start of an event, and bench/checkin.py measures it against a bare insert."""
     if session is None:
         return None
     return {"id": session.id, "state": session.state,
@@ -41,8 +42,12 @@ def _answer(outcome):
 
 RESPONSES = {"responses": {
     "200": {"description": "checked out, or a repeat that changed nothing"},
-    "400": {"description": "`invalid_code`, `expired_code` or `rotating_code_required`"},
-    "409": {"description": "`project_not_running`, `not_on_roster`, `station_closed` or `daily_limit_reached`"},
+    "400": {"description": "`invalid_code`, `expired_code` or `rotating_code_required` (the project or station "
+                           "accepts only the code on its screen)"},
+    "403": {"description": "`not_a_volunteer` (the caller has no volunteer profile, or closed it); at a kiosk "
+                           "`forbidden` for someone who is not the station's lead"},
+    "409": {"description": "`project_not_running`, `not_on_roster`, `station_closed` or `daily_limit_reached` "
+                           "(already the most check-ins for this project today)"},
     "422": {"description": "`project_required` (with `projects`), or invalid fields"}}}
 
 
@@ -51,6 +56,7 @@ RESPONSES = {"responses": {
 @blp.arguments(CheckinRequestSchema)
 @blp.response(201, CheckinResultSchema, description="checked in")
 @blp.alt_response(400, schema="Error")
+@blp.alt_response(403, schema="Error")
 @blp.alt_response(409, schema="Error")
 @blp.alt_response(422, schema="Error")
 @blp.doc(security=BEARER, **RESPONSES)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from volunteer.accounts.models import Volunteer
-from volunteer.api import BEARER
-from volunteer.api.auth import api_user, login_required
-from volunteer.api.schemas import (
+from volunteer.api.auth import BEARER, api_user, login_required
+from volunteer.api.schemas.base import PageArgsSchema
+from volunteer.api.schemas.ledger import (
     CorrectionSchema,
     DisputeRequestSchema,
     DisputeSchema,
@@ -16,29 +16,17 @@ from volunteer.api.schemas import (
     LedgerPageSchema,
     ManualEntrySchema,
     MyLedgerPageSchema,
-    PageArgsSchema,
+    with_page_details,
 )
 from volunteer.core import get_by_id
 from volunteer.core.errors import NotFound
-from volunteer.core.pagination import paginate
+from volunteer.core.pagination import Page, paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger import services
-from volunteer.ledger.models import LedgerEntry
 from volunteer.projects.models import Project
 
 blp = Blueprint("ledger_api", __name__, url_prefix="/api/v1", description="Ledger")
-
-
-def dump_entry(entry: LedgerEntry, now=None, flags: list[str] | None = None) -> dict:
-    return {"id": entry.id, "volunteer_id": entry.volunteer_id,
-            "project": {"id": entry.project.id, "title": entry.project.title},
-            "station": {"id": entry.station.id, "name": entry.station.name} if entry.station else None,
-            "session_id": entry.session_id, "minutes": entry.minutes, "recorded_minutes": entry.recorded_minutes,
-            "credited_minutes": entry.credited_minutes, "state": entry.state, "source": entry.source,
-            "served_on": entry.served_on, "decided_by": entry.decided_by_id, "decided_at": entry.decided_at,
-            "reason": entry.reason, "corrects_id": entry.corrects_id,
-            "flags": services.flags(entry, now or utcnow()) if flags is None else flags}
 
 
 @blp.route("/ledger", methods=["GET"])
@@ -53,8 +41,8 @@ def list_entries(args):
     now = utcnow()
     stmt = services.filter_entries(services.entries_in_scope(user), args, now=now)
     page = paginate(services.with_details(stmt), args["page"], args["per_page"])
-    flags = services.flags_for(page.items, now)
-    return page.as_api(lambda e: dump_entry(e, flags=flags[e.id]))
+    with_page_details(page.items, now=now)
+    return page
 
 
 @blp.route("/ledger", methods=["POST"])
@@ -71,7 +59,7 @@ def manual_entry(body):
     volunteer = get_by_id(Volunteer, body.pop("volunteer_id"))
     entry = services.record_manual(api_user(), project, volunteer, body, now=utcnow())
     db.session.commit()
-    return dump_entry(entry)
+    return entry
 
 
 @blp.route("/ledger/<int:entry_id>/decision", methods=["POST"])
@@ -79,7 +67,8 @@ def manual_entry(body):
 @blp.arguments(LedgerDecisionSchema)
 @blp.response(200, LedgerEntrySchema)
 @blp.alt_response(409, schema="Error", description="`already_decided`")
-@blp.alt_response(403, schema="Error", description="`own_hours`, `needs_higher_approval`")
+@blp.alt_response(403, schema="Error", description="`own_hours` (nobody decides on their own hours), "
+                                                   "`needs_higher_approval` (over the day's limit)")
 @blp.doc(security=BEARER)
 def decide(body, entry_id):
     """Approve (optionally with adjusted minutes and a reason) or reject (with a reason)."""
@@ -87,7 +76,7 @@ def decide(body, entry_id):
     entry = services.get_entry_for(user, entry_id)
     services.decide(user, entry, body["decision"], minutes=body["minutes"], reason=body["reason"], now=utcnow())
     db.session.commit()
-    return dump_entry(entry)
+    return entry
 
 
 @blp.route("/ledger/<int:entry_id>/corrections", methods=["POST"])
@@ -103,7 +92,7 @@ def correct(body, entry_id):
     entry = services.get_entry_for(user, entry_id)
     correction = services.correct(user, entry, body["minutes"], body["reason"], now=utcnow())
     db.session.commit()
-    return dump_entry(correction)
+    return correction
 
 
 @blp.route("/me/ledger", methods=["GET"])
@@ -116,18 +105,11 @@ def my_ledger(args):
     and their answers."""
     volunteer = api_user().volunteer
     if volunteer is None:
-        return {"items": [], "page": 1, "per_page": args["per_page"], "total": 0}
+        return Page(items=[], page=1, per_page=args["per_page"], total=0)
     page = paginate(services.with_details(services.entries_of(volunteer.id)), args["page"], args["per_page"])
-    flags = services.flags_for(page.items, utcnow())
-    disputes = services.disputes_of(volunteer.id, [e.id for e in page.items])
-    return page.as_api(lambda e: {**dump_entry(e, flags=flags[e.id]),
-                                  "disputes": [dump_dispute(d) for d in disputes.get(e.id, [])]})
-
-
-def dump_dispute(dispute) -> dict:
-    return {"id": dispute.id, "entry_id": dispute.entry_id, "note": dispute.note, "state": dispute.state,
-            "resolution": dispute.resolution, "resolution_note": dispute.resolution_note,
-            "resolved_at": dispute.resolved_at, "created_at": dispute.created_at}
+    with_page_details(page.items, now=utcnow(),
+                      disputes=services.disputes_of(volunteer.id, [e.id for e in page.items]))
+    return page
 
 
 @blp.route("/ledger/<int:entry_id>/disputes", methods=["POST"])
@@ -141,4 +123,4 @@ def dispute(body, entry_id):
     and is answered by a decision, a correction, or the entry kept with a reason."""
     found = services.open_dispute(api_user(), entry_id, body["note"], now=utcnow())
     db.session.commit()
-    return dump_dispute(found)
+    return found

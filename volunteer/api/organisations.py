@@ -3,18 +3,13 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from volunteer.api.schemas import OrganisationArgsSchema, OrganisationPageSchema
+from volunteer.api.schemas.accounts import OrganisationArgsSchema, OrganisationPageSchema
 from volunteer.core.errors import NotFound
 from volunteer.core.pagination import paginate
 from volunteer.organisations import services
 from volunteer.organisations.models import Organisation
 
 blp = Blueprint("organisations_api", __name__, url_prefix="/api/v1", description="Organisations")
-
-
-def dump_organisation(org: Organisation) -> dict:
-    return {"code": org.code, "name": org.name, "kind": org.kind,
-            "parent_code": org.parent.code if org.parent else None}
 
 
 @blp.route("/organisations", methods=["GET"])
@@ -28,4 +23,4 @@ def list_organisations(args):
         if parent is None:
             raise NotFound()
         stmt = stmt.where(Organisation.parent_id == parent.id)
-    return paginate(stmt, args["page"], args["per_page"]).as_api(dump_organisation)
+    return paginate(stmt, args["page"], args["per_page"])

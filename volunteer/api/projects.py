@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from volunteer.api import BEARER
-from volunteer.api.auth import api_user, login_required
-from volunteer.api.schemas import (
+from volunteer.api.auth import BEARER, api_user, login_required
+from volunteer.api.schemas.projects import (
     ApplicationPageSchema,
     ApplicationRequestSchema,
     ApplicationSchema,
@@ -28,35 +27,6 @@ from volunteer.projects import services
 blp = Blueprint("projects_api", __name__, url_prefix="/api/v1", description="Projects")
 
 
-def dump_position(position) -> dict:
-    return {"id": position.id, "title": position.title, "capacity": position.capacity,
-            "accepted": position.accepted_count, "places_left": position.places_left,
-            "starts_at": position.starts_at, "ends_at": position.ends_at,
-            "requirements": position.requirements}
-
-
-def dump_project(project, user=None) -> dict:
-    return {
-        "id": project.id, "title": project.title, "organisation_code": project.organisation.code,
-        "category": project.category, "level": project.level, "description": project.description,
-        "starts_on": project.starts_on, "ends_on": project.ends_on, "state": project.state,
-        "roster_required": project.roster_required,
-        "require_rotating_code": project.require_rotating_code, "target_volunteers": project.target_volunteers,
-        "shift_minutes": project.shift_minutes, "min_attendance_percent": project.min_attendance_percent,
-        "target_hours": project.target_hours, "target_beneficiaries": project.target_beneficiaries,
-        "station_ids": [s.id for s in project.stations],
-        "positions": [dump_position(p) for p in project.positions],
-        "allowed_transitions": services.allowed_transitions(user, project),
-    }
-
-
-def dump_application(application) -> dict:
-    return {"id": application.id, "position_id": application.position_id,
-            "project_id": application.position.project_id, "volunteer_id": application.volunteer_id,
-            "state": application.state, "note": application.note, "created_at": application.created_at,
-            "decided_at": application.decided_at}
-
-
 @blp.route("/projects", methods=["GET"])
 @blp.arguments(ProjectArgsSchema, location="query")
 @blp.response(200, ProjectPageSchema)
@@ -65,7 +35,7 @@ def list_projects(args):
     the caller's scope; ``scope=mine`` keeps only those."""
     user = api_user()
     stmt = services.search_projects(user, args, view="staff" if args.get("scope") == "mine" else "visible")
-    return paginate(stmt, args["page"], args["per_page"]).as_api(lambda p: dump_project(p, user))
+    return paginate(stmt, args["page"], args["per_page"])
 
 
 @blp.route("/projects", methods=["POST"])
@@ -80,7 +50,7 @@ def create_project(body):
     organisation = organisations.get_by_code(str(body.pop("organisation_code")))
     project = services.create_project(api_user(), organisation, body, now=utcnow())
     db.session.commit()
-    return dump_project(project, api_user())
+    return project
 
 
 @blp.route("/projects/<int:project_id>", methods=["GET"])
@@ -88,7 +58,7 @@ def create_project(body):
 @blp.alt_response(404, schema="Error")
 def get_project(project_id):
     """A project with the transitions the caller may make."""
-    return dump_project(services.get_project_for(api_user(), project_id), api_user())
+    return services.get_project_for(api_user(), project_id)
 
 
 @blp.route("/projects/<int:project_id>/transitions", methods=["POST"])
@@ -103,7 +73,7 @@ def transition(body, project_id):
     project = services.get_project_for(api_user(), project_id)
     services.transition_project(api_user(), project, body["to"], comment=body.get("comment"), now=utcnow())
     db.session.commit()
-    return dump_project(project, api_user())
+    return project
 
 
 @blp.route("/projects/<int:project_id>/positions", methods=["POST"])
@@ -117,35 +87,37 @@ def create_position(body, project_id):
     project = services.get_managed_project(api_user(), project_id)
     position = services.add_position(api_user(), project, body, now=utcnow())
     db.session.commit()
-    return dump_position(position)
+    return position
 
 
 @blp.route("/positions/<int:position_id>/applications", methods=["POST"])
 @login_required
 @blp.arguments(ApplicationRequestSchema)
 @blp.response(201, ApplicationSchema)
-@blp.alt_response(409, schema="Error", description="position_full, already_applied or not_recruiting")
+@blp.alt_response(409, schema="Error", description="`position_full`, `already_applied`, `already_declined` or "
+                                                   "`not_recruiting`")
+@blp.alt_response(403, schema="Error", description="`not_a_volunteer`")
 @blp.doc(security=BEARER)
 def apply(body, position_id):
     """Apply for a position (pending until the manager decides)."""
     position = services.get_position_for(api_user(), position_id)
     application = services.apply_for_position(api_user(), position, note=body.get("note"), now=utcnow())
     db.session.commit()
-    return dump_application(application)
+    return application
 
 
 @blp.route("/applications/<int:application_id>/decision", methods=["POST"])
 @login_required
 @blp.arguments(DecisionRequestSchema)
 @blp.response(200, ApplicationSchema)
-@blp.alt_response(409, schema="Error", description="position_full or already_decided")
+@blp.alt_response(409, schema="Error", description="`position_full`, `already_decided` or `not_recruiting`")
 @blp.doc(security=BEARER)
 def decide(body, application_id):
     """Accept or decline an application."""
     application = services.get_application_for_manager(api_user(), application_id)
     services.decide_application(api_user(), application, body["decision"], now=utcnow())
     db.session.commit()
-    return dump_application(application)
+    return application
 
 
 @blp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
@@ -158,7 +130,7 @@ def withdraw(application_id):
     application = services.get_own_application(api_user(), application_id)
     services.withdraw_application(api_user(), application, now=utcnow())
     db.session.commit()
-    return dump_application(application)
+    return application
 
 
 @blp.route("/projects/<int:project_id>/applications", methods=["GET"])
@@ -170,7 +142,7 @@ def project_applications(args, project_id):
     """The project's applications for its staff; ``state=accepted`` is the roster."""
     project = services.get_project_for(api_user(), project_id)
     stmt = services.applications_for_project(api_user(), project, args.get("state"))
-    return paginate(stmt, args["page"], args["per_page"]).as_api(dump_application)
+    return paginate(stmt, args["page"], args["per_page"])
 
 
 @blp.route("/me/applications", methods=["GET"])
@@ -179,4 +151,4 @@ def project_applications(args, project_id):
 @blp.doc(security=BEARER)
 def my_applications():
     """The caller's applications, newest first."""
-    return [dump_application(a) for a in services.applications_of(api_user())]
+    return services.applications_of(api_user())

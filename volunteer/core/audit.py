@@ -10,14 +10,13 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer.core import permissions
 from volunteer.core.models import Event
-from volunteer.core.time import utcnow
 from volunteer.core.vocabulary import Vocabulary
 from volunteer.extensions import db
 
 
 def record_event(actor, action: str, subject, *, organisation=None, before: dict | None = None,
                  after: dict | None = None, note: str | None = None,
-                 now: datetime | None = None) -> Event:
+                 now: datetime) -> Event:
     """Add an event row for ``actor`` (a user, or None for the system) doing ``action`` to
     ``subject``. Flushes so the subject has an id; never commits."""
     if subject.id is None:
@@ -25,7 +24,7 @@ def record_event(actor, action: str, subject, *, organisation=None, before: dict
     if organisation is None:
         organisation = getattr(subject, "scope_organisation", None)
     event = Event(
-        occurred_at=now or utcnow(),
+        occurred_at=now,
         actor_id=getattr(actor, "id", None),
         action=action,
         subject_type=subject.__tablename__,

@@ -28,6 +28,16 @@ class DomainError(Exception):
         return body
 
 
+def domain_codes() -> set[str]:
+    """The code of every DomainError class loaded (each domain's errors.py)."""
+    found, classes = set(), [DomainError]
+    while classes:
+        cls = classes.pop()
+        found.add(cls.code)
+        classes.extend(cls.__subclasses__())
+    return found
+
+
 class ValidationFailed(DomainError):
     """Bad input; ``fields`` maps each field to its messages."""
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from volunteer.core.errors import DomainError
+from volunteer.core.errors import DomainError, domain_codes
 from volunteer.extensions import db
 
 HTTP_CODES = {
@@ -39,6 +39,11 @@ FIELD_MESSAGES = {
     "Invalid input type.": _l("Must be an object."),
     "Unknown field.": _l("Unknown field."),
 }
+
+
+def error_codes() -> list[str]:
+    """Every code an error answer may carry: the domains' and the HTTP ones (for the OpenAPI enum)."""
+    return sorted(domain_codes() | {code for code, _message in HTTP_CODES.values()} | {"csrf_failed"})
 
 
 def is_api_request() -> bool:

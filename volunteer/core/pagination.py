@@ -32,10 +32,6 @@ class Page:
     def has_next(self) -> bool:
         return self.page < self.pages
 
-    def as_api(self, dump) -> dict:
-        return {"items": [dump(i) for i in self.items], "page": self.page,
-                "per_page": self.per_page, "total": self.total}
-
 
 def clamp_page_args(page, per_page) -> tuple[int, int]:
     """Bad or out-of-range numbers fall back to the nearest sensible value instead of failing."""

@@ -9,7 +9,7 @@ from volunteer.accounts.services import set_locale
 from volunteer.core import permissions
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
-from volunteer.ledger.services import totals_of, waiting_counts
+from volunteer.ledger.services import decides_somewhere, totals_of, waiting_counts
 from volunteer.web.helpers import safe_next
 
 bp = Blueprint("main", __name__)
@@ -19,7 +19,7 @@ bp = Blueprint("main", __name__)
 def home():
     volunteer = current_user.volunteer if current_user.is_authenticated else None
     is_staff = permissions.is_staff(current_user)
-    decides = current_user.is_authenticated and (is_staff or bool(current_user.led_stations))
+    decides = decides_somewhere(current_user)
     return render_template("home.html", volunteer=volunteer, hours=totals_of(volunteer.id) if volunteer else None,
                            is_staff=is_staff, waiting=waiting_counts(current_user, now=utcnow()) if decides else None)
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from volunteer import domains
 from volunteer.core import permissions
 from volunteer.core.time import DEFAULT_ZONE
+from volunteer.ledger.services import decides_somewhere
 from volunteer.web.helpers import query_url
 
 
@@ -42,7 +43,7 @@ def nav_items():
     signed_in = current_user.is_authenticated
     staff = permissions.is_staff(current_user)
     volunteer = signed_in and current_user.volunteer is not None
-    decides = staff or (signed_in and bool(current_user.led_stations))
+    decides = decides_somewhere(current_user)
     issues = bool(permissions.scope_roots(current_user, "certificate.issue"))
     shown = {"all": True, "volunteer": volunteer, "staff": staff, "decides": decides, "issues": issues}
     return [(endpoint, label) for endpoint, label, who in NAV if shown[who]]

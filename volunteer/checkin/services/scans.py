@@ -35,6 +35,14 @@ class ScanOutcome:
     closed_elsewhere: ServiceSession | None = None
     replayed: bool = False
 
+    @property
+    def checked_in(self) -> bool:
+        return self.action == ScanAction.CHECKED_IN
+
+    @property
+    def checked_out(self) -> bool:
+        return self.action == ScanAction.CHECKED_OUT
+
     def raise_if_refused(self) -> ScanOutcome:
         if self.error is not None:
             raise self.error

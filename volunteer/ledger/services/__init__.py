@@ -2,7 +2,13 @@
 (crediting), how entries come to be (recording), deciding and correcting (decisions), disputes
 (disputes), the totals kept and their verification (totals), reading the ledger (listing).
 Callers import them from here."""
-from volunteer.ledger.services.access import ensure_decides_somewhere, entries_in_scope, get_entry_for, may_decide
+from volunteer.ledger.services.access import (
+    decides_somewhere,
+    ensure_decides_somewhere,
+    entries_in_scope,
+    get_entry_for,
+    may_decide,
+)
 from volunteer.ledger.services.crediting import MAX_MINUTES, OVERDUE_WORKING_DAYS, credit_rule, overdue_cutoff
 from volunteer.ledger.services.decisions import approve_many, correct, decide, hold_volunteer, may_correct
 from volunteer.ledger.services.disputes import disputes_in_scope, disputes_of, get_dispute_for, open_dispute, uphold
@@ -25,7 +31,7 @@ from volunteer.ledger.services.totals import project_figures, recompute, totals_
 
 __all__ = [
     "FILTER_KEYS", "MAX_MINUTES", "OVERDUE_WORKING_DAYS", "approve_many", "correct", "corrected_among",
-    "credit_rule", "decide", "disputes_in_scope", "disputes_of", "ensure_decides_somewhere", "entries_in_scope",
+    "credit_rule", "decide", "decides_somewhere", "disputes_in_scope", "disputes_of", "ensure_decides_somewhere", "entries_in_scope",
     "entries_of", "filter_choices", "filter_entries", "flags", "flags_for", "get_dispute_for", "get_entry_for",
     "hold_volunteer", "may_correct", "may_decide", "open_dispute", "overdue_cutoff", "parse_filters",
     "project_figures", "project_titles", "recompute", "record_manual", "record_session", "staff_ledger",

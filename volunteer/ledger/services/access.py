@@ -45,9 +45,13 @@ def entries_in_scope(user) -> sa.Select:
                           permissions.in_scope(user, "project.manage", Project.organisation_id))))
 
 
+def decides_somewhere(user) -> bool:
+    """The queue and the ledger are for station leads and staff who manage projects."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(getattr(user, "led_stations", [])) or bool(permissions.scope_roots(user, "project.manage"))
+
+
 def ensure_decides_somewhere(user) -> None:
-    """The queue is for station leads and staff who manage projects."""
-    if not getattr(user, "led_stations", []) and not permissions.scope_roots(user, "project.manage"):
+    if not decides_somewhere(user):
         raise Forbidden()
-
-

@@ -21,7 +21,7 @@ from volunteer.projects.models import Project
 from volunteer.stations.models import Station
 
 FILTER_KEYS = ("state", "source", "project_id", "station_id", "organisation", "volunteer", "served_from",
-               "served_to", "overdue")
+               "served_to", Flag.OVERDUE)
 
 
 def parse_filters(raw) -> tuple[dict, FieldErrors]:
@@ -53,8 +53,8 @@ def parse_filters(raw) -> tuple[dict, FieldErrors]:
         filters["organisation"] = text["organisation"].upper()[:40]
     if text["volunteer"]:
         filters["volunteer"] = text["volunteer"][:80]
-    if text["overdue"] in ("1", "true", "on"):
-        filters["overdue"] = True
+    if text[Flag.OVERDUE] in ("1", "true", "on"):
+        filters[Flag.OVERDUE] = True
     return filters, errors
 
 
@@ -75,7 +75,7 @@ def filter_entries(stmt: sa.Select, filters: dict, *, now: datetime) -> sa.Selec
         text = filters["volunteer"]
         stmt = stmt.where(LedgerEntry.volunteer_id.in_(sa.select(Volunteer.id).where(
             sa.or_(Volunteer.volunteer_no == text.upper(), Volunteer.name.contains(text, autoescape=True)))))
-    if filters.get("overdue"):
+    if filters.get(Flag.OVERDUE):
         stmt = stmt.where(LedgerEntry.state == EntryState.PENDING, LedgerEntry.served_on <= overdue_cutoff(now))
     return stmt.order_by(LedgerEntry.served_on, LedgerEntry.id)
 

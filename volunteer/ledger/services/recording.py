@@ -25,8 +25,8 @@ def record_session(session) -> LedgerEntry:
     entry = LedgerEntry(
         volunteer_id=session.volunteer_id, project_id=session.project_id, station_id=session.station_id,
         session_id=session.id, minutes=minutes, recorded_minutes=minutes, served_on=session.served_on,
-        source=EntrySource.CHECKIN, state=EntryState.PENDING, auto_closed=session.auto_closed, outside_radius=session.outside_radius,
-        created_at=session.checked_out_at)
+        source=EntrySource.CHECKIN, state=EntryState.PENDING, auto_closed=session.auto_closed,
+        outside_radius=session.outside_radius, created_at=session.checked_out_at)
     db.session.add(entry)
     add_to_totals(session.volunteer_id, session.project_id, session.served_on.year, pending=minutes)
     return entry
@@ -66,13 +66,13 @@ def record_manual(actor, project, volunteer, data: dict, *, now: datetime) -> Le
         raise ProjectNotServing()
     entry = LedgerEntry(volunteer_id=volunteer.id, project_id=project.id, station_id=None, minutes=minutes,
                         recorded_minutes=minutes, served_on=served_on, source=EntrySource.MANUAL,
-                        state=EntryState.PENDING,
-                        created_by_id=actor.id, activity=activity, activity_minutes=activity_minutes,
-                        reason=reason, created_at=now)
+                        state=EntryState.PENDING, created_by_id=actor.id, activity=activity,
+                        activity_minutes=activity_minutes, reason=reason, created_at=now)
     db.session.add(entry)
     add_to_totals(volunteer.id, project.id, served_on.year, pending=minutes)
-    record_event(actor, LedgerEvent.MANUAL_RECORDED, entry, after={"volunteer_id": volunteer.id, "minutes": minutes,
-                                                               "served_on": served_on.isoformat()}, note=reason, now=now)
+    record_event(actor, LedgerEvent.MANUAL_RECORDED, entry,
+                 after={"volunteer_id": volunteer.id, "minutes": minutes, "served_on": served_on.isoformat()},
+                 note=reason, now=now)
     return entry
 
 

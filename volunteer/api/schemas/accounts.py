@@ -1,0 +1,107 @@
+"""Shapes of accounts: tokens, registration, the caller's own profile, the organisation tree."""
+from __future__ import annotations
+
+from marshmallow import fields, pre_dump
+
+from volunteer.accounts.vocabulary import PoliticalStatus
+from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, enum, page_of
+from volunteer.api.schemas.checkin import SessionSchema
+from volunteer.checkin.services import open_session_of
+from volunteer.ledger.services import totals_of
+from volunteer.organisations.vocabulary import OrganisationKind, Role
+
+
+class TokenRequestSchema(BaseSchema):
+    login = fields.String(required=True, metadata={"description": "mobile number or e-mail"})
+    password = fields.String(required=True, load_only=True)
+
+
+class TokenSchema(BaseSchema):
+    token = fields.String()
+    expires_at = fields.DateTime()
+
+
+class PrivacySchema(BaseSchema):
+    version = fields.String()
+    text = fields.String()
+
+
+class GuardianSchema(BaseSchema):
+    name = fields.String()
+    phone = fields.String()
+    consent = fields.Boolean()
+    sensitive_consent = fields.Boolean(metadata={"description": "required under 14"})
+
+
+class VolunteerCreateSchema(BaseSchema):
+    name = fields.String(required=True)
+    phone = fields.String(required=True)
+    id_number = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+    organisation_code = fields.String(required=True)
+    consent_version = fields.String(required=True)
+    email = fields.String()
+    political_status = enum(PoliticalStatus)
+    school_or_employer = fields.String()
+    skills = fields.String()
+    guardian = fields.Nested(GuardianSchema, allow_none=True,
+                             metadata={"description": "required under 18"})
+
+
+class VolunteerCreatedSchema(BaseSchema):
+    """A volunteer profile: ``id`` is what every ``volunteer_id`` field takes."""
+
+    id = fields.Integer()
+    volunteer_no = fields.String()
+
+
+class RoleSchema(BaseSchema):
+    role = enum(Role)
+    organisation_code = fields.String(attribute="organisation.code")
+
+
+class MeSchema(BaseSchema):
+    """The caller (a user): ``id`` is the account, ``volunteer_id`` their volunteer profile."""
+
+    id = fields.Integer()
+    volunteer_id = fields.Integer(allow_none=True, metadata={
+        "description": "the volunteer profile (what every volunteer_id field takes); null for staff without one"})
+    name = fields.String()
+    volunteer_no = fields.String(allow_none=True)
+    phone_masked = fields.String()
+    id_number_masked = fields.String()
+    approved_hours = fields.Float()
+    pending_hours = fields.Float()
+    star_level = fields.Integer()
+    open_session = fields.Nested(SessionSchema, allow_none=True)
+    roles = fields.List(fields.Nested(RoleSchema))
+
+    @pre_dump
+    def gather(self, user, **kwargs) -> dict:
+        """What the profile says of the user's volunteer side, their hours and any open session."""
+        volunteer = user.volunteer
+        totals = totals_of(volunteer.id) if volunteer else {"approved_minutes": 0, "pending_minutes": 0,
+                                                             "star_level": 0}
+        return {
+            "id": user.id, "volunteer_id": volunteer.id if volunteer else None,
+            "name": volunteer.name if volunteer else user.display_name,
+            "volunteer_no": volunteer.volunteer_no if volunteer else None, "phone_masked": user.phone_masked,
+            "id_number_masked": volunteer.id_number_masked if volunteer else "",
+            "approved_hours": round(totals["approved_minutes"] / 60, 2),
+            "pending_hours": round(totals["pending_minutes"] / 60, 2), "star_level": totals["star_level"],
+            "open_session": open_session_of(volunteer) if volunteer else None, "roles": user.memberships,
+        }
+
+
+class OrganisationSchema(BaseSchema):
+    code = fields.String()
+    name = fields.String()
+    kind = enum(OrganisationKind)
+    parent_code = fields.Function(lambda org: org.parent.code if org.parent else None, allow_none=True)
+
+
+class OrganisationArgsSchema(PageArgsSchema):
+    parent = fields.String(metadata={"description": "only the children of this organisation code"})
+
+
+OrganisationPageSchema = page_of(OrganisationSchema, "OrganisationPageSchema")

@@ -1,0 +1,76 @@
+"""What every shape of the API shares: unknown fields ignored, the error shape, pages, ids, and
+closed sets documented as an ``enum`` from their vocabulary."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from volunteer.core import MAX_ID
+from volunteer.core.vocabulary import Vocabulary
+
+
+class BaseSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # clients may send fields of newer versions
+
+
+def enum(vocabulary: type[Vocabulary], **options) -> fields.String:
+    """A field taking one of a vocabulary's values, listed as the OpenAPI ``enum``. The service
+    checks the value (with its own message); the document tells a client what it may send."""
+    metadata = {"enum": list(vocabulary.values()), **options.pop("metadata", {})}
+    return fields.String(metadata=metadata, **options)
+
+
+def one_of(vocabulary: type[Vocabulary], error, **options) -> fields.String:
+    """A filter or choice refused here, before any service, when it is not one of the values."""
+    return fields.String(validate=validate.OneOf(vocabulary.values(), error=error),
+                         metadata={"enum": list(vocabulary.values())}, **options)
+
+
+class ErrorBodySchema(BaseSchema):
+    code = fields.String(required=True, metadata={"example": "validation_failed"})
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class ErrorSchema(BaseSchema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class PageArgsSchema(BaseSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(
+        min=1, max=1_000_000, error=_l("Must be between 1 and 1,000,000.")))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(
+        min=1, max=100, error=_l("Must be between 1 and 100.")))
+
+
+def record_id(**options):
+    """An id a column can hold: a bigger one would fail in the database rather than be refused."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID, error=_l("Unknown id.")), **options)
+
+
+def max_length(n: int):
+    return validate.Length(max=n, error=_l("At most %(n)s characters."))
+
+
+class PageSchema(BaseSchema):
+    """core.pagination.Page, dumped: ``items`` is declared by each list's page schema."""
+
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+def page_of(item_schema: type[Schema], name: str) -> type[PageSchema]:
+    """The page shape of a list of ``item_schema``."""
+    return type(name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema))})
+
+
+class NamedRefSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class ProjectRefSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()

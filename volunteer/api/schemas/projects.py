@@ -1,0 +1,118 @@
+"""Shapes of projects, positions and applications."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
+
+from volunteer.api.auth import api_user
+from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, enum, one_of, page_of
+from volunteer.projects import services
+from volunteer.projects.vocabulary import APPLICATION_DECISIONS, ApplicationState, Category, Level, ProjectState
+
+
+class ProjectArgsSchema(PageArgsSchema):
+    state = enum(ProjectState)
+    category = enum(Category)
+    organisation = fields.String(metadata={"description": "an organisation code: its whole subtree"})
+    q = fields.String(metadata={"description": "text in the title or description"})
+    starts_from = fields.Date(metadata={"description": "projects still running on or after this day"})
+    ends_until = fields.Date(metadata={"description": "projects starting on or before this day"})
+    scope = fields.String(validate=validate.OneOf(["mine"], error=_l("Only “mine” is allowed.")),
+                          metadata={"description": "mine: only the projects of the caller's scope", "enum": ["mine"]})
+
+
+class PositionSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    capacity = fields.Integer()
+    accepted = fields.Integer(attribute="accepted_count")
+    places_left = fields.Integer()
+    starts_at = fields.DateTime(allow_none=True)
+    ends_at = fields.DateTime(allow_none=True)
+    requirements = fields.String(allow_none=True)
+
+
+class ProjectSchema(BaseSchema):
+    id = fields.Integer()
+    title = fields.String()
+    organisation_code = fields.String(attribute="organisation.code")
+    category = enum(Category)
+    level = enum(Level, allow_none=True)
+    description = fields.String()
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True)
+    state = enum(ProjectState)
+    roster_required = fields.Boolean()
+    require_rotating_code = fields.Boolean()
+    shift_minutes = fields.Integer(allow_none=True)
+    min_attendance_percent = fields.Integer(allow_none=True)
+    target_volunteers = fields.Integer(allow_none=True)
+    target_hours = fields.Integer(allow_none=True)
+    target_beneficiaries = fields.Integer(allow_none=True)
+    station_ids = fields.Function(lambda project: [s.id for s in project.stations],
+                                  metadata={"type": "array", "items": {"type": "integer"}})
+    positions = fields.List(fields.Nested(PositionSchema))
+    allowed_transitions = fields.Function(
+        lambda project: services.allowed_transitions(api_user(), project),
+        metadata={"type": "array", "items": {"type": "string", "enum": list(ProjectState.values())},
+                  "description": "the states the caller may move the project to now"})
+
+
+ProjectPageSchema = page_of(ProjectSchema, "ProjectPageSchema")
+
+
+class ProjectCreateSchema(BaseSchema):
+    title = fields.String(required=True)
+    organisation_code = fields.String(required=True)
+    category = enum(Category, required=True)
+    description = fields.String(load_default="")
+    level = enum(Level, allow_none=True)
+    starts_on = fields.String(allow_none=True, metadata={"format": "date"})
+    ends_on = fields.String(allow_none=True, metadata={"format": "date"})
+    station_ids = fields.List(fields.Integer(), load_default=list)
+    roster_required = fields.Boolean(load_default=False)
+    require_rotating_code = fields.Boolean(load_default=False)
+    shift_minutes = fields.Integer(allow_none=True)
+    min_attendance_percent = fields.Integer(allow_none=True)
+    target_volunteers = fields.Integer(allow_none=True)
+    target_hours = fields.Integer(allow_none=True)
+    target_beneficiaries = fields.Integer(allow_none=True)
+
+
+class TransitionRequestSchema(BaseSchema):
+    to = enum(ProjectState, required=True)
+    comment = fields.String(allow_none=True)
+
+
+class PositionCreateSchema(BaseSchema):
+    title = fields.String(required=True)
+    capacity = fields.Integer(required=True)
+    starts_at = fields.AwareDateTime(allow_none=True, default_timezone=None)
+    ends_at = fields.AwareDateTime(allow_none=True, default_timezone=None)
+    requirements = fields.String(allow_none=True)
+
+
+class ApplicationRequestSchema(BaseSchema):
+    note = fields.String(allow_none=True)
+
+
+class ApplicationSchema(BaseSchema):
+    id = fields.Integer()
+    position_id = fields.Integer()
+    project_id = fields.Integer(attribute="position.project_id")
+    volunteer_id = fields.Integer()
+    state = enum(ApplicationState)
+    note = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+
+
+class DecisionRequestSchema(BaseSchema):
+    decision = fields.String(required=True, metadata={"enum": [d.value for d in APPLICATION_DECISIONS]})
+
+
+class ProjectApplicationsArgsSchema(PageArgsSchema):
+    state = one_of(ApplicationState, _l("Choose from pending, accepted, declined, withdrawn."))
+
+
+ApplicationPageSchema = page_of(ApplicationSchema, "ApplicationPageSchema")

@@ -1,0 +1,59 @@
+"""Shapes of stations."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
+
+from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, enum, one_of, page_of
+from volunteer.stations.vocabulary import CodeKind, StationKind
+
+IMAGE_FORMATS = ("svg", "png")
+
+
+def _clock(moment):
+    return moment.strftime("%H:%M") if moment else None
+
+
+class StationArgsSchema(PageArgsSchema):
+    organisation = fields.String(metadata={"description": "an organisation code: its whole subtree"})
+
+
+class StationSchema(BaseSchema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = enum(StationKind)
+    organisation_code = fields.String(attribute="organisation.code")
+    active = fields.Boolean()
+    address = fields.String(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lng = fields.Float(allow_none=True)
+    radius_m = fields.Integer(allow_none=True)
+    opens_at = fields.Function(lambda station: _clock(station.opens_at), allow_none=True,
+                               metadata={"type": "string", "example": "08:30"})
+    closes_at = fields.Function(lambda station: _clock(station.closes_at), allow_none=True,
+                                metadata={"type": "string", "example": "17:30"})
+    timezone = fields.String()
+
+
+StationPageSchema = page_of(StationSchema, "StationPageSchema")
+
+
+class StationCreateSchema(BaseSchema):
+    name = fields.String(required=True)
+    organisation_code = fields.String(required=True)
+    kind = enum(StationKind, required=True)
+    address = fields.String(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lng = fields.Float(allow_none=True)
+    radius_m = fields.Integer(allow_none=True)
+    opens_at = fields.String(allow_none=True)
+    closes_at = fields.String(allow_none=True)
+    timezone = fields.String(allow_none=True)
+    require_rotating_code = fields.Boolean(load_default=False)
+    lead_user_ids = fields.List(fields.Integer(), load_default=list)
+
+
+class QrArgsSchema(BaseSchema):
+    format = fields.String(load_default="svg", validate=validate.OneOf(IMAGE_FORMATS, error=_l("svg or png.")),
+                           metadata={"enum": list(IMAGE_FORMATS)})
+    kind = one_of(CodeKind, _l("static or rotating."), load_default=CodeKind.STATIC)
