@@ -40,21 +40,25 @@ def seed(app, count: int):
     """An organisation with a seal, its admin, and ``count`` volunteers with approved hours in
     three projects each (entries written directly: the benchmark measures issuing, not the ledger)."""
     from volunteer.accounts.models import Membership, User, Volunteer
+    from volunteer.accounts.vocabulary import Gender
     from volunteer.certificates import services as certificates
     from volunteer.core.crypto import encrypt_text, keyed_hash
     from volunteer.core.time import utcnow
     from volunteer.extensions import db
     from volunteer.ledger.models import LedgerEntry
+    from volunteer.ledger.vocabulary import EntrySource, EntryState
     from volunteer.organisations import services as organisations
+    from volunteer.organisations.vocabulary import OrganisationKind, Role
     from volunteer.projects.models import Project
+    from volunteer.projects.vocabulary import Category, ProjectState
 
     with app.app_context():
         db.drop_all()
         db.create_all()
-        city = organisations.create_organisation(None, None, code="BN", name="基准市团委", kind="city", now=utcnow())
+        city = organisations.create_organisation(None, None, code="BN", name="基准市团委", kind=OrganisationKind.CITY, now=utcnow())
         admin = User(phone="13800009999", password_hash="x", display_name="基准管理员")
-        db.session.add_all([admin, Membership(user=admin, organisation=city, role="league_admin")])
-        projects = [Project(organisation=city, title=title, category="community", state="running")
+        db.session.add_all([admin, Membership(user=admin, organisation=city, role=Role.LEAGUE_ADMIN)])
+        projects = [Project(organisation=city, title=title, category=Category.COMMUNITY, state=ProjectState.RUNNING)
                     for title in ("社区助老服务", "河道环保行动", "图书馆志愿讲解")]
         db.session.add_all(projects)
         db.session.flush()
@@ -65,13 +69,13 @@ def seed(app, count: int):
             user = User(phone=f"139{n:08d}", password_hash="x", display_name=f"志愿者{n}")
             volunteer = Volunteer(user=user, organisation=city, volunteer_no=f"BN-{n:06d}", name="王小明",
                                   id_number_encrypted=encrypt_text(number), id_number_hash=keyed_hash(number),
-                                  gender="male")
+                                  gender=Gender.MALE)
             db.session.add_all([user, volunteer])
             db.session.flush()
             for k, project in enumerate(projects):
                 db.session.add(LedgerEntry(volunteer_id=volunteer.id, project_id=project.id, minutes=150,
                                            recorded_minutes=150, credited_minutes=150, rule_version="bench",
-                                           served_on=day + timedelta(days=k), source="manual", state="approved",
+                                           served_on=day + timedelta(days=k), source=EntrySource.MANUAL, state=EntryState.APPROVED,
                                            decided_at=utcnow(), decided_by_id=admin.id))
         db.session.commit()
         return admin.id

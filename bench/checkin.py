@@ -52,25 +52,28 @@ def seed(env: dict, volunteers: int) -> tuple[str, list[str]]:
     from volunteer.core.time import utcnow
     from volunteer.extensions import db
     from volunteer.organisations import services as organisations
+    from volunteer.organisations.vocabulary import OrganisationKind, Role
     from volunteer.projects import services as projects
+    from volunteer.projects.vocabulary import Category, ProjectState
     from volunteer.stations import codes
     from volunteer.stations import services as stations
+    from volunteer.stations.vocabulary import StationKind
 
     app = create_app("production", PASSWORD_HASH_METHOD="pbkdf2:sha256:1000", SERVER_NAME="127.0.0.1")
     with app.app_context():
         now = utcnow()
-        city = organisations.create_organisation(None, None, code="BN", name="基准市团委", kind="city", now=now)
+        city = organisations.create_organisation(None, None, code="BN", name="基准市团委", kind=OrganisationKind.CITY, now=now)
         password = secrets.token_urlsafe(16)  # the benchmark signs in with tokens; nobody needs it
         admin = accounts.create_user(phone="13800009999", email=None, password=password, display_name="管理员",
                                     now=now)
-        accounts.grant_role(None, admin, city, "league_admin", now=now)
-        station = stations.create_station(admin, city, {"name": "基准驿站", "kind": "驿站"}, now=now)
+        accounts.grant_role(None, admin, city, Role.LEAGUE_ADMIN, now=now)
+        station = stations.create_station(admin, city, {"name": "基准驿站", "kind": StationKind.POST}, now=now)
         db.session.flush()
         today = date.today()
         project = projects.create_project(admin, city, {
-            "title": "基准项目", "category": "community", "starts_on": today - timedelta(days=1),
+            "title": "基准项目", "category": Category.COMMUNITY, "starts_on": today - timedelta(days=1),
             "ends_on": today + timedelta(days=1), "station_ids": [station.id]}, now=now)
-        project.state = "running"
+        project.state = ProjectState.RUNNING
         tokens = []
         for n in range(volunteers):
             born = date(1990, 1, 1) + timedelta(days=n)

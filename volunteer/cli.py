@@ -113,7 +113,7 @@ def close_stale_sessions(now: datetime) -> int:
     """Every open session left open too long, closed and flagged, committed session by session:
     an interruption loses nothing already closed and a rerun picks up the rest."""
     closed = last_id = 0
-    while candidates := checkin.stale_candidates(now, after_id=last_id):
+    while candidates := checkin.stale_candidates(now=now, after_id=last_id):
         for session_id, volunteer_id in candidates:
             last_id = session_id
             closed += checkin.close_stale(volunteer_id, now=now) is not None

@@ -40,6 +40,9 @@ def vocabularies() -> dict[str, type[Vocabulary]]:
     found: dict[str, type[Vocabulary]] = {}
     for module in VOCABULARIES:
         for name, value in vars(module).items():
-            if isinstance(value, type) and issubclass(value, Vocabulary) and value is not Vocabulary:
+            if isinstance(value, type) and issubclass(value, Vocabulary) and value is not Vocabulary \
+                    and value.__module__ == module.__name__:
+                if name in found:
+                    raise LookupError(f"two vocabularies are called {name}: templates could not tell them apart")
                 found[name] = value
     return found

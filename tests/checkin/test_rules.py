@@ -1,4 +1,4 @@
-"""The check-in rules of volunteer/checkin/services.py, one by one, with the time passed in."""
+"""The check-in rules of volunteer/checkin/services/scanning.py, one by one, with the time passed in."""
 from __future__ import annotations
 
 from datetime import timedelta

@@ -32,7 +32,7 @@ def test_below_the_minimum_attendance_nothing_is_credited(app, site, served, end
     set_minimum(app, site.project_id, 240, 60)  # 60 % of a 4-hour shift: 144 minutes
     session_id = served(start=(9, 0), end=end)
     with app.app_context():
-        flags = ledger.flags(entry_of(session_id), local(18))
+        flags = ledger.flags(entry_of(session_id), now=local(18))
         assert ("below_minimum" in flags) is (credited == 0)
     error, entry = decide(app, site.lead, session_id)
     assert error is None
@@ -99,7 +99,7 @@ def test_the_overdue_cutoff_agrees_with_counting_working_days(app):
     with app.app_context():
         for offset in range(60):
             today = date(2027, 1, 1) + timedelta(days=offset)
-            cutoff = ledger.overdue_cutoff(local(12, day=today))
+            cutoff = ledger.overdue_cutoff(now=local(12, day=today))
             assert rules.working_days_between(cutoff, today) > ledger.OVERDUE_WORKING_DAYS
             assert rules.working_days_between(cutoff + timedelta(days=1), today) <= ledger.OVERDUE_WORKING_DAYS
 
@@ -202,9 +202,9 @@ def test_public_holidays_are_not_working_days_for_the_overdue_flag(app, site, se
     monday = local(12, day=DAY + timedelta(days=15))  # the 30th: overdue in an ordinary fortnight
     with app.app_context():
         entry = db.session.scalar(sa.select(LedgerEntry))
-        assert "overdue" in ledger.flags(entry, monday)
+        assert "overdue" in ledger.flags(entry, now=monday)
         app.config["LEDGER_HOLIDAYS"] = (DAY + timedelta(days=3),)  # Thursday the 18th off
         try:
-            assert "overdue" not in ledger.flags(entry, monday)
+            assert "overdue" not in ledger.flags(entry, now=monday)
         finally:
             app.config["LEDGER_HOLIDAYS"] = ()

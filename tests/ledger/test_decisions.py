@@ -212,11 +212,11 @@ def test_the_queue_flags_what_needs_a_second_look(app, world, site, code, scan, 
     scan(world.b_volunteer, code(site.station_id), local(21))  # the station closed at 18:00: auto-closed
     with app.app_context():
         entries = db.session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.id)).all()
-        assert ledger.flags(entries[0], local(18)) == ["over_daily_limit"]
-        assert ledger.flags(entries[1], local(21)) == ["auto_closed", "outside_radius"]
+        assert ledger.flags(entries[0], now=local(18)) == ["over_daily_limit"]
+        assert ledger.flags(entries[1], now=local(21)) == ["auto_closed", "outside_radius"]
         # ten working days after the service it is still on time; the eleventh it is overdue
-        assert "overdue" not in ledger.flags(entries[0], local(12, day=DAY + timedelta(days=14)))
-        assert "overdue" in ledger.flags(entries[0], local(12, day=DAY + timedelta(days=15)))
+        assert "overdue" not in ledger.flags(entries[0], now=local(12, day=DAY + timedelta(days=14)))
+        assert "overdue" in ledger.flags(entries[0], now=local(12, day=DAY + timedelta(days=15)))
     assert long_day
 
 

@@ -9,8 +9,6 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
-
 from volunteer import domains
 from volunteer.core.vocabulary import Vocabulary
 
@@ -51,9 +49,11 @@ def _error_codes(tree: ast.AST) -> set[int]:
     return found
 
 
-# Calls whose text arguments name things of the framework or the file system, not values: an
-# endpoint or blueprint (``url_for("static")``), a path segment, a field looked up (``.get("unit")``).
-NAMING_CALLS = {"url_for", "Blueprint", "join", "get", "getattr", "hasattr", "setdefault", "pop", "add"}
+# Calls whose first text argument names a thing, not a value: an endpoint or blueprint
+# (``url_for("static")``), a field looked up or reported (``.get("unit")``, ``errors.add("unit", …)``);
+# and path segments (``os.path.join(root, "static")``), all of whose arguments are names.
+NAMING_CALLS = {"url_for", "Blueprint", "get", "getattr", "hasattr", "setdefault", "pop", "add"}
+PATH_CALLS = {"join"}
 TRANSLATIONS = {"_", "_l", "gettext", "lazy_gettext"}
 
 
@@ -72,7 +72,9 @@ def _not_values(tree: ast.AST) -> set[int]:
             found.add(id(node.slice))
         elif isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-            if name in NAMING_CALLS:
+            if name in NAMING_CALLS and node.args:
+                found.add(id(node.args[0]))
+            elif name in PATH_CALLS:
                 found.update(id(a) for a in node.args)
             for keyword in node.keywords:  # Glossary(fields={"unit": _l("Unit")}): labels of field names
                 if keyword.arg == "fields" and isinstance(keyword.value, ast.Dict):
@@ -91,21 +93,33 @@ def python_literals(path: Path, owners: dict[str, set[str]], package: Path = PAC
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
-            if node.value in owners and not (home and domain in owners[node.value]):
-                found.append((node.lineno, node.value))
+            # the text itself, or a value quoted in SQL within it ("state = 'pending'")
+            for value in {node.value} | set(SQL_QUOTED.findall(node.value)):
+                if value in owners and not (home and domain in owners[value]):
+                    found.append((node.lineno, value))
     return sorted(found)
+
+
+SQL_QUOTED = re.compile(r"'([a-z_]{2,40})'")
 
 
 QUOTED = re.compile(r"""(["'])([^"'<>{}\n]{1,40})\1""")
 # In a template, attributes and calls whose text is an identifier of the page, not a value.
 NAMING = re.compile(r"""(?:url_for\(|data-testid=|class=|id=|role=|type=|rel=|inputmode=|autocomplete=)\s*$""")
-# In a script, a value written out to compare with: ``job.state === "done"``, ``case "done":``.
-COMPARED = re.compile(r"""(?:[!=]==?|\bcase)\s*(["'])([^"'\n]{1,40})\1|(["'])([^"'\n]{1,40})\3\s*[!=]==?""")
+# In a script, a value written out to compare with: ``job.state === "done"``, ``case "done":``,
+# ``states.indexOf("done")``, ``states.includes("done")``.
+COMPARED = re.compile(r"""(?:[!=]==?|\bcase|\.indexOf\(|\.includes\()\s*(["'])([^"'\n]{1,40})\1"""
+                      r"""|(["'])([^"'\n]{1,40})\3\s*[!=]==?""")
+# In a template, a class name made of a stored value (``class="badge state-{{ p.state }}"``):
+# the style sheet then writes the values out. Ask for a tone, a label or a flag instead.
+BUILT_CLASS = re.compile(r"""class=["'][^"']*\{\{\s*[\w.\[\]]+\.(?:state|status|kind|source|category|level|role|"""
+                         r"""outcome|action|resolution|reason)\s*\}\}""")
 
 
 def template_literals(path: Path, owners: dict[str, set[str]]) -> list[tuple[int, str]]:
     found = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        found += [(number, "a class name made of a value") for _ in BUILT_CLASS.finditer(line)]
         for match in QUOTED.finditer(line):
             if match[2] in owners and not NAMING.search(line[:match.start()]):
                 found.append((number, match[2]))
@@ -131,7 +145,7 @@ def violations() -> list[str]:
         found += [(path, n, v) for n, v in template_literals(path, owners)]
     for path in sorted((ROOT / "static" / "js").rglob("*.js")):
         found += [(path, n, v) for n, v in script_literals(path, owners)]
-    return [f"{path.relative_to(ROOT)}:{n}: {value!r} (of {', '.join(sorted(owners[value]))})"
+    return [f"{path.relative_to(ROOT)}:{n}: {value!r} (of {', '.join(sorted(owners.get(value, {'a vocabulary'})))})"
             for path, n, value in found if (str(path.relative_to(ROOT)), value) not in ALLOWED]
 
 
@@ -154,23 +168,42 @@ def test_the_scan_finds_a_literal_in_python_a_template_and_a_script(tmp_path):
     home = tmp_path / "ledger" / "models.py"
     home.write_text('CHECK = "state IN (\'pending\')"\nDEFAULT = "pending"\n')
     assert python_literals(home, owners, tmp_path) == []
+    query = tmp_path / "ledger" / "listing.py"
+    query.write_text('ROWS = "SELECT id FROM t WHERE state = \'pending\'"\nX = args.get("state", "pending")\n')
+    assert python_literals(query, owners, tmp_path) == [(1, "pending"), (2, "pending")]
     template = tmp_path / "page.html"
     template.write_text("{% if job.state == 'failed' %}<p>x</p>{% endif %}\n<button value=\"approve\">\n"
-                        "<a href=\"{{ url_for('static', filename='x') }}\" data-testid=\"decline\">\n")
-    assert template_literals(template, owners) == [(1, "failed"), (2, "approve")]
+                        "<a href=\"{{ url_for('static', filename='x') }}\" data-testid=\"decline\">\n"
+                        "<span class=\"badge state-{{ project.state }}\">\n")
+    assert template_literals(template, owners) == [(1, "failed"), (2, "approve"), (4, "a class name made of a value")]
     script = tmp_path / "page.js"
     script.write_text('if (job.state === "done") { show(); }\nvar mode = {facingMode: "environment"};\n')
     assert script_literals(script, owners) == [(1, "done")]
 
 
-def test_each_vocabulary_has_labels_and_unique_names():
-    found = domains.vocabularies()
-    assert len(found) == len(set(found)) and all(issubclass(v, Vocabulary) for v in found.values())
-    for cls in found.values():
-        assert all(member.label for member in cls), cls
+def _all_vocabularies() -> set[type[Vocabulary]]:
+    found, classes = set(), list(Vocabulary.__subclasses__())
+    while classes:
+        cls = classes.pop()
+        found.add(cls)
+        classes.extend(cls.__subclasses__())
+    return found
 
 
-@pytest.mark.parametrize("name", sorted(domains.vocabularies()))
-def test_a_vocabulary_lives_in_its_domains_vocabulary_module(name):
-    parts = domains.vocabularies()[name].__module__.split(".")
-    assert len(parts) == 3 and parts[0] == "volunteer" and parts[2] == "vocabulary"
+def test_every_vocabulary_joins_the_app_and_labels_every_value():
+    """Each Vocabulary subclass is in a domain's vocabulary module that volunteer/domains.py
+    lists (so templates, the scan and the API see it), and each of its values has a label."""
+    from flask_babel.speaklater import LazyString
+    joined = set(domains.vocabularies().values())
+    assert _all_vocabularies() == joined
+    for cls in joined:
+        parts = cls.__module__.split(".")
+        assert len(parts) == 3 and parts[0] == "volunteer" and parts[2] == "vocabulary", cls
+        unlabelled = [m for m in cls if not isinstance(m.lazy_label, LazyString)]
+        assert unlabelled == [], cls
+
+
+def test_the_test_sees_a_vocabulary_that_did_not_join(monkeypatch):
+    class Stray(Vocabulary):
+        ONE = "one", "One"
+    assert Stray in _all_vocabularies() and Stray not in set(domains.vocabularies().values())

@@ -26,7 +26,7 @@ def station_ids(app, world):
 
 def read(app, text, now=NOW):
     with app.test_request_context("/api/v1/"):
-        return codes.read_code(text, now)
+        return codes.read_code(text, now=now)
 
 
 def make(app, station_id, kind, now=NOW):
@@ -37,10 +37,10 @@ def make(app, station_id, kind, now=NOW):
 def test_static_code_names_its_station(app, station_ids):
     code = make(app, station_ids[0], codes.STATIC)
     with app.test_request_context("/"):
-        scanned = codes.read_code(code, NOW)
+        scanned = codes.read_code(code, now=NOW)
         assert (scanned.station.id, scanned.kind) == (station_ids[0], codes.STATIC)
         # the whole URL from a scanner works as well as the bare code
-        assert codes.read_code(codes.code_url(code), NOW).station.id == station_ids[0]
+        assert codes.read_code(codes.code_url(code), now=NOW).station.id == station_ids[0]
 
 
 @pytest.mark.parametrize("tamper", [

@@ -1,3 +1,4 @@
+"""Users (one login each), their staff roles on organisations, API tokens, volunteer profiles."""
 from __future__ import annotations
 
 import hashlib

@@ -7,18 +7,13 @@ from flask import g, request
 from flask_login import current_user
 
 from volunteer.accounts.services import user_for_token
-from volunteer.core.errors import NotAuthenticated
+from volunteer.core.errors import InvalidToken, NotAuthenticated
 from volunteer.core.time import utcnow
 from volunteer.extensions import csrf
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 BEARER = [{"bearerAuth": []}]  # an endpoint's OpenAPI security: the bearer token
 
-
-class InvalidToken(NotAuthenticated):
-    """A bearer token that is unknown, expired or revoked."""
-
-    code = "invalid_token"
 
 
 def resolve_api_user() -> None:

@@ -40,26 +40,23 @@ def _answer(outcome):
     return make_response(jsonify(body), outcome.status)
 
 
-RESPONSES = {"responses": {
-    "200": {"description": "checked out, or a repeat that changed nothing"},
-    "400": {"description": "`invalid_code`, `expired_code` or `rotating_code_required` (the project or station "
-                           "accepts only the code on its screen)"},
-    "403": {"description": "`not_a_volunteer` (the caller has no volunteer profile, or closed it); at a kiosk "
-                           "`forbidden` for someone who is not the station's lead"},
-    "409": {"description": "`project_not_running`, `not_on_roster`, `station_closed` or `daily_limit_reached` "
-                           "(already the most check-ins for this project today)"},
-    "422": {"description": "`project_required` (with `projects`), or invalid fields"}}}
+INVALID = "`invalid_code`, `expired_code` or `rotating_code_required` (the project or station accepts only the code "\
+          "on its screen)"
+REFUSED = "`project_not_running`, `not_on_roster`, `station_closed` or `daily_limit_reached` (already the most "\
+          "check-ins for this project today)"
+CHOOSE = "`project_required` (with `projects` to choose from), or invalid fields"
 
 
 @blp.route("/checkins", methods=["POST"])
 @login_required
 @blp.arguments(CheckinRequestSchema)
 @blp.response(201, CheckinResultSchema, description="checked in")
-@blp.alt_response(400, schema="Error")
-@blp.alt_response(403, schema="Error")
-@blp.alt_response(409, schema="Error")
-@blp.alt_response(422, schema="Error")
-@blp.doc(security=BEARER, **RESPONSES)
+@blp.alt_response(200, schema=CheckinResultSchema, description="checked out, or a repeat that changed nothing")
+@blp.alt_response(400, schema="Error", description=INVALID)
+@blp.alt_response(403, schema="Error", description="`not_a_volunteer` (the caller has no volunteer profile, or closed it)")
+@blp.alt_response(409, schema="Error", description=REFUSED)
+@blp.alt_response(422, schema="Error", description=CHOOSE)
+@blp.doc(security=BEARER)
 def check_in(body):
     """Check in, or out, with the text of a station's QR code (the signed-in volunteer)."""
     lat, lng = services.validate_location(body["lat"], body["lng"])  # both or neither
@@ -73,12 +70,13 @@ def check_in(body):
 @login_required
 @blp.arguments(KioskScanRequestSchema)
 @blp.response(201, CheckinResultSchema, description="checked in")
-@blp.alt_response(400, schema="Error")
-@blp.alt_response(403, schema="Error")
-@blp.alt_response(404, schema="Error")
-@blp.alt_response(409, schema="Error")
-@blp.alt_response(422, schema="Error")
-@blp.doc(security=BEARER, **RESPONSES)
+@blp.alt_response(200, schema=CheckinResultSchema, description="checked out, or a repeat that changed nothing")
+@blp.alt_response(400, schema="Error", description="`invalid_code`: not a volunteer's card, or one replaced since")
+@blp.alt_response(403, schema="Error", description="`forbidden`: not a lead of this station, nor its admin")
+@blp.alt_response(404, schema="Error", description="`not_found`: no such station")
+@blp.alt_response(409, schema="Error", description=REFUSED)
+@blp.alt_response(422, schema="Error", description=CHOOSE)
+@blp.doc(security=BEARER)
 def kiosk_scan(body, station_id):
     """Check a volunteer in or out at the station's kiosk with their personal code (the station's leads)."""
     user = api_user()

@@ -54,5 +54,5 @@ def create_station(body):
 def station_qr(args, station_id):
     """The station's static or current rotating code as a QR image (staff over it, its leads)."""
     station = services.get_station_for(api_user(), station_id)
-    body, content_type, text = codes.station_qr(station, CodeKind(args["kind"]), args["format"], utcnow())
+    body, content_type, text = codes.station_qr(station, CodeKind(args["kind"]), args["format"], now=utcnow())
     return Response(body, mimetype=content_type, headers={"X-Code-Text": text})

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer.core.audit import Glossary
 from volunteer.core.vocabulary import Vocabulary
+from volunteer.stations.vocabulary import CodeKind
 
 
 class SessionState(Vocabulary):
@@ -35,11 +36,16 @@ class ScanAction(Vocabulary):
 
 
 class ScannedCode(Vocabulary):
-    """The kind of code a scan read: a station's (stations.vocabulary.CodeKind) or a volunteer's card."""
+    """The kind of code a scan read: a station's (the kinds of stations.vocabulary.CodeKind, which
+    it takes its values from) or a volunteer's card."""
 
-    STATIC = "static", _l("Printed code")
-    ROTATING = "rotating", _l("Code on the station's screen")
+    STATIC = CodeKind.STATIC.value, CodeKind.STATIC.lazy_label
+    ROTATING = CodeKind.ROTATING.value, CodeKind.ROTATING.lazy_label
     PERSONAL = "personal", _l("Volunteer card")
+
+    @classmethod
+    def of_station_code(cls, kind: CodeKind) -> ScannedCode:
+        return cls(kind.value)
 
 
 class CheckinEvent(Vocabulary):

@@ -1,9 +1,10 @@
 """Typed domain errors with a stable code and a translatable message.
 
 Services raise them; the web turns them into flash messages or error pages, the API into
-``{"error": {"code", "message", "fields"?}}`` with the status below. Each code is one class
-(here, or in its domain's ``errors.py``), and means one thing wherever it is raised; a raise
-may give a more precise message.
+``{"error": {"code", "message", "fields"?}}`` with the status below. Each code is declared by
+one class (here, or in its domain's ``errors.py``) and means one thing wherever it is raised; a
+subclass may only say it more precisely (its own default message, keeping the code), and a raise
+may pass a message of its own.
 """
 from __future__ import annotations
 
@@ -50,6 +51,12 @@ class NotAuthenticated(DomainError):
     status = 401
     code = "unauthenticated"
     default_message = _l("Please sign in first.")
+
+
+class InvalidToken(NotAuthenticated):
+    """A bearer token that is unknown, expired or revoked."""
+
+    code = "invalid_token"
 
 
 class InvalidCredentials(DomainError):

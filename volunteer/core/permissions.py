@@ -16,7 +16,7 @@ from volunteer.core.errors import Forbidden, NotFound
 # action -> the roles that may do it on a record within their subtree; each domain declares its
 # own actions (``declare``) when the app is made.
 _ACTIONS: dict[str, frozenset[str]] = {}
-# The organisation tree's model (``id``, ``path``, ``contains``), for queries by subtree.
+# The organisation tree's model (``id``; its rows answer ``contains`` and ``subtree()``).
 _tree = None
 
 
@@ -99,7 +99,7 @@ def in_scope(user, action: str, organisation_id_column) -> sa.ColumnElement[bool
     roots = scope_roots(user, action)
     if not roots:
         return sa.false()
-    subtree = sa.select(_tree.id).where(sa.or_(*[_tree.path.startswith(root.path, autoescape=True) for root in roots]))
+    subtree = sa.select(_tree.id).where(sa.or_(*[root.subtree() for root in roots]))
     return organisation_id_column.in_(subtree)
 
 

@@ -23,6 +23,11 @@ class Vocabulary(StrEnum):
     def label(self) -> str:
         return str(self._label)
 
+    @property
+    def lazy_label(self):
+        """The label still to be translated (for a form's choices, another vocabulary's member)."""
+        return self._label
+
     @classmethod
     def values(cls) -> tuple[str, ...]:
         return tuple(member.value for member in cls)
@@ -38,7 +43,7 @@ class Vocabulary(StrEnum):
     @classmethod
     def choices(cls, members: Iterable[Vocabulary] | None = None) -> list[tuple[str, object]]:
         """(value, label) pairs for a select box; the labels stay lazy, translated when shown."""
-        return [(member.value, member._label) for member in (cls if members is None else members)]
+        return [(member.value, member.lazy_label) for member in (cls if members is None else members)]
 
     @classmethod
     def labels(cls) -> dict[str, str]:
@@ -56,6 +61,6 @@ class JobState(Vocabulary):
     """A background job (core.jobs): waiting, running with a heartbeat, done, or failed."""
 
     QUEUED = "queued", _l("waiting to start")
-    RUNNING = "running", _l("issuing")
+    RUNNING = "running", _l("in progress")
     DONE = "done", _l("done")
     FAILED = "failed", _l("stopped")

@@ -1,3 +1,4 @@
+"""The queue's decision form and the volunteer's dispute form; ledger.services checks every rule."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

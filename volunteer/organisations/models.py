@@ -1,3 +1,4 @@
+"""The organisation tree: each node knows its path of codes, so a subtree is one prefix match."""
 from __future__ import annotations
 
 from datetime import datetime

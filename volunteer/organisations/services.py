@@ -65,6 +65,14 @@ def create_organisation(actor, parent: Organisation | None, *, code: str, name: 
     return org
 
 
+def get_renamable(user, code: str) -> Organisation:
+    """An organisation the user may rename: one below their own (theirs is renamed from above)."""
+    org = get_visible(user, code)
+    if not can_rename(user, org):
+        raise Forbidden()
+    return org
+
+
 def rename_organisation(actor, org: Organisation, *, name: str, now: datetime) -> Organisation:
     """Admins rename organisations below their own (their own is renamed from above)."""
     permissions.ensure(actor, "organisation.view", org)
@@ -102,6 +110,11 @@ def choices_for(user, action: str) -> list[tuple[str, str]]:
 def all_in_tree_order() -> sa.Select:
     """Every organisation, parents before children (registration lets anyone choose one)."""
     return sa.select(Organisation).order_by(Organisation.path)
+
+
+def registration_choices() -> list[tuple[str, str]]:
+    """Every organisation for the registration form's select box (anyone may join any)."""
+    return indented_choices(db.session.scalars(all_in_tree_order()).all())
 
 
 def subtree_of(org: Organisation) -> sa.Select:

@@ -37,7 +37,7 @@ _CODE_RE = re.compile(r"^S(\d{1,10})\.(\d{1,6})\.([sr])(\d{1,12})\.([A-Za-z0-9_-
 
 
 @dataclass(frozen=True)
-class ScannedCode:
+class ReadCode:
     station: Station
     kind: CodeKind
 
@@ -71,7 +71,7 @@ def extract_code(text: str) -> str:
     return text.rstrip("/").rsplit("/", 1)[-1] if "/" in text else text
 
 
-def read_code(text: str, now: datetime, *, load_options=()) -> ScannedCode:
+def read_code(text: str, *, now: datetime, load_options=()) -> ReadCode:
     """The station and kind of a scanned code, or InvalidCode / ExpiredCode. ``load_options``
     load more with the station (check-in takes its running projects along)."""
     match = _CODE_RE.match(extract_code(text))
@@ -99,7 +99,7 @@ def read_code(text: str, now: datetime, *, load_options=()) -> ScannedCode:
     if error is not None:
         error.station = station
         raise error
-    return ScannedCode(station=station, kind=kind)
+    return ReadCode(station=station, kind=kind)
 
 
 def reset_code(actor, station: Station, *, now: datetime) -> Station:
@@ -125,7 +125,7 @@ def qr_image(text: str, image_format: str = "svg") -> tuple[bytes, str]:
     return buffer.getvalue(), "image/svg+xml"
 
 
-def station_qr(station: Station, kind: CodeKind, image_format: str, now: datetime) -> tuple[bytes, str, str]:
+def station_qr(station: Station, kind: CodeKind, image_format: str, *, now: datetime) -> tuple[bytes, str, str]:
     """The QR image of the station's current code of ``kind``: (image, content type, code URL)."""
     text = code_url(make_code(station, kind, now))
     body, content_type = qr_image(text, image_format)

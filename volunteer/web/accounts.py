@@ -20,7 +20,7 @@ from volunteer.core import permissions
 from volunteer.core.errors import InvalidCredentials, NotFound
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
-from volunteer.extensions import db, limiter
+from volunteer.extensions import limiter
 from volunteer.organisations import services as organisations
 from volunteer.web.helpers import safe_next, submit
 
@@ -53,7 +53,7 @@ def logout():
 
 
 def _organisation_choices():
-    return [("", "—")] + organisations.indented_choices(db.session.scalars(organisations.all_in_tree_order()).all())
+    return [("", "—")] + organisations.registration_choices()
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from volunteer.certificates.vocabulary import CertificateStatus
 from volunteer.core import jobs, permissions
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
-from volunteer.extensions import db, limiter
+from volunteer.extensions import limiter
 from volunteer.organisations import services as organisations
 from volunteer.web.helpers import flash_form_errors, submit
 
@@ -84,7 +84,7 @@ def register():
     form = IssueForm()
     form.project_id.choices = services.project_choices(current_user)
     page = paginate(services.register_in_scope(current_user), request.args.get("page", 1), 30)
-    pending = db.session.scalars(services.requests_in_scope(current_user).limit(50)).all()
+    pending = services.requests_waiting_for(current_user)
     return render_template("certificates/register.html", page=page, form=form, pending=pending,
                            reason_form=ReasonForm(),
                            roots=permissions.scope_roots(current_user, "certificate.issue"))

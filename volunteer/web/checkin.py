@@ -34,17 +34,12 @@ TICKET = "scan_ticket"
 TICKET_LIFETIME = timedelta(minutes=5)
 
 
-def _project_choices(station, volunteer, now):
-    running = services.running_projects(station, now)
-    return [(p.id, p.title) for p in running if services.may_check_in_to(p, volunteer)]
-
-
 @bp.route("/s/<code>")
 def scan(code: str):
     now = utcnow()
     seen_at = _code_seen_at(code, now)
     try:
-        scanned = codes.read_code(code, seen_at or now)
+        scanned = codes.read_code(code, now=seen_at or now)
     except DomainError as exc:
         return render_template("checkin/result.html", outcome=None, error=exc), exc.status
     station = scanned.station
@@ -61,9 +56,9 @@ def scan(code: str):
     except NotAVolunteer as error:
         return render_template("checkin/result.html", outcome=None, error=error), error.status
     form = ScanForm(request_id=uuid.uuid4().hex)
-    open_here = services.open_session_of(volunteer)
-    open_here = open_here if open_here is not None and open_here.station_id == station.id else None
-    form.project_id.choices = [] if open_here else _project_choices(station, volunteer, now)
+    open_here = services.open_session_at(volunteer, station)
+    form.project_id.choices = [] if open_here else [
+        (p.id, p.title) for p in services.projects_open_to(volunteer, station, now=now)]
     return render_template("checkin/scan.html", form=form, station=station, code=code, open_here=open_here,
                            auto=len(form.project_id.choices) <= 1)
 
@@ -118,7 +113,7 @@ def kiosk(station_id: int):
     reloading (so the camera keeps running); without the script the form posts as usual."""
     now = utcnow()
     station = services.get_kiosk_station(current_user, station_id)
-    projects = services.running_projects(station, now)
+    projects = services.running_projects(station, now=now)
     form = KioskForm()
     form.project_id.choices = [(p.id, p.title) for p in projects]
     outcome, status = None, 200

@@ -71,15 +71,9 @@ def export(kind: str):
 @bp.route("/queue")
 @login_required
 def queue():
-    services.ensure_decides_somewhere(current_user)
-    now = utcnow()
-    stmt = services.filter_entries(services.entries_in_scope(current_user), {"state": EntryState.PENDING}, now=now)
-    page = paginate(services.with_details(stmt), request.args.get("page", 1), 50)
-    disputes = db.session.scalars(services.disputes_in_scope(current_user).limit(100)).all()
-    return render_template("ledger/queue.html", page=page, batch_form=ConfirmForm(), form=DecisionForm(),
-                           flags=services.flags_for(page.items, now),
-                           disputes=disputes, flag_labels=Flag.labels(),
-                           may_correct={d.id: services.may_correct(current_user, d.entry) for d in disputes})
+    return render_template("ledger/queue.html", batch_form=ConfirmForm(), form=DecisionForm(),
+                           flag_labels=Flag.labels(),
+                           **services.queue_page(current_user, page=request.args.get("page", 1), now=utcnow()))
 
 
 @bp.route("/queue/approve", methods=["POST"])
@@ -144,12 +138,8 @@ def mine():
     volunteer = current_user.volunteer
     if volunteer is None:
         return redirect(url_for("accounts.profile"))
-    page = paginate(services.with_details(services.entries_of(volunteer.id)), request.args.get("page", 1), 30)
-    totals = services.totals_of(volunteer.id)
-    ids = [e.id for e in page.items]
-    return render_template("ledger/mine.html", totals=totals, page=page, form=DisputeForm(),
-                           projects=services.project_titles({row.project_id for row in totals["rows"]}),
-                           disputes=services.disputes_of(volunteer.id, ids), corrected=services.corrected_among(ids))
+    return render_template("ledger/mine.html", form=DisputeForm(),
+                           **services.hours_page(volunteer.id, page=request.args.get("page", 1)))
 
 
 @bp.route("/<int:entry_id>/dispute", methods=["POST"])

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from volunteer.accounts import services as accounts
 from volunteer.accounts.forms import ConfirmForm, GrantRoleForm
 from volunteer.core import permissions
-from volunteer.core.errors import Forbidden
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
@@ -56,9 +55,7 @@ def create_child(code: str):
 @bp.route("/<code>/rename", methods=["GET", "POST"])
 @login_required
 def rename(code: str):
-    org = services.get_visible(current_user, code)
-    if not services.can_rename(current_user, org):
-        raise Forbidden()
+    org = services.get_renamable(current_user, code)
     form = RenameForm(name=org.name) if request.method == "GET" else RenameForm()
     if submit(form, lambda: services.rename_organisation(current_user, org, name=form.name.data, now=utcnow())):
         flash(_("The organisation has been renamed."), "success")

@@ -11,7 +11,6 @@ from volunteer.core.pagination import paginate
 from volunteer.core.time import parse_moment, utcnow
 from volunteer.organisations import services as organisations
 from volunteer.projects import services
-from volunteer.projects.errors import NotEditable, NotEvaluating
 from volunteer.projects.forms import (
     ApplyForm,
     DecisionForm,
@@ -81,9 +80,7 @@ def create():
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(project_id: int):
-    project = services.get_managed_project(current_user, project_id)
-    if not project.is_editable():
-        raise NotEditable()
+    project = services.get_editable_project(current_user, project_id)
     form = ProjectForm(obj=project) if request.method == "GET" else ProjectForm()
     _form_choices(form)
     del form.organisation_code
@@ -197,9 +194,7 @@ def my_applications():
 @bp.route("/projects/<int:project_id>/evaluation", methods=["GET", "POST"])
 @login_required
 def evaluation(project_id: int):
-    project = services.get_managed_project(current_user, project_id)
-    if not project.accepts_evaluation():
-        raise NotEvaluating()
+    project = services.get_project_to_evaluate(current_user, project_id)
     form = EvaluationForm(obj=project.evaluation) if request.method == "GET" else EvaluationForm()
     if request.method == "GET" and project.evaluation:
         form.rating.data = str(project.evaluation.rating)

@@ -76,7 +76,7 @@ def qr(station_id: int, image_format: str):
     station = services.get_station_for(current_user, station_id)
     if image_format not in ("svg", "png"):
         raise NotFound()
-    body, content_type, _text = codes.station_qr(station, codes.STATIC, image_format, utcnow())
+    body, content_type, _text = codes.station_qr(station, codes.STATIC, image_format, now=utcnow())
     return Response(body, mimetype=content_type)
 
 
@@ -95,7 +95,7 @@ def rotating_qr(station_id: int, image_format: str):
     station = services.get_station_for(current_user, station_id)
     if image_format not in ("svg", "png"):
         raise NotFound()
-    body, content_type, text = codes.station_qr(station, codes.ROTATING, image_format, utcnow())
+    body, content_type, text = codes.station_qr(station, codes.ROTATING, image_format, now=utcnow())
     return Response(body, mimetype=content_type, headers={"Cache-Control": "no-store", "X-Code-Text": text})
 
 

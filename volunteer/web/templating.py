@@ -11,7 +11,22 @@ from volunteer import domains
 from volunteer.core import permissions
 from volunteer.core.time import DEFAULT_ZONE
 from volunteer.ledger.services import decides_somewhere
+from volunteer.projects.vocabulary import ApplicationState, ProjectState
 from volunteer.web.helpers import query_url
+
+# How a state's badge looks: going ahead, waiting for someone, or stopped (static/css/app.css).
+TONES = {
+    ProjectState: {ProjectState.RECRUITING: "ahead", ProjectState.RUNNING: "ahead", ProjectState.SUBMITTED: "waiting",
+                   ProjectState.EVALUATING: "waiting", ProjectState.REJECTED: "stopped",
+                   ProjectState.CANCELLED: "stopped", ProjectState.SUSPENDED: "stopped"},
+    ApplicationState: {ApplicationState.ACCEPTED: "ahead", ApplicationState.PENDING: "waiting",
+                       ApplicationState.DECLINED: "stopped"},
+}
+
+
+def tone(vocabulary, value) -> str:
+    """``{{ tone(ProjectState, project.state) }}``: the badge's tone, plain for the other states."""
+    return TONES.get(vocabulary, {}).get(value, "plain")
 
 
 def current_language() -> str:
@@ -51,6 +66,7 @@ def nav_items():
 
 def register_template_helpers(app: Flask) -> None:
     app.add_template_global(query_url)  # a global, so imported macros (the pager) see it too
+    app.add_template_global(tone)
     app.jinja_env.globals.update(domains.vocabularies())  # {{ ApplicationState.ACCEPTED }}, …
 
     @app.context_processor

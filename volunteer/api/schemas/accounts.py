@@ -97,7 +97,8 @@ class OrganisationSchema(BaseSchema):
     code = fields.String()
     name = fields.String()
     kind = enum(OrganisationKind)
-    parent_code = fields.Function(lambda org: org.parent.code if org.parent else None, allow_none=True)
+    parent_code = fields.Function(lambda org: org.parent.code if org.parent else None, allow_none=True,
+                                  metadata={"type": "string"})
 
 
 class OrganisationArgsSchema(PageArgsSchema):

@@ -55,7 +55,8 @@ class CheckinResultSchema(BaseSchema):
     """Documents the answer; the endpoint writes it by hand (api.checkin.dump_session): it is the
     busiest one at the start of an event (bench/checkin.py)."""
 
-    action = enum(ScanAction, metadata={"description": "never refused: a refusal is an error answer"})
+    action = fields.String(metadata={"enum": [ScanAction.CHECKED_IN, ScanAction.CHECKED_OUT, ScanAction.UNCHANGED],
+                                     "description": "a refusal is an error answer instead"})
     session = fields.Nested(SessionSchema)
     volunteer = fields.Nested(ScanVolunteerSchema)
     closed_session = fields.Nested(SessionSchema, allow_none=True, metadata={

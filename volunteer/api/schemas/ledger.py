@@ -25,14 +25,14 @@ from volunteer.ledger.vocabulary import Decision, DisputeState, EntrySource, Ent
 def with_page_details(entries: list, *, now, disputes: dict | None = None) -> list:
     """Remember, for this request, the flags (and the caller's disputes) of a page of entries,
     found in one query each, so that dumping the page costs no query per entry."""
-    g.ledger_flags = services.flags_for(entries, now)
+    g.ledger_flags = services.flags_for(entries, now=now)
     g.ledger_disputes = disputes
     return entries
 
 
 def _flags(entry) -> list[str]:
     known = g.get("ledger_flags")
-    return known[entry.id] if known is not None and entry.id in known else services.flags(entry, utcnow())
+    return known[entry.id] if known is not None and entry.id in known else services.flags(entry, now=utcnow())
 
 
 class LedgerArgsSchema(PageArgsSchema):

@@ -96,3 +96,8 @@ def requests_of(volunteer_id: int, *, limit: int = 10) -> list[CertificateReques
     """A volunteer's latest requests, for their own page."""
     return db.session.scalars(sa.select(CertificateRequest).where(CertificateRequest.volunteer_id == volunteer_id)
                               .order_by(CertificateRequest.id.desc()).limit(limit)).all()
+
+
+def requests_waiting_for(user, *, limit: int = 50) -> list[CertificateRequest]:
+    """The oldest requests waiting for the user's answer, for the register page."""
+    return db.session.scalars(requests_in_scope(user).limit(limit)).all()

@@ -4,15 +4,16 @@ from volunteer.checkin.services.scanning import (
     ensure_kiosk,
     get_kiosk_station,
     may_check_in_to,
+    projects_open_to,
     running_projects,
     scan_card,
     scan_station_code,
 )
-from volunteer.checkin.services.scans import ScanOutcome, open_session_of, validate_location
+from volunteer.checkin.services.scans import ScanOutcome, open_session_at, open_session_of, validate_location
 from volunteer.checkin.services.stale import close_stale, forget_locations, stale_after, stale_candidates
 
 __all__ = [
     "ScanOutcome", "close_stale", "ensure_kiosk", "forget_locations", "get_kiosk_station", "may_check_in_to",
-    "open_session_of", "running_projects", "scan_card", "scan_station_code", "stale_after", "stale_candidates",
+    "open_session_at", "open_session_of", "projects_open_to", "running_projects", "scan_card", "scan_station_code", "stale_after", "stale_candidates",
     "validate_location",
 ]

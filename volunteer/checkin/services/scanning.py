@@ -73,13 +73,13 @@ def scan_station_code(user, text: str, *, now: datetime, project_id: int | None 
             return earlier
     try:
         try:
-            scanned = codes.read_code(text, code_seen_at or now, load_options=[
+            scanned = codes.read_code(text, now=code_seen_at or now, load_options=[
                 sa.orm.joinedload(Station.running_projects).defer(Project.description)])
         except DomainError as exc:
             req.station = getattr(exc, "station", None)
             raise
-        req.station, req.code_kind = scanned.station, ScannedCode(scanned.kind.value)
-        req.volunteer, req.sessions = lock_volunteer("user_id", user.id, req.station, now)
+        req.station, req.code_kind = scanned.station, ScannedCode.of_station_code(scanned.kind)
+        req.volunteer, req.sessions = lock_volunteer("user_id", user.id, at=(req.station, now))
         if req.volunteer is None or not req.volunteer.is_active:
             raise NotAVolunteer(NOT_A_VOLUNTEER)
     except DomainError as exc:
@@ -94,7 +94,7 @@ def scan_card(lead, station: Station, text: str, *, now: datetime, project_id: i
     req = Request(user=lead, source=SessionSource.KIOSK, code_kind=ScannedCode.PERSONAL, now=now, scanned_at=scanned_at or now,
                    project_id=project_id, request_id=clean_request_id(request_id), station=station)
     try:
-        req.volunteer, req.sessions = lock_volunteer("id", cards.read_card(text).id, station, now)
+        req.volunteer, req.sessions = lock_volunteer("id", cards.read_card(text).id, at=(station, now))
     except DomainError as exc:
         return refuse(req, exc)
     return _scan(req)
@@ -146,7 +146,7 @@ def _decide(req: Request, volunteer: Volunteer) -> ScanOutcome:
             and req.code_kind == ScannedCode.STATIC:
         # a photo of the poster must not check out from home either
         raise RotatingCodeRequired(PROJECT_SCREEN_ONLY)
-    if current is not None and close_if_stale(current, now):
+    if current is not None and close_if_stale(current, now=now):
         if current.station_id == station.id:
             # The scan meant to check out, too late: say what the system did rather than open
             # a new session.
@@ -201,10 +201,10 @@ def _choose_project(req: Request, volunteer: Volunteer) -> Project:
         if not may_check_in_to(project, volunteer):
             raise NotOnRoster()
         return project
-    running = running_projects(station, now)
+    running = running_projects(station, now=now)
     if not running:
         raise ProjectNotRunning()
-    open_to_volunteer = [p for p in running if may_check_in_to(p, volunteer)]
+    open_to_volunteer = projects_open_to(volunteer, station, now=now, running=running)
     if not open_to_volunteer:
         raise NotOnRoster()
     if len(open_to_volunteer) > 1:
@@ -217,9 +217,16 @@ def may_check_in_to(project: Project, volunteer: Volunteer) -> bool:
     return not project.roster_required or is_on_roster(project, volunteer)
 
 
-def running_projects(station: Station, now: datetime) -> list[Project]:
+def running_projects(station: Station, *, now: datetime) -> list[Project]:
     """The projects taking check-ins at the station now."""
     return [p for p in station.running_projects if p.accepts_checkins(now, station.zone)]
+
+
+def projects_open_to(volunteer: Volunteer, station: Station, *, now: datetime,
+                     running: list[Project] | None = None) -> list[Project]:
+    """The projects the volunteer may check in to at the station now (the scan page's choice)."""
+    running = running_projects(station, now=now) if running is None else running
+    return [p for p in running if may_check_in_to(p, volunteer)]
 
 
 def _check_out(session: ServiceSession, req: Request) -> None:

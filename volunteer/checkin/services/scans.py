@@ -94,25 +94,32 @@ _SESSIONS = (
     .execution_options(populate_existing=True))
 
 
-def lock_volunteer(by: str, key: int, station: Station | None = None, now: datetime | None = None
+def lock_volunteer(by: str, key: int, *, at: tuple[Station, datetime] | None = None
                    ) -> tuple[Volunteer | None, list[ServiceSession]]:
     """The volunteer (``by`` "user_id" or "id"), their row locked for the rest of the transaction
     so that their scans are decided one at a time; then all the rules need to know of their
-    sessions: the open one anywhere and, given a station, today's (the daily limit) and those
-    closed at the station within the repeat window."""
+    sessions: the open one anywhere and, given a station and the moment (``at``), that day's (the
+    daily limit) and those closed at the station within the repeat window."""
     # On SQLite the transaction holds the database's write lock already (core.database).
     volunteer = db.session.scalars(_LOCK[by], {"key": key}).first()
     if volunteer is None:
         return None, []
     # A query of its own, after the lock: on PostgreSQL it then sees what the scan we waited
     # for committed (a join in the locking query would read the sessions as they were before).
-    if station is None:
+    if at is None:
         params = {"served_on": date.min, "station_id": -1, "since": datetime.max.replace(tzinfo=timezone.utc)}
     else:
+        station, now = at
         params = {"served_on": local_date(now, station.zone), "station_id": station.id,
                   "since": now - timedelta(seconds=setting("SCAN_REPEAT_SECONDS"))}
     sessions = db.session.scalars(_SESSIONS, {"volunteer_id": volunteer.id, **params}).all()
     return volunteer, sessions
+
+
+def open_session_at(volunteer: Volunteer, station: Station) -> ServiceSession | None:
+    """The volunteer's open session if it is at this station (the next scan there checks out)."""
+    session = open_session_of(volunteer)
+    return session if session is not None and session.station_id == station.id else None
 
 
 def open_session_of(volunteer: Volunteer) -> ServiceSession | None:

@@ -53,7 +53,7 @@ def stale_after(session: ServiceSession) -> tuple[datetime, datetime, AutoCloseR
     return longest, longest, AutoCloseReason.MAX_LENGTH
 
 
-def close_if_stale(session: ServiceSession, now: datetime) -> bool:
+def close_if_stale(session: ServiceSession, *, now: datetime) -> bool:
     closed_at, stale_from, reason = stale_after(session)
     if now < stale_from:
         return False
@@ -65,10 +65,10 @@ def close_stale(volunteer_id: int, *, now: datetime) -> ServiceSession | None:
     """Lock the volunteer and close their open session if it was left open too long."""
     volunteer, _sessions = lock_volunteer("id", volunteer_id)
     session = open_session_of(volunteer) if volunteer is not None else None
-    return session if session is not None and close_if_stale(session, now) else None
+    return session if session is not None and close_if_stale(session, now=now) else None
 
 
-def stale_candidates(now: datetime, *, after_id: int = 0, limit: int = 200) -> list[tuple[int, int]]:
+def stale_candidates(*, now: datetime, after_id: int = 0, limit: int = 200) -> list[tuple[int, int]]:
     """(session id, volunteer id) of open sessions that may be stale, in id order after ``after_id``:
     too long whatever the station, or at a station that closes at some hour. ``close_stale``
     decides each; the caller (the cron command) commits session by session, so an interruption

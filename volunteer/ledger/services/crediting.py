@@ -90,7 +90,7 @@ def clean_minutes(errors: FieldErrors, value) -> int | None:
     return minutes
 
 
-def overdue_cutoff(now: datetime) -> date:
+def overdue_cutoff(*, now: datetime) -> date:
     """The latest service date whose entry is overdue today: more than 10 working days ago. A date
     rather than a per-row computation, so the database can count overdue entries by index."""
     today = local_date(now, DEFAULT_ZONE)

@@ -76,7 +76,7 @@ def filter_entries(stmt: sa.Select, filters: dict, *, now: datetime) -> sa.Selec
         stmt = stmt.where(LedgerEntry.volunteer_id.in_(sa.select(Volunteer.id).where(
             sa.or_(Volunteer.volunteer_no == text.upper(), Volunteer.name.contains(text, autoescape=True)))))
     if filters.get(Flag.OVERDUE):
-        stmt = stmt.where(LedgerEntry.state == EntryState.PENDING, LedgerEntry.served_on <= overdue_cutoff(now))
+        stmt = stmt.where(LedgerEntry.state == EntryState.PENDING, LedgerEntry.served_on <= overdue_cutoff(now=now))
     return stmt.order_by(LedgerEntry.served_on, LedgerEntry.id)
 
 
@@ -114,11 +114,11 @@ def with_details(stmt: sa.Select) -> sa.Select:
                         sa.orm.selectinload(LedgerEntry.session))
 
 
-def flags(entry: LedgerEntry, now: datetime) -> list[str]:
-    return flags_for([entry], now)[entry.id]
+def flags(entry: LedgerEntry, *, now: datetime) -> list[str]:
+    return flags_for([entry], now=now)[entry.id]
 
 
-def flags_for(entries: list[LedgerEntry], now: datetime) -> dict[int, list[str]]:
+def flags_for(entries: list[LedgerEntry], *, now: datetime) -> dict[int, list[str]]:
     """Why a lead should look twice at each entry of a page: closed by the system, outside the
     radius, below the minimum attendance, over the day's limit for a lead, older than the 10
     working days a record should take. One query for the days' credit of the whole page."""
@@ -132,7 +132,7 @@ def flags_for(entries: list[LedgerEntry], now: datetime) -> dict[int, list[str]]
                    LedgerEntry.counts_toward_hours)
             .group_by(LedgerEntry.volunteer_id, LedgerEntry.served_on))
         credited = {(volunteer_id, day): int(minutes or 0) for volunteer_id, day, minutes in rows}
-    rule, cutoff, limit = credit_rule(), overdue_cutoff(now), current_app.config["DAILY_LEAD_LIMIT_MINUTES"]
+    rule, cutoff, limit = credit_rule(), overdue_cutoff(now=now), current_app.config["DAILY_LEAD_LIMIT_MINUTES"]
     found: dict[int, list[str]] = {}
     for entry in entries:
         mine = found[entry.id] = []
@@ -155,7 +155,7 @@ def waiting_counts(user, *, now: datetime) -> dict[str, int]:
     """Pending entries in the user's scope, and how many are past the 10 working days: the lead
     sees their stations', staff their organisation's subtree, so the organisation above sees
     the overdue entries of the ones below it too."""
-    overdue = LedgerEntry.served_on <= overdue_cutoff(now)
+    overdue = LedgerEntry.served_on <= overdue_cutoff(now=now)
     row = db.session.execute(entries_in_scope(user).where(LedgerEntry.state == EntryState.PENDING).with_only_columns(
         sa.func.count(), sa.func.count().filter(overdue))).one()
     return {"pending": row[0], "overdue": row[1]}

@@ -33,8 +33,10 @@ from volunteer.projects.services.projects import (
 )
 from volunteer.projects.services.reading import (
     ensure_visible,
+    get_editable_project,
     get_managed_project,
     get_project_for,
+    get_project_to_evaluate,
     may_manage,
     search_projects,
 )
@@ -42,8 +44,8 @@ from volunteer.projects.services.reading import (
 __all__ = [
     "add_position", "add_resource", "allowed_transitions", "applications_for_project", "applications_of",
     "apply_for_position", "caller_for", "computed_figures", "create_project", "decide_application",
-    "ensure_visible", "figures_for", "get_application_for_manager", "get_attachment_for", "get_managed_project",
-    "get_own_application", "get_position_for", "get_project_for", "is_on_roster", "may_manage", "page_context",
+    "ensure_visible", "figures_for", "get_application_for_manager", "get_attachment_for", "get_editable_project", "get_managed_project",
+    "get_own_application", "get_position_for", "get_project_for", "get_project_to_evaluate", "is_on_roster", "may_manage", "page_context",
     "resource_totals", "roster", "save_evaluation", "search_projects", "transition_project", "update_project",
     "withdraw_application",
 ]

@@ -9,6 +9,7 @@ from volunteer.core import get_by_id, permissions
 from volunteer.core.errors import NotFound
 from volunteer.extensions import db
 from volunteer.organisations.services import get_by_code
+from volunteer.projects.errors import NotEditable, NotEvaluating
 from volunteer.projects.models import Application, Position, Project
 
 
@@ -43,6 +44,22 @@ def get_project_for(user, project_id) -> Project:
 def get_managed_project(user, project_id) -> Project:
     project = get_project_for(user, project_id)
     permissions.ensure(user, "project.manage", project)
+    return project
+
+
+def get_editable_project(user, project_id) -> Project:
+    """A project its staff may edit now (a draft, or rejected)."""
+    project = get_managed_project(user, project_id)
+    if not project.is_editable():
+        raise NotEditable()
+    return project
+
+
+def get_project_to_evaluate(user, project_id) -> Project:
+    """A project whose evaluation its staff record now."""
+    project = get_managed_project(user, project_id)
+    if not project.accepts_evaluation():
+        raise NotEvaluating()
     return project
 
 
