@@ -7,8 +7,9 @@ engine's begin event (SQLAlchemy's recipe for SQLite transactions): it holds the
 its first statement, so concurrent writers wait their turn (``busy_timeout``) and each sees what
 the one before committed. A request that only reads (GET, HEAD, OPTIONS, unless its view is
 marked ``@writes``), or work inside ``reads_only()``, begins a plain deferred transaction
-instead, so pages and progress polls never wait behind a writer (WAL lets them read meanwhile). On PostgreSQL the services lock the
-rows they decide on; on both, nothing but the request, the CLI loop or the job commits."""
+instead, so pages and progress polls never wait behind a writer (WAL lets them read meanwhile).
+On PostgreSQL the services lock the rows they decide on; on both, nothing but the request, the
+CLI loop or the job commits."""
 from __future__ import annotations
 
 from contextlib import contextmanager
