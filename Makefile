@@ -46,6 +46,9 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/zxing-wasm/dist/iife/reader/index.js static/vendor/zxing-wasm/zxing-reader.js
 	cp node_modules/zxing-wasm/dist/reader/zxing_reader.wasm static/vendor/zxing-wasm/
 	cp node_modules/zxing-wasm/LICENSE static/vendor/zxing-wasm/ 2>/dev/null || true
+	mkdir -p static/vendor/echarts
+	cp node_modules/echarts/dist/echarts.common.min.js static/vendor/echarts/
+	cp node_modules/echarts/LICENSE static/vendor/echarts/
 	touch $@
 
 assets: static/vendor/.installed

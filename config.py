@@ -103,6 +103,9 @@ class Config:
     CERTIFICATE_LAYOUT_PATH = os.environ.get("CERTIFICATE_LAYOUT_PATH")  # JSON replacing parts of layout.py
     LEDGER_EXPORT_MAX_ROWS = 100_000  # beyond this an export is refused: narrow the filter (or a report job)
     STAR_THRESHOLDS_HOURS = (100, 300, 600, 1000, 1500)
+    YEARLY_EXPECTED_HOURS = int(os.environ.get("YEARLY_EXPECTED_HOURS", "20"))  # dashboards count who is below
+    # A read-only engine (a replica) for the dashboards' and reports' queries; the main one without it.
+    REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL")
 
     API_TITLE = "Volunteer service API"
     API_VERSION = "v1"

@@ -7,7 +7,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, Config
+from config import CONFIGS, Config, normalise_database_url
 from volunteer.core import database
 from volunteer.core.handlers import register_error_handlers, register_security_headers
 from volunteer.extensions import babel, csrf, db, limiter, migrate
@@ -37,6 +37,8 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    if app.config.get("REPORTS_DATABASE_URL"):  # the reports' read-only engine (reports.reading)
+        app.config["SQLALCHEMY_BINDS"] = {"reports": normalise_database_url(app.config["REPORTS_DATABASE_URL"])}
     db.init_app(app)
     database.init_app(app)  # before anything else reads the database in a request
     migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"))

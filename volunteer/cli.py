@@ -14,15 +14,18 @@ from volunteer.core.errors import DomainError
 from volunteer.core.time import utcnow
 from volunteer.demo import seed
 from volunteer.extensions import db
+from volunteer.generate import ADMIN_PHONE, GENERATED_PASSWORD, TOWN_ADMIN_PHONE, NotEmpty, generate
 from volunteer.ledger import services as ledger
 from volunteer.organisations import services as organisations
 from volunteer.organisations.vocabulary import OrganisationKind, Role
+from volunteer.reports import direct as reports
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 sessions_cli = AppGroup("sessions", help="Service sessions (check-in and check-out).")
 ledger_cli = AppGroup("ledger", help="The hours ledger.")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
-jobs_cli = AppGroup("jobs", help="Background jobs (certificate batches).")
+jobs_cli = AppGroup("jobs", help="Background jobs (certificate batches, period reports).")
+reports_cli = AppGroup("reports", help="The dashboards' figures.")
 
 
 def _fail(exc: DomainError) -> None:
@@ -94,6 +97,27 @@ def seed_demo(volunteers):
     click.echo("Demo data loaded." if created else "Organisations exist already; demo data not loaded.")
 
 
+@click.command("generate")
+@with_appcontext
+@click.option("--volunteers", default=20_000, show_default=True, help="How many volunteers.")
+@click.option("--entries", default=100_000, show_default=True, help="How many ledger entries (two years of them).")
+@click.option("--seed", "seed_value", default=2026, show_default=True, help="The same seed makes the same data.")
+def generate_command(volunteers, entries, seed_value):
+    """Fill an empty database with a synthetic province, for benchmarks (see bench/reports.py)."""
+    if volunteers < 1 or entries < 0:
+        raise click.BadParameter("give at least one volunteer and no negative number of entries")
+    click.echo(f"Generating {volunteers:,} volunteers and {entries:,} entries…")
+    try:
+        made = generate(volunteers=volunteers, entries=entries, now=utcnow(), seed=seed_value, say=click.echo)
+    except NotEmpty as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    timings = made.pop("timings")
+    click.echo(", ".join(f"{value:,} {name}" for name, value in made.items()) + f" in {timings['total']} s.")
+    click.echo(f"Sign in as {ADMIN_PHONE} (the province) or {TOWN_ADMIN_PHONE} (a town), "
+               f"password {GENERATED_PASSWORD}.")
+
+
 @sessions_cli.command("close-stale")
 @click.option("--now", "now_text", help="The moment to judge by (ISO 8601); the clock's time by default.")
 def close_stale(now_text):
@@ -132,13 +156,22 @@ def forget_locations():
 
 @ledger_cli.command("verify")
 def verify_ledger():
-    """Recompute every volunteer's totals from the entries and report any difference (exit 1)."""
-    problems = ledger.verify()
+    """Recompute every volunteer's totals, and every rollup of the dashboards, from the entries
+    and report any difference (exit 1)."""
+    problems = ledger.verify() + reports.verify()
     for line in problems:
         click.echo(line)
     if problems:
         raise SystemExit(1)
-    click.echo("The totals agree with the entries.")
+    click.echo("The totals and the dashboards' rollups agree with the entries.")
+
+
+@reports_cli.command("rebuild")
+def rebuild_rollups():
+    """Fill the dashboards' rollups afresh from the entries and sessions (after a repair)."""
+    reports.rebuild()
+    db.session.commit()
+    click.echo("The rollups have been rebuilt from the entries.")
 
 
 @jobs_cli.command("worker")
@@ -169,3 +202,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(sessions_cli)
     app.cli.add_command(orgs_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(generate_command)
+    app.cli.add_command(reports_cli)

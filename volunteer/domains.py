@@ -19,10 +19,13 @@ from volunteer.ledger import vocabulary as ledger
 from volunteer.organisations import vocabulary as organisations
 from volunteer.organisations.models import Organisation
 from volunteer.projects import vocabulary as projects
+from volunteer.reports import printing  # noqa: F401  (registers the printable report's job handler)
+from volunteer.reports import rollups as report_rollups
+from volunteer.reports import vocabulary as reports
 from volunteer.stations import vocabulary as stations
 
 # bottom to top, as the layers run (ARCHITECTURE.md)
-VOCABULARIES = (core, organisations, accounts, stations, projects, ledger, checkin, certificates)
+VOCABULARIES = (core, organisations, accounts, stations, projects, ledger, checkin, certificates, reports)
 
 
 def join(app: Flask) -> None:
@@ -31,7 +34,7 @@ def join(app: Flask) -> None:
         permissions.declare(getattr(module, "ACCESS", {}))
         if hasattr(module, "EVENT_LOG"):
             audit.describe(module.EVENT_LOG)
-    for receivers in (ledger_receivers, checkin_receivers, certificate_receivers):
+    for receivers in (ledger_receivers, checkin_receivers, certificate_receivers, report_rollups):
         receivers.connect()
 
 

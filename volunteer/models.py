@@ -15,4 +15,5 @@ from volunteer.projects.models import (  # noqa: F401
     Resource,
     project_stations,
 )
+from volunteer.reports.models import PersonDay, ProjectDay, StationDay, VolunteerMonth  # noqa: F401
 from volunteer.stations.models import Station, station_leads  # noqa: F401

@@ -31,7 +31,7 @@ def test_admin_runs_a_batch_and_downloads_the_zip(app, world, town, phone_page, 
     page.fill("#min_hours", "2")
     page.click("[data-testid=batch-form] button[type=submit]")
     page.wait_for_url("**/certificates/batches/*")
-    bar = page.locator("[data-testid=batch-progress]")
+    bar = page.locator("[data-testid=job-progress]")
     seen = set()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and "100" not in seen:
@@ -39,11 +39,11 @@ def test_admin_runs_a_batch_and_downloads_the_zip(app, world, town, phone_page, 
         time.sleep(0.05)
     assert seen & {"20", "40", "60", "80"}, seen  # it moved while the job ran, not only at the end
     expect(bar).to_have_attribute("value", "100")
-    expect(page.locator("[data-testid=batch-percent]")).to_have_text("100")
-    expect(page.locator("[data-testid=batch-count]")).to_have_text(f"{len(eligible)} / {len(eligible)}")
+    expect(page.locator("[data-testid=job-percent]")).to_have_text("100")
+    expect(page.locator("[data-testid=job-count]")).to_have_text(f"{len(eligible)} / {len(eligible)}")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     with page.expect_download() as download:
-        page.click("[data-testid=batch-zip]")
+        page.click("[data-testid=job-download]")
     path = tmp_path / "batch.zip"
     download.value.save_as(path)
     with zipfile.ZipFile(path) as archive:

@@ -1,11 +1,14 @@
 """Every schema change is a migration: upgrading an empty database gives exactly the models."""
+import os
 import re
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from config import normalise_database_url
 from volunteer import create_app
 from volunteer.extensions import db
 
@@ -81,3 +84,46 @@ def test_check_constraints_in_the_database_hold_the_vocabularies_values(app):
                 assert _quoted(stored[name]) == _quoted(str(constraint.sqltext)), name
                 checked += 1
     assert checked >= 15
+
+
+@pytest.fixture
+def fresh_database(tmp_path):
+    """The URL of an empty database of the kind under test: a file on SQLite, a database of its
+    own on the PostgreSQL server of DATABASE_URL (dropped afterwards)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    server = sa.make_url(normalise_database_url(url))
+    name = f"{server.database}_fresh"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def test_the_reports_migration_fills_the_rollups_from_the_ledger_it_finds(fresh_database):
+    """A database with a ledger before the rollups existed: upgrading fills them to what the
+    entries say (the demo's ledger, taken back to 0007 and up again), on either database."""
+    from volunteer import demo
+    from volunteer.core.time import utcnow
+    from volunteer.reports import direct
+    from volunteer.reports.models import ProjectDay, StationDay, VolunteerMonth
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=fresh_database)
+    with app.app_context():
+        upgrade()
+        demo.seed(now=utcnow(), volunteer_count=40)
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0007")
+        assert "report_project_days" not in sa.inspect(db.engine).get_table_names()
+        upgrade()
+        for model in (ProjectDay, VolunteerMonth, StationDay):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) > 0, model
+        assert direct.verify() == []
+        db.session.remove()
+        db.engine.dispose()

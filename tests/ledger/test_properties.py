@@ -1,5 +1,5 @@
 """Property-based: any sequence of scans, stale closings, decisions, corrections and disputes leaves every
-stored total equal to the recomputation, never changes an approved entry's row, and never
+stored total and rollup equal to the recomputation, never changes an approved entry's row, and never
 credits a session the system closed unless someone decided on it."""
 from __future__ import annotations
 
@@ -20,8 +20,12 @@ from volunteer.core.models import Event
 from volunteer.extensions import db
 from volunteer.ledger import services as ledger
 from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal
+from volunteer.reports import direct as reports
+from volunteer.reports.models import PersonDay, ProjectDay, StationDay, VolunteerMonth
 from volunteer.stations import codes
 from volunteer.stations.models import Station
+
+ROLLUPS = (ProjectDay, PersonDay, VolunteerMonth, StationDay)
 
 OPERATIONS = st.lists(st.one_of(
     st.tuples(st.just("serve"), st.integers(0, 1), st.integers(1, 400)),  # check in, serve, check out
@@ -38,10 +42,11 @@ OPERATIONS = st.lists(st.one_of(
 
 def _empty_ledger():
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text("TRUNCATE disputes, scans, ledger_totals, ledger_entries, service_sessions, events"))
+        db.session.execute(sa.text("TRUNCATE disputes, scans, ledger_totals, ledger_entries, service_sessions, events, "
+                                   + ", ".join(m.__tablename__ for m in ROLLUPS)))
     else:
-        empty_sqlite_tables(db.session.connection(), [m.__table__ for m in (Dispute, Scan, LedgerTotal, LedgerEntry,
-                                                                            ServiceSession, Event)])
+        empty_sqlite_tables(db.session.connection(), [m.__table__ for m in (*ROLLUPS, Dispute, Scan, LedgerTotal,
+                                                                            LedgerEntry, ServiceSession, Event)])
     db.session.commit()
 
 
@@ -110,6 +115,7 @@ def test_any_sequence_keeps_the_ledger_honest(app, world, site, operations):
                 else:
                     approved_rows[entry.id] = _snapshot(entry)
         assert ledger.verify() == []
+        assert reports.verify() == []  # the dashboards' rollups followed every step
         for entry in db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.auto_closed.is_(True))):
             if entry.state != "approved":
                 assert entry.credited_minutes is None and entry.minutes == 0

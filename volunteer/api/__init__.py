@@ -2,14 +2,14 @@
 of endpoints per domain, their shapes in api/schemas/."""
 from flask import Flask
 
-from volunteer.api import accounts, certificates, checkin, ledger, organisations, projects, stations
+from volunteer.api import accounts, certificates, checkin, ledger, organisations, projects, reports, stations
 from volunteer.api.auth import resolve_api_user
 from volunteer.api.schemas.base import ErrorBodySchema, ErrorSchema
 from volunteer.core.handlers import error_codes
 from volunteer.extensions import api, csrf
 
 BLUEPRINTS = (accounts.blp, organisations.blp, projects.blp, stations.blp, checkin.blp, ledger.blp,
-              certificates.blp)
+              certificates.blp, reports.blp)
 
 
 def init_api(app: Flask) -> None:

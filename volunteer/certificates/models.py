@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from volunteer.accounts.models import User, Volunteer
@@ -100,10 +101,15 @@ class Certificate(db.Model):
     def status_label(self) -> str:
         return CertificateStatus.label_of(self.status)
 
-    @property
+    @hybrid_property
     def awaits_review(self) -> bool:
         """Still valid, but hours behind it were corrected since: its admin revokes and re-issues it."""
         return self.needs_review and self.is_valid
+
+    @awaits_review.inplace.expression
+    @classmethod
+    def _awaits_review_clause(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.needs_review, cls.status == CertificateStatus.VALID)
 
 
 class CertificatePdf(db.Model):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import sqlalchemy as sa
 from flask import Flask, g, has_app_context, request
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -76,3 +77,36 @@ def insert(table):
     """An INSERT that takes ``on_conflict_do_nothing`` / ``on_conflict_do_update``."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
+
+
+def add_to(table, key: dict, amounts: dict, fixed: dict | None = None) -> None:
+    """Move a row's counters by ``amounts`` (column -> signed number), atomically: an UPDATE of the
+    row, or an upsert when there is none yet (with ``fixed``, the columns only a new row sets). An
+    INSERT carries the amounts as they are: a first row never starts below zero."""
+    amounts = {name: amount for name, amount in amounts.items() if amount}
+    if not amounts:
+        return
+    columns = table.c if hasattr(table, "c") else table.__table__.c
+    where = [columns[name] == value for name, value in key.items()]
+    moved = db.session.execute(
+        sa.update(table).where(*where).values({name: columns[name] + amount for name, amount in amounts.items()})
+        .execution_options(synchronize_session=False)).rowcount
+    if moved:
+        return
+    stmt = insert(table).values({**key, **(fixed or {}), **amounts})
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=list(key), set_={name: columns[name] + stmt.excluded[name] for name in amounts}))
+
+
+def month_start(column):
+    """The first day of the month of a date column, as a date, in SQL."""
+    if db.engine.dialect.name == "postgresql":
+        return sa.cast(sa.func.date_trunc("month", column), sa.Date)
+    return sa.func.date(column, "start of month")
+
+
+def year_of(column):
+    """The year of a date column, as an integer, in SQL."""
+    if db.engine.dialect.name == "postgresql":
+        return sa.cast(sa.extract("year", column), sa.Integer)
+    return sa.cast(sa.func.strftime("%Y", column), sa.Integer)

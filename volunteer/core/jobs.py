@@ -124,6 +124,14 @@ def progress(job: Job, *, done: int | None = None, total: int | None = None) -> 
         raise LostClaim()
 
 
+def status_of(job: Job, *, now: datetime) -> dict:
+    """What a job's page shows as it follows the job (static/js/job.js)."""
+    return {"state": job.state, "state_label": job.state_label, "done": job.done, "total": job.total,
+            "percent": job.percent, "stale": job.is_stale(now), "finished": job.is_finished, "failed": job.has_failed,
+            "resumable": job.is_resumable(now), "under_way": job.is_under_way(now),
+            "error": job.error if job.has_failed else None}
+
+
 _worker_app: Flask | None = None
 
 

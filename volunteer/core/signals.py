@@ -14,3 +14,12 @@ personal_data_requested = _signals.signal("personal-data-requested")
 # sent with a project as sender when its page or evaluation needs the figures of its service;
 # each receiver returns a dict of figures (the ledger's volunteers and hours, check-in's sessions)
 project_figures_requested = _signals.signal("project-figures-requested")
+
+# sent by the ledger, in the same transaction, with an entry whose credit now counts differently
+# toward a volunteer's hours as sender, and ``minutes``: what it adds to them (an approval's credit;
+# a correction's new credit less what the corrected entry counted; negative when it counts less)
+hours_counted = _signals.signal("hours-counted")
+
+# sent by check-in, in the same transaction, with a session just closed (by the volunteer, a
+# lead or the system) as sender
+session_closed = _signals.signal("session-closed")

@@ -1,7 +1,7 @@
 """Times are stored in UTC and shown in the viewer's or the station's zone."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -17,6 +17,11 @@ def utcnow() -> datetime:
 def iso(value) -> str | None:
     """A date or time as ISO 8601 text, None as None (for JSON)."""
     return value.isoformat() if value is not None else None
+
+
+def as_date(value) -> date:
+    """A date, also from the ISO text SQLite answers date arithmetic with."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def local_date(moment: datetime, zone: ZoneInfo = DEFAULT_ZONE):

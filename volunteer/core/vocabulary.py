@@ -64,3 +64,14 @@ class JobState(Vocabulary):
     RUNNING = "running", _l("in progress")
     DONE = "done", _l("done")
     FAILED = "failed", _l("stopped")
+
+
+class ExportFormat(Vocabulary):
+    """The files a table downloads as (the ledger's entries, a dashboard's tables)."""
+
+    CSV = "csv", _l("CSV")
+    XLSX = "xlsx", _l("Excel")
+
+
+MIMETYPES = {ExportFormat.CSV: "text/csv; charset=utf-8",
+             ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -29,6 +29,10 @@ class LedgerEntry(db.Model):
         sa.CheckConstraint(f"(source = '{EntrySource.CORRECTION}') = (corrects_id IS NOT NULL)", name="correction_refers"),
         sa.Index("ix_ledger_entries_volunteer_served", "volunteer_id", "served_on"),
         sa.Index("ix_ledger_entries_station_state", "station_id", "state"),
+        # What waits now, by project and day (the dashboards' pending hours and overdue entries).
+        sa.Index("ix_ledger_entries_pending", "project_id", "served_on",
+                 sqlite_where=sa.text(f"state = '{EntryState.PENDING}'"),
+                 postgresql_where=sa.text(f"state = '{EntryState.PENDING}'")),
         # An entry is corrected once; a further correction corrects the correction.
         sa.Index("uq_ledger_entries_corrects", "corrects_id", unique=True,
                  sqlite_where=sa.text("corrects_id IS NOT NULL"), postgresql_where=sa.text("corrects_id IS NOT NULL")),
@@ -84,9 +88,14 @@ class LedgerEntry(db.Model):
     def source_label(self) -> str:
         return EntrySource.label_of(self.source)
 
-    @property
+    @hybrid_property
     def is_pending(self) -> bool:
         return self.state == EntryState.PENDING
+
+    @is_pending.inplace.expression
+    @classmethod
+    def _is_pending_clause(cls) -> sa.ColumnElement[bool]:
+        return cls.state == EntryState.PENDING
 
     @property
     def is_manual(self) -> bool:
@@ -110,6 +119,17 @@ class LedgerEntry(db.Model):
     def _is_superseded_clause(cls) -> sa.ColumnElement[bool]:
         later = aliased(cls)  # a lookup on the unique index of corrects_id
         return sa.exists().where(later.corrects_id == cls.id)
+
+    @hybrid_property
+    def from_checkin(self) -> bool:
+        """Its time came from a check-in session (信用时长), not a manual entry (补录): a session's
+        entry has its station, and a correction keeps the station of the entry it corrects."""
+        return self.station_id is not None
+
+    @from_checkin.inplace.expression
+    @classmethod
+    def _from_checkin_clause(cls) -> sa.ColumnElement[bool]:
+        return cls.station_id.is_not(None)
 
     @hybrid_property
     def counts_toward_hours(self) -> bool:

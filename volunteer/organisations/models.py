@@ -28,6 +28,10 @@ class Organisation(db.Model):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     path: Mapped[str] = mapped_column(sa.String(400))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The residents the organisation serves (for the registration rate), when it has set it.
+    population: Mapped[int | None] = mapped_column()
+    # Its headline figures and recruiting projects on a public page (off until an admin turns it on).
+    publishes_figures: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     parent: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Organisation]] = relationship(

@@ -8,11 +8,22 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer.accounts.models import User
 from volunteer.extensions import db, login_manager
-from volunteer.web import accounts, certificates, checkin, events, home, ledger, organisations, projects, stations
+from volunteer.web import (
+    accounts,
+    certificates,
+    checkin,
+    events,
+    home,
+    ledger,
+    organisations,
+    projects,
+    reports,
+    stations,
+)
 from volunteer.web.templating import register_template_helpers
 
 BLUEPRINTS = (home.bp, accounts.bp, organisations.bp, projects.bp, stations.bp, checkin.bp, ledger.bp,
-              certificates.bp, events.bp)
+              certificates.bp, events.bp, reports.bp)
 
 
 def init_web(app: Flask) -> None:

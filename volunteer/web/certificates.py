@@ -196,11 +196,7 @@ def batch(job_id: int):
 @bp.route("/certificates/batches/<int:job_id>.json")
 @login_required
 def batch_status(job_id: int):
-    job, now = batch_service.get_batch_for(current_user, job_id), utcnow()
-    return {"state": job.state, "state_label": job.state_label, "done": job.done, "total": job.total,
-            "percent": job.percent, "stale": job.is_stale(now), "finished": job.is_finished, "failed": job.has_failed,
-            "resumable": job.is_resumable(now), "under_way": job.is_under_way(now),
-            "error": job.error if job.has_failed else None}
+    return jobs.status_of(batch_service.get_batch_for(current_user, job_id), now=utcnow())
 
 
 @bp.route("/certificates/batches/<int:job_id>/resume", methods=["POST"])

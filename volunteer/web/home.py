@@ -10,7 +10,10 @@ from volunteer.core import permissions
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger.services import decides_somewhere, totals_of, waiting_counts
+from volunteer.reports import services as reports
+from volunteer.reports.vocabulary import PeriodChoice
 from volunteer.web.helpers import safe_next
+from volunteer.web.reports import headline_context
 
 bp = Blueprint("main", __name__)
 
@@ -21,7 +24,20 @@ def home():
     is_staff = permissions.is_staff(current_user)
     decides = decides_somewhere(current_user)
     return render_template("home.html", volunteer=volunteer, hours=totals_of(volunteer.id) if volunteer else None,
-                           is_staff=is_staff, waiting=waiting_counts(current_user, now=utcnow()) if decides else None)
+                           is_staff=is_staff, waiting=waiting_counts(current_user, now=utcnow()) if decides else None,
+                           **_league_admin_home())
+
+
+def _league_admin_home() -> dict:
+    """A league admin sees the headline figures of their organisation (this year to date) and what
+    waits for them."""
+    roots = permissions.scope_roots(current_user, "report.publish")
+    if not roots:
+        return {}
+    kind, period = reports.period_of(PeriodChoice.THIS_YEAR, now=utcnow())
+    board = reports.summary(roots[0], period, now=utcnow())
+    return {"board": board, "f": board["figures"], "p": board["previous"], "kind": kind,
+            "waiting_for_me": reports.waiting_for(current_user, now=utcnow()), **headline_context()}
 
 
 @bp.route("/privacy")

@@ -20,6 +20,7 @@ from volunteer.core import database
 from volunteer.core.errors import Conflict, ValidationFailed
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
+from volunteer.core.vocabulary import MIMETYPES, ExportFormat
 from volunteer.extensions import db
 from volunteer.ledger import exports, services
 from volunteer.ledger.forms import DecisionForm, DisputeForm
@@ -27,8 +28,6 @@ from volunteer.ledger.vocabulary import EntrySource, EntryState, Flag
 from volunteer.web.helpers import flash_form_errors, query_url, submit
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
-EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
-                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @bp.route("/")
@@ -50,7 +49,7 @@ def index():
 @database.writes  # it logs who exported what
 def export(kind: str):
     services.ensure_decides_somewhere(current_user)
-    if kind not in EXPORT_TYPES:
+    if kind not in ExportFormat.values():
         abort(404)
     now = utcnow()
     filters, errors, stmt = services.staff_ledger(current_user, request.args, now=now)
@@ -63,9 +62,9 @@ def export(kind: str):
     db.session.commit()
     name = f"ledger-{now:%Y%m%d-%H%M}.{kind}"
     headers = {"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"}
-    if kind == "csv":
-        return Response(stream_with_context(exports.csv_chunks(stmt, words)), mimetype=EXPORT_TYPES[kind], headers=headers)
-    return Response(exports.xlsx_bytes(stmt, words), mimetype=EXPORT_TYPES[kind], headers=headers)
+    if kind == ExportFormat.CSV:
+        return Response(stream_with_context(exports.csv_chunks(stmt, words)), mimetype=MIMETYPES[ExportFormat(kind)], headers=headers)
+    return Response(exports.xlsx_bytes(stmt, words), mimetype=MIMETYPES[ExportFormat(kind)], headers=headers)
 
 
 @bp.route("/queue")

@@ -12,6 +12,7 @@ from volunteer.core import permissions
 from volunteer.core.time import DEFAULT_ZONE
 from volunteer.ledger.services import decides_somewhere
 from volunteer.projects.vocabulary import ApplicationState, ProjectState
+from volunteer.reports.exports import formatted
 from volunteer.web.helpers import query_url
 
 # How a state's badge looks: going ahead, waiting for someone, or stopped (static/css/app.css).
@@ -43,6 +44,7 @@ NAV = (
     ("ledger.mine", _l("My hours"), "volunteer"),
     ("certificates.mine", _l("My certificates"), "volunteer"),
     ("accounts.profile", _l("My profile"), "volunteer"),
+    ("reports.dashboard", _l("Dashboard"), "staff"),
     ("ledger.queue", _l("Hours to approve"), "decides"),
     ("ledger.index", _l("Hours ledger"), "decides"),
     ("certificates.register", _l("Certificates"), "issues"),
@@ -82,6 +84,11 @@ def register_template_helpers(app: Flask) -> None:
     def local_time(value, fmt="%Y-%m-%d %H:%M", zone=None):
         """In the given zone (a station's), else the default one."""
         return value.astimezone(zone or DEFAULT_ZONE).strftime(fmt) if value else ""
+
+    @app.template_filter("cell")
+    def cell(value, kind):
+        """A report's value as its column reads (reports.exports.formatted)."""
+        return formatted(value, kind)
 
     @app.template_filter("duration")
     def duration(minutes):

@@ -16,6 +16,7 @@ from volunteer.certificates.services.register import (
     flag_for_review,
     get_certificate_for,
     get_for_admin,
+    needing_review,
     pdf_of,
     register_in_scope,
     reissue,
@@ -35,7 +36,7 @@ from volunteer.certificates.services.seals import seal_png_for, seal_settings_fo
 __all__ = [
     "NoApprovedHours", "approved_entries", "certificates_of", "decide_request", "flag_for_review",
     "get_certificate_for", "get_for_admin", "get_request_for", "issue_certificate", "issue_for_number", "issuer_for",
-    "pdf_of", "project_choices", "register_in_scope", "reissue", "render_pdf", "request_certificate",
+    "pdf_of", "project_choices", "needing_review", "register_in_scope", "reissue", "render_pdf", "request_certificate",
     "requests_in_scope", "requests_of", "requests_waiting_for", "revoke", "seal_png_for", "seal_settings_for", "set_seal", "verify",
     "verify_url",
 ]

@@ -119,3 +119,8 @@ def register_in_scope(user) -> sa.Select:
             .order_by(Certificate.needs_review.desc(), Certificate.issued_at.desc(), Certificate.id.desc()))
 
 
+
+
+def needing_review(user) -> sa.Select:
+    """Valid certificates in the user's scope whose hours were corrected since they were issued."""
+    return register_in_scope(user).where(Certificate.awaits_review)

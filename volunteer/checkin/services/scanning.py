@@ -42,7 +42,7 @@ from volunteer.checkin.services.scans import (
 )
 from volunteer.checkin.services.stale import auto_close, close_if_stale
 from volunteer.checkin.vocabulary import AutoCloseReason, ScanAction, ScannedCode, SessionSource, SessionState
-from volunteer.core import get_by_id, permissions
+from volunteer.core import get_by_id, permissions, signals
 from volunteer.core.errors import DomainError, NotFound, ValidationFailed
 from volunteer.core.time import local_date
 from volunteer.extensions import db
@@ -240,5 +240,6 @@ def _check_out(session: ServiceSession, req: Request) -> None:
         session.outside_radius = session.outside_radius or outside(session.station, req.distance_m)
     db.session.flush()
     ledger.record_session(session)
+    signals.session_closed.send(session)
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from volunteer.checkin.models import Scan, ServiceSession
 from volunteer.checkin.services.scans import lock_volunteer, open_session_of, setting
 from volunteer.checkin.vocabulary import AutoCloseReason, CheckinEvent, SessionState
+from volunteer.core import signals
 from volunteer.core.audit import record_event
 from volunteer.extensions import db
 from volunteer.ledger import services as ledger
@@ -25,6 +26,7 @@ def auto_close(session: ServiceSession, at: datetime, reason: AutoCloseReason, *
     session.auto_close_reason = reason
     db.session.flush()
     ledger.record_session(session)
+    signals.session_closed.send(session)
     record_event(None, CheckinEvent.AUTO_CLOSED, session,
                  after={"reason": reason, "volunteer_id": session.volunteer_id}, now=now)
 

@@ -28,13 +28,13 @@ from volunteer.ledger.services.listing import (
 )
 from volunteer.ledger.services.pages import hours_page, queue_page
 from volunteer.ledger.services.recording import record_manual, record_session
-from volunteer.ledger.services.totals import project_figures, recompute, totals_of, verify
+from volunteer.ledger.services.totals import project_figures, rebuild_totals, recompute, totals_of, verify
 
 __all__ = [
     "FILTER_KEYS", "MAX_MINUTES", "OVERDUE_WORKING_DAYS", "approve_many", "correct", "corrected_among",
     "credit_rule", "decide", "decides_somewhere", "disputes_in_scope", "disputes_of", "ensure_decides_somewhere", "entries_in_scope",
     "entries_of", "filter_choices", "filter_entries", "flags", "flags_for", "get_dispute_for", "get_entry_for",
     "hold_volunteer", "hours_page", "may_correct", "may_decide", "open_dispute", "overdue_cutoff", "parse_filters",
-    "project_figures", "project_titles", "queue_page", "recompute", "record_manual", "record_session", "staff_ledger",
+    "project_figures", "project_titles", "queue_page", "rebuild_totals", "recompute", "record_manual", "record_session", "staff_ledger",
     "totals_of", "uphold", "verify", "waiting_counts", "with_details",
 ]

@@ -97,6 +97,8 @@ def decide(actor, entry: LedgerEntry, decision: str, *, minutes=None, reason: st
     add_to_totals(entry.volunteer_id, entry.project_id, entry.served_on.year, approved=credited or 0,
                   pending=-entry.minutes)
     db.session.refresh(entry)
+    if credited:
+        signals.hours_counted.send(entry, minutes=credited)
     resolve_disputes(entry, actor, Resolution.DECIDED, reason, now)
     record_event(actor, LedgerEvent.APPROVED if approve else LedgerEvent.REJECTED, entry,
                  after={"minutes": entry.minutes, "credited": credited, "volunteer_id": entry.volunteer_id},
@@ -147,8 +149,10 @@ def correct(actor, entry: LedgerEntry, minutes, reason: str | None, *, now: date
     db.session.add(correction)
     flush_unique(AlreadyCorrected())
     # A rejected entry counted nothing; an approved one counted its credit until now.
-    add_to_totals(entry.volunteer_id, entry.project_id, entry.served_on.year,
-                  approved=credited - (entry.credited_minutes or 0))
+    counted_before = (entry.credited_minutes or 0) if entry.state == EntryState.APPROVED else 0
+    add_to_totals(entry.volunteer_id, entry.project_id, entry.served_on.year, approved=credited - counted_before)
+    if credited != counted_before:
+        signals.hours_counted.send(correction, minutes=credited - counted_before)
     resolve_disputes(entry, actor, Resolution.CORRECTED, reason, now)
     signals.entry_corrected.send(correction, entry=entry)
     record_event(actor, LedgerEvent.CORRECTED, correction, before={"entry": entry.id, "minutes": entry.minutes},

@@ -6,33 +6,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from volunteer.core.database import insert
+from volunteer.core.database import add_to, year_of
 from volunteer.extensions import db
 from volunteer.ledger import rules
 from volunteer.ledger.models import LedgerEntry, LedgerTotal
-from volunteer.ledger.vocabulary import EntryState
 
 
 def add_to_totals(volunteer_id: int, project_id: int, year: int, *, approved: int = 0, pending: int = 0) -> None:
-    """Move a volunteer's totals by these amounts, atomically: an UPDATE of the row, or an upsert
-    when there is none yet (an INSERT may not carry a negative amount, even one that would only
-    reach an existing row)."""
-    if not approved and not pending:
-        return
-    key = (LedgerTotal.volunteer_id == volunteer_id, LedgerTotal.project_id == project_id, LedgerTotal.year == year)
-    moved = db.session.execute(
-        sa.update(LedgerTotal).where(*key)
-        .values(approved_minutes=LedgerTotal.approved_minutes + approved,
-                pending_minutes=LedgerTotal.pending_minutes + pending)
-        .execution_options(synchronize_session=False)).rowcount
-    if moved:
-        return
-    stmt = insert(LedgerTotal).values(volunteer_id=volunteer_id, project_id=project_id, year=year,
-                                               approved_minutes=approved, pending_minutes=pending)
-    db.session.execute(stmt.on_conflict_do_update(
-        index_elements=["volunteer_id", "project_id", "year"],
-        set_={"approved_minutes": LedgerTotal.approved_minutes + stmt.excluded.approved_minutes,
-              "pending_minutes": LedgerTotal.pending_minutes + stmt.excluded.pending_minutes}))
+    """Move a volunteer's totals by these amounts, atomically (core.database.add_to)."""
+    add_to(LedgerTotal, {"volunteer_id": volunteer_id, "project_id": project_id, "year": year},
+           {"approved_minutes": approved, "pending_minutes": pending})
 
 
 def totals_of(volunteer_id: int) -> dict:
@@ -44,28 +27,27 @@ def totals_of(volunteer_id: int) -> dict:
             "rows": rows}
 
 
-def _year_of(column):
-    if db.engine.dialect.name == "postgresql":
-        return sa.cast(sa.extract("year", column), sa.Integer)
-    return sa.cast(sa.func.strftime("%Y", column), sa.Integer)
-
-
 def recompute() -> dict[tuple[int, int, int], tuple[int, int]]:
     """The totals as the entries say: (volunteer, project, year) → (approved, pending)."""
-    year = _year_of(LedgerEntry.served_on)
-    result: dict[tuple[int, int, int], list[int]] = {}
-    approved = db.session.execute(
-        sa.select(LedgerEntry.volunteer_id, LedgerEntry.project_id, year, sa.func.sum(LedgerEntry.credited_minutes))
-        .where(LedgerEntry.counts_toward_hours)
-        .group_by(LedgerEntry.volunteer_id, LedgerEntry.project_id, year))
-    for volunteer_id, project_id, y, minutes in approved:
-        result.setdefault((volunteer_id, project_id, int(y)), [0, 0])[0] = int(minutes or 0)
-    pending = db.session.execute(
-        sa.select(LedgerEntry.volunteer_id, LedgerEntry.project_id, year, sa.func.sum(LedgerEntry.minutes))
-        .where(LedgerEntry.state == EntryState.PENDING).group_by(LedgerEntry.volunteer_id, LedgerEntry.project_id, year))
-    for volunteer_id, project_id, y, minutes in pending:
-        result.setdefault((volunteer_id, project_id, int(y)), [0, 0])[1] = int(minutes or 0)
-    return {key: (a, p) for key, (a, p) in result.items()}
+    return {(v, p, int(y)): (int(a or 0), int(n or 0)) for v, p, y, a, n in db.session.execute(_recomputed())}
+
+
+def _recomputed() -> sa.Select:
+    """The totals as the entries say, as one SELECT: (volunteer, project, year, approved, pending)."""
+    year = year_of(LedgerEntry.served_on)
+    approved = sa.case((LedgerEntry.counts_toward_hours, LedgerEntry.credited_minutes), else_=0)
+    pending = sa.case((LedgerEntry.is_pending, LedgerEntry.minutes), else_=0)
+    return (sa.select(LedgerEntry.volunteer_id, LedgerEntry.project_id, year, sa.func.sum(approved),
+                      sa.func.sum(pending))
+            .where(sa.or_(LedgerEntry.counts_toward_hours, LedgerEntry.is_pending))
+            .group_by(LedgerEntry.volunteer_id, LedgerEntry.project_id, year))
+
+
+def rebuild_totals() -> None:
+    """Fill the totals afresh from the entries, in the database (after a bulk load)."""
+    db.session.execute(sa.delete(LedgerTotal))
+    db.session.execute(sa.insert(LedgerTotal).from_select(
+        ["volunteer_id", "project_id", "year", "approved_minutes", "pending_minutes"], _recomputed()))
 
 
 def verify() -> list[str]:

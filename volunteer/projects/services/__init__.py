@@ -38,6 +38,7 @@ from volunteer.projects.services.reading import (
     get_project_for,
     get_project_to_evaluate,
     may_manage,
+    projects_to_screen,
     search_projects,
 )
 
@@ -46,6 +47,6 @@ __all__ = [
     "apply_for_position", "caller_for", "computed_figures", "create_project", "decide_application",
     "ensure_visible", "figures_for", "get_application_for_manager", "get_attachment_for", "get_editable_project", "get_managed_project",
     "get_own_application", "get_position_for", "get_project_for", "get_project_to_evaluate", "is_on_roster", "may_manage", "page_context",
-    "resource_totals", "roster", "save_evaluation", "search_projects", "transition_project", "update_project",
+    "resource_totals", "roster", "save_evaluation", "projects_to_screen", "search_projects", "transition_project", "update_project",
     "withdraw_application",
 ]

@@ -11,6 +11,7 @@ from volunteer.extensions import db
 from volunteer.organisations.services import get_by_code
 from volunteer.projects.errors import NotEditable, NotEvaluating
 from volunteer.projects.models import Application, Position, Project
+from volunteer.projects.vocabulary import ProjectState
 
 
 def may_manage(user, project: Project) -> bool:
@@ -61,6 +62,15 @@ def get_project_to_evaluate(user, project_id) -> Project:
     if not project.accepts_evaluation():
         raise NotEvaluating()
     return project
+
+
+def projects_to_screen(user) -> sa.Select:
+    """Submitted projects the user may screen: in their scope as a league admin, and not their
+    own proposals (nobody screens those)."""
+    return (sa.select(Project).where(Project.state == ProjectState.SUBMITTED,
+                                     permissions.in_scope(user, "project.screen", Project.organisation_id),
+                                     Project.submitted_by_id.is_distinct_from(getattr(user, "id", None)))
+            .order_by(Project.updated_at, Project.id))
 
 
 def parse_date(value) -> date | None:

@@ -1,17 +1,18 @@
-// The batch page follows its job: the progress bar and counts update while it is under way.
+// A job's page (a batch of certificates, a printable report) follows the job: the progress bar
+// and counts update while it is under way.
 // The server says what the job's state means (finished, failed, resumable, under way) and how
 // to name it; this script compares no states of its own.
 (function () {
-  var box = document.getElementById("batch");
+  var box = document.getElementById("job");
   if (!box) { return; }
   var url = box.getAttribute("data-status-url");
-  var bar = box.querySelector("[data-testid=batch-progress]");
-  var percent = box.querySelector("[data-testid=batch-percent]");
-  var count = box.querySelector("[data-testid=batch-count]");
-  var state = box.querySelector("[data-testid=batch-state]");
-  var error = box.querySelector("[data-testid=batch-error]");
-  var done = box.querySelector("[data-testid=batch-done]");
-  var resume = box.querySelector("[data-testid=batch-resume]");
+  var bar = box.querySelector("[data-testid=job-progress]");
+  var percent = box.querySelector("[data-testid=job-percent]");
+  var count = box.querySelector("[data-testid=job-count]");
+  var state = box.querySelector("[data-testid=job-state]");
+  var error = box.querySelector("[data-testid=job-error]");
+  var done = box.querySelector("[data-testid=job-done]");
+  var resume = box.querySelector("[data-testid=job-resume]");
 
   function show(job) {
     bar.value = job.percent;

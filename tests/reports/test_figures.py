@@ -1,0 +1,168 @@
+"""Every figure the dashboards read from the rollups equals the same figure computed from the
+entries, for several organisations and periods, with corrections, a session across midnight and
+the year before."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from volunteer.core.time import DEFAULT_ZONE, local_date, utcnow
+from volunteer.extensions import db
+from volunteer.ledger.models import LedgerEntry
+from volunteer.organisations.services import get_by_code
+from volunteer.projects.models import Project
+from volunteer.reports import direct, figures, tables
+from volunteer.reports.figures import Period
+from volunteer.reports.models import ProjectDay
+from volunteer.reports.vocabulary import ADDITIVE, Figure
+
+SCOPES = ["LX", "LX-A", "LX-B", "LX-A-1", "LX-B-1"]
+PERIODS = [
+    Period(date(2027, 1, 1), date(2027, 12, 31)),   # a year
+    Period(date(2027, 3, 1), date(2027, 3, 31)),    # a month
+    Period(date(2027, 3, 16), date(2027, 4, 10)),   # cut months on both sides
+    Period(date(2027, 3, 31), date(2027, 3, 31)),   # the day a session crossed midnight
+    Period(date(2026, 1, 1), date(2027, 6, 1)),     # across a year's end
+]
+DIRECT_KEYS = ("active_volunteers", "person_times", "approved_hours", "checkin_hours", "manual_hours",
+               "stations_active")
+
+
+def _pending_hours(org) -> float:
+    minutes = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.minutes), 0))
+                                .join(Project, Project.id == LedgerEntry.project_id)
+                                .where(LedgerEntry.state == "pending",
+                                       Project.organisation_id.in_(org.subtree_ids())))
+    return figures.hours(minutes)
+
+
+def test_every_headline_figure_equals_the_entries(app, served):
+    with app.app_context():
+        seen_some = 0
+        for code in SCOPES:
+            org = get_by_code(code)
+            for period in PERIODS:
+                for p in (period, period.year_before()):
+                    shown = figures.headline(org, p)
+                    expected = direct.headline(org, p)
+                    assert {k: shown[k] for k in DIRECT_KEYS} == expected, (code, p)
+                    assert shown["pending_hours"] == _pending_hours(org)
+                    seen_some += bool(expected["approved_hours"])
+        assert seen_some > 20  # the comparison is not between zeros
+
+
+def test_figures_a_person_would_count_by_hand(app, served):
+    """Town A, March 2027: a's 2 h + 1 h on the 15th (one person-time), b's 0.5 h, a's 1 h corrected
+    to 0.5 h on the 16th, c's 0.75 h corrected to nothing on the 17th."""
+    with app.app_context():
+        march = figures.headline(get_by_code("LX-A"), Period(date(2027, 3, 1), date(2027, 3, 31)))
+        assert march["approved_hours"] == 4.0 and march["checkin_hours"] == 4.0 and march["manual_hours"] == 0
+        assert march["person_times"] == 3 and march["active_volunteers"] == 2
+        assert march["stations_active"] == 1
+        april = figures.headline(get_by_code("LX-A"), Period(date(2027, 4, 1), date(2027, 4, 30)))
+        # c's 1.5 h and the rejected entry corrected up to 1 h: manual; a's 0.75 h still pending
+        assert april["manual_hours"] == 2.5 and april["checkin_hours"] == 0 and april["person_times"] == 2
+        assert april["active_volunteers"] == 1
+        assert april["pending_hours"] == pytest.approx(0.8)  # 45 minutes, to one decimal
+
+
+def test_a_session_across_midnight_counts_on_the_day_it_began(app, served):
+    with app.app_context():
+        b = get_by_code("LX-B")
+        assert figures.headline(b, Period(date(2027, 3, 31), date(2027, 3, 31)))["checkin_hours"] == 2.0
+        assert figures.headline(b, Period(date(2027, 4, 1), date(2027, 4, 1)))["checkin_hours"] == 0
+        months = {row["month"]: row for row in tables.by_month(b, Period(date(2027, 3, 1), date(2027, 4, 30)))}
+        assert months["2027-03"]["approved_hours"] == 2.0 and months["2027-04"]["approved_hours"] == 0
+
+
+def test_the_year_before_is_the_same_days_a_year_earlier(app, served):
+    with app.app_context():
+        period = Period(date(2027, 3, 1), date(2027, 5, 31))
+        assert period.year_before() == Period(date(2026, 3, 1), date(2026, 5, 31))
+        before = figures.headline(get_by_code("LX"), period.year_before())
+        # a's 3 h and b's 1 h of tutoring, b's 0.5 h of patrol, all recorded by hand
+        assert before["approved_hours"] == 4.5 and before["manual_hours"] == 4.5
+        assert before["active_volunteers"] == 2 and before["person_times"] == 3
+        assert Period(date(2028, 2, 29), date(2028, 2, 29)).year_before() == Period(date(2027, 2, 28),
+                                                                                   date(2027, 2, 28))
+
+
+def test_child_rows_sum_to_the_parent_for_additive_figures(app, served):
+    with app.app_context():
+        for code, period in [("LX", PERIODS[0]), ("LX", PERIODS[4]), ("LX-A", PERIODS[0]), ("LX-B", PERIODS[2])]:
+            org = get_by_code(code)
+            parent, rows = figures.headline(org, period), tables.child_rows(org, period)
+            own = tables.own_row(org, period)
+            for figure in ADDITIVE:
+                key = figure.value.replace("_hours", "_minutes")  # hours are summed as minutes
+                total = sum(row[key] for row in rows) + own[key]
+                assert total == pytest.approx(parent[key]), (code, key)
+        # distinct volunteers do not add up: a served in both towns in 2027
+        city = figures.headline(get_by_code("LX"), PERIODS[0])
+        rows = tables.child_rows(get_by_code("LX"), PERIODS[0])
+        assert sum(row["active_volunteers"] for row in rows) > city["active_volunteers"]
+        assert Figure.ACTIVE_VOLUNTEERS not in ADDITIVE and Figure.COVERAGE not in ADDITIVE
+
+
+def test_tables_equal_the_entries(app, served):
+    with app.app_context():
+        org, period = get_by_code("LX"), Period(date(2026, 1, 1), date(2027, 12, 31))
+        for row in tables.by_month(org, period):
+            first = date.fromisoformat(row["month"] + "-01")
+            month = period.part_of(first)
+            expected = direct.headline(org, month)
+            assert (row["approved_hours"], row["person_times"], row["active_volunteers"]) == (
+                expected["approved_hours"], expected["person_times"], expected["active_volunteers"]), row
+        by_category = {row["category"]: row["approved_hours"] for row in tables.by_category(org, period)}
+        assert by_category == direct.hours_by_category(org, period)
+        assert sum(by_category.values()) == pytest.approx(figures.headline(org, period)["approved_hours"])
+        home = {row["organisation"].code: row["approved_hours"] for row in tables.by_home(org, period)}
+        assert home == direct.hours_by_home(org, period)
+        # a of town A served 1 h of town B's patrol: town B's projects hold it, town A's volunteers did it
+        may = Period(date(2027, 5, 1), date(2027, 5, 31))
+        assert {r["organisation"].code: r["approved_hours"] for r in tables.by_home(org, may)} == {
+            "LX-A": 1.0, "LX-B": 0}
+        assert {r["organisation"].code: r["approved_hours"] for r in tables.child_rows(org, may)} == {
+            "LX-A": 0, "LX-B": 1.0}
+
+
+def test_coverage_counts_villages_with_an_active_station(app, served):
+    with app.app_context():
+        city = get_by_code("LX")
+        # both villages' stations had closed sessions in 2027, none in 2026
+        assert figures.coverage(city, PERIODS[0]) == (2, 2)
+        assert figures.headline(city, PERIODS[0])["coverage"] == 1.0
+        assert figures.coverage(city, Period(date(2027, 3, 31), date(2027, 3, 31))) == (1, 2)
+        assert figures.coverage(city, Period(date(2026, 1, 1), date(2026, 12, 31))) == (0, 2)
+        assert figures.coverage(get_by_code("LX-A-1"), PERIODS[0]) == (1, 1)
+
+
+def test_registered_volunteers_by_the_period_end(app, served, factory):
+    """Town A: 王小明, 赵站长 and 张小华; town B: 李小红 and 孙站长, all registered today."""
+    today = local_date(utcnow(), DEFAULT_ZONE)  # registration days are the league's local days
+    until_today, until_yesterday = Period(date(2026, 1, 1), today), Period(date(2026, 1, 1), today.replace(day=1))
+    with app.app_context():
+        assert figures.registered_volunteers(get_by_code("LX-A"), until_today) == 3
+        assert figures.registered_volunteers(get_by_code("LX"), until_today) == 5
+    factory.volunteer("LX-B-1", name="周小新")
+    with app.app_context():
+        assert figures.registered_volunteers(get_by_code("LX-B"), until_today) == 3
+        if today.day > 1:
+            assert figures.registered_volunteers(get_by_code("LX"), until_yesterday) == 0
+
+
+def test_the_rollups_agree_with_the_entries_and_verify_sees_a_change(app, served):
+    with app.app_context():
+        assert direct.verify() == []
+        row = db.session.scalars(sa.select(ProjectDay).limit(1)).one()
+        row.manual_minutes += 7
+        db.session.commit()
+        problems = direct.verify()
+        # the row as stored, and the row as the entries say it should be
+        assert len(problems) == 2 and all(p.startswith("report_project_days") for p in problems)
+        assert "manual_minutes=7" in " ".join(problems)
+        direct.rebuild()
+        db.session.commit()
+        assert direct.verify() == []
