@@ -139,6 +139,8 @@ def seed(*, now: datetime, volunteer_count: int = 300) -> bool:
     for code, name, kind, parent in TREE:
         orgs[code] = organisations.create_organisation(None, orgs.get(parent), code=code, name=name,
                                                        kind=kind, now=now - timedelta(days=400))
+    # the city's population for its registration rate; its figures on a public page (/figures/LX)
+    orgs["LX"].population, orgs["LX"].publishes_figures = 520_000, True
     db.session.flush()
 
     def staff_user(phone: str, name: str) -> User:

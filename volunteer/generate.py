@@ -31,7 +31,7 @@ from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
 from volunteer.ledger.services import credit_rule, rebuild_totals
 from volunteer.ledger.vocabulary import EntrySource, EntryState
-from volunteer.organisations.models import Organisation
+from volunteer.organisations.models import Organisation, OrganisationAncestor
 from volunteer.organisations.vocabulary import OrganisationKind, Role
 from volunteer.projects.models import Project, project_stations
 from volunteer.projects.vocabulary import Category, ProjectState
@@ -55,7 +55,7 @@ CHUNK = 100_000
 
 
 class NotEmpty(Exception):
-    pass
+    """The database already holds records: generated data is never mixed with them."""
 
 
 def _place(rng: random.Random) -> str:
@@ -117,10 +117,8 @@ def _text(value) -> str:
     """A value in COPY's text format (what we make holds no tab, newline or backslash)."""
     if value is None:
         return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
+    if isinstance(value, bool):
+        return "t" if value else "f"
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
@@ -137,7 +135,7 @@ def generate(*, volunteers: int, entries: int, now: datetime, seed: int = 2026,
     today = local_date(now, DEFAULT_ZONE)
     first_day = today.replace(year=today.year - 2) + timedelta(days=1)
 
-    def lap(name: str) -> None:
+    def lap(name: str) -> None:  # the seconds since the last lap
         timings[name] = round(clock.perf_counter() - started - sum(timings.values()), 2)
         say(f"  {name}: {timings[name]} s")
 
@@ -210,6 +208,9 @@ def _organisations(rng, writer, now) -> dict:
     table = Organisation.__table__
     writer.write(table, ["id", "code", "name", "kind", "parent_id", "path", "created_at", "publishes_figures",
                          "population"], rows)
+    by_path = {row[5]: row[0] for row in rows}
+    writer.write(OrganisationAncestor.__table__, ["organisation_id", "ancestor_id"],
+                 [(row[0], by_path[row[5][:i + 1]]) for row in rows for i, ch in enumerate(row[5]) if ch == "/" and i])
     return {"root": root, "cities": cities, "counties": counties, "towns": towns, "grassroots_of": grassroots_of,
             "county_of": county_of, "city_of": city_of, "all": rows, "kinds": kinds}
 

@@ -88,7 +88,7 @@ def upgrade():
         batch_op.create_index('ix_report_volunteer_months_organisation_month', ['organisation_id', 'month'], unique=False)
 
     # Not in batch mode: rebuilding ledger_entries on SQLite would lose its triggers (0005, 0006).
-    op.create_index('ix_ledger_entries_pending', 'ledger_entries', ['project_id', 'served_on'], unique=False,
+    op.create_index('ix_ledger_entries_pending', 'ledger_entries', ['project_id', 'served_on', 'minutes'], unique=False,
                     sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
 
     # Plain ALTER TABLE: rebuilding organisations on SQLite would trip the foreign keys to it.
@@ -97,9 +97,90 @@ def upgrade():
                                              nullable=False))
 
     with op.batch_alter_table('volunteers', schema=None) as batch_op:
-        batch_op.create_index('ix_volunteers_organisation_created', ['organisation_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_volunteers_organisation_created', ['organisation_id', 'created_at'], unique=False,
+                              sqlite_where=sa.text("closed_at IS NULL"), postgresql_where=sa.text("closed_at IS NULL"))
 
     # ### end Alembic commands ###
+    op.create_table('report_active_counts',
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('span', sa.String(length=16), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('volunteers', sa.Integer(), nullable=False),
+    sa.CheckConstraint("span IN ('one_month', 'year_to_month')", name=op.f('ck_report_active_counts_span_known')),
+    sa.CheckConstraint('volunteers >= 0', name=op.f('ck_report_active_counts_not_negative')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_report_active_counts_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('organisation_id', 'span', 'month', name=op.f('pk_report_active_counts'))
+    )
+    op.create_table('organisation_ancestors',
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('ancestor_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['ancestor_id'], ['organisations.id'], name=op.f('fk_organisation_ancestors_ancestor_id_organisations')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_organisation_ancestors_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('organisation_id', 'ancestor_id', name=op.f('pk_organisation_ancestors'))
+    )
+    op.create_index('ix_organisation_ancestors_ancestor', 'organisation_ancestors', ['ancestor_id'], unique=False)
+    # the tree as it is: each organisation with itself and those whose path begins its own
+    op.execute("""
+        INSERT INTO organisation_ancestors (organisation_id, ancestor_id)
+        SELECT o.id, a.id FROM organisations o JOIN organisations a ON substr(o.path, 1, length(a.path)) = a.path""")
+    op.create_table('report_star_counts',
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('volunteers', sa.Integer(), nullable=False),
+    sa.CheckConstraint('volunteers >= 0 AND level > 0', name=op.f('ck_report_star_counts_not_negative')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_report_star_counts_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('organisation_id', 'level', name=op.f('pk_report_star_counts'))
+    )
+    op.create_table('report_home_months',
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('minutes', sa.Integer(), nullable=False),
+    sa.CheckConstraint('minutes >= 0', name=op.f('ck_report_home_months_not_negative')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_report_home_months_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('organisation_id', 'month', name=op.f('pk_report_home_months'))
+    )
+    op.create_table('report_project_months',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('checkin_minutes', sa.Integer(), nullable=False),
+    sa.Column('manual_minutes', sa.Integer(), nullable=False),
+    sa.Column('person_times', sa.Integer(), nullable=False),
+    sa.CheckConstraint('checkin_minutes >= 0 AND manual_minutes >= 0 AND person_times >= 0', name=op.f('ck_report_project_months_not_negative')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_report_project_months_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_report_project_months_project_id_projects')),
+    sa.PrimaryKeyConstraint('project_id', 'month', name=op.f('pk_report_project_months'))
+    )
+    with op.batch_alter_table('report_project_months', schema=None) as batch_op:
+        batch_op.create_index('ix_report_project_months_organisation_month', ['organisation_id', 'month'], unique=False)
+
+    op.create_table('report_station_months',
+    sa.Column('station_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('approved_minutes', sa.Integer(), nullable=False),
+    sa.Column('active_days', sa.Integer(), nullable=False),
+    sa.CheckConstraint('approved_minutes >= 0 AND active_days >= 0', name=op.f('ck_report_station_months_not_negative')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_report_station_months_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['station_id'], ['stations.id'], name=op.f('fk_report_station_months_station_id_stations')),
+    sa.PrimaryKeyConstraint('station_id', 'month', name=op.f('pk_report_station_months'))
+    )
+    with op.batch_alter_table('report_station_months', schema=None) as batch_op:
+        batch_op.create_index('ix_report_station_months_organisation_month', ['organisation_id', 'month'], unique=False)
+
+    op.create_table('report_volunteer_years',
+    sa.Column('volunteer_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('home_organisation_id', sa.Integer(), nullable=False),
+    sa.Column('minutes', sa.Integer(), nullable=False),
+    sa.CheckConstraint('minutes >= 0', name=op.f('ck_report_volunteer_years_not_negative')),
+    sa.ForeignKeyConstraint(['home_organisation_id'], ['organisations.id'], name=op.f('fk_report_volunteer_years_home_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteers.id'], name=op.f('fk_report_volunteer_years_volunteer_id_volunteers')),
+    sa.PrimaryKeyConstraint('volunteer_id', 'year', name=op.f('pk_report_volunteer_years'))
+    )
+    with op.batch_alter_table('report_volunteer_years', schema=None) as batch_op:
+        batch_op.create_index('ix_report_volunteer_years_home_year', ['home_organisation_id', 'year'], unique=False)
+
     fill_rollups()
 
 
@@ -137,10 +218,83 @@ def fill_rollups():
                          WHERE e.station_id = d.station_id AND e.served_on = d.served_on AND {COUNTS}), 0)
         FROM (SELECT DISTINCT station_id, served_on FROM service_sessions WHERE state != 'open') d
         JOIN stations st ON st.id = d.station_id""")
+    postgres = op.get_bind().dialect.name == "postgresql"
+    month_of = (lambda c: f"CAST(date_trunc('month', {c}) AS DATE)") if postgres else (
+        lambda c: f"date({c}, 'start of month')")
+    year_of = (lambda c: f"CAST(EXTRACT(year FROM {c}) AS INTEGER)") if postgres else (
+        lambda c: f"CAST(strftime('%Y', {c}) AS INTEGER)")
+    op.execute(f"""
+        INSERT INTO report_project_months (project_id, month, organisation_id, checkin_minutes, manual_minutes,
+                                           person_times)
+        SELECT project_id, {month_of('served_on')}, organisation_id, SUM(checkin_minutes), SUM(manual_minutes),
+               SUM(person_times)
+        FROM report_project_days GROUP BY project_id, {month_of('served_on')}, organisation_id""")
+    op.execute(f"""
+        INSERT INTO report_station_months (station_id, month, organisation_id, approved_minutes, active_days)
+        SELECT station_id, {month_of('served_on')}, organisation_id, SUM(approved_minutes), COUNT(*)
+        FROM report_station_days GROUP BY station_id, {month_of('served_on')}, organisation_id""")
+    op.execute(f"""
+        INSERT INTO report_volunteer_years (volunteer_id, year, home_organisation_id, minutes)
+        SELECT e.volunteer_id, {year_of('e.served_on')}, v.organisation_id, SUM(e.credited_minutes)
+        FROM ledger_entries e JOIN volunteers v ON v.id = e.volunteer_id
+        WHERE {COUNTS} GROUP BY e.volunteer_id, {year_of('e.served_on')}, v.organisation_id""")
+    op.execute("""
+        INSERT INTO report_home_months (organisation_id, month, minutes)
+        SELECT home_organisation_id, month, SUM(minutes) FROM report_volunteer_months
+        WHERE minutes > 0 GROUP BY home_organisation_id, month""")
+    # star levels by the thresholds the deployment runs with (a later change: flask reports rebuild)
+    try:
+        from flask import current_app
+        thresholds = tuple(current_app.config["STAR_THRESHOLDS_HOURS"])
+    except (RuntimeError, KeyError):
+        thresholds = (100, 300, 600, 1000, 1500)
+    level = " + ".join(f"CASE WHEN t.minutes >= {int(h) * 60} THEN 1 ELSE 0 END" for h in thresholds) or "0"
+    op.execute(f"""
+        INSERT INTO report_star_counts (organisation_id, level, volunteers)
+        SELECT t.home, {level}, COUNT(*)
+        FROM (SELECT v.organisation_id AS home, SUM(e.credited_minutes) AS minutes
+              FROM ledger_entries e JOIN volunteers v ON v.id = e.volunteer_id
+              WHERE {COUNTS} GROUP BY e.volunteer_id, v.organisation_id) t
+        WHERE {level} > 0 GROUP BY t.home, {level}""")
+    # distinct active volunteers of each organisation's subtree: by month, and through each month
+    served = """SELECT DISTINCT t.ancestor_id AS organisation_id, vm.volunteer_id, vm.month
+                FROM report_volunteer_months vm
+                JOIN organisation_ancestors t ON t.organisation_id = vm.organisation_id WHERE vm.minutes > 0"""
+    op.execute(f"""
+        INSERT INTO report_active_counts (organisation_id, span, month, volunteers)
+        SELECT organisation_id, 'one_month', month, COUNT(*) FROM ({served}) s GROUP BY organisation_id, month""")
+    later = ("CAST(f.first + make_interval(months => n.i) AS DATE)" if postgres
+             else "date(f.first, '+' || n.i || ' months')")
+    numbers = " UNION ALL ".join(f"SELECT {i} AS i" for i in range(12))
+    op.execute(f"""
+        INSERT INTO report_active_counts (organisation_id, span, month, volunteers)
+        SELECT f.organisation_id, 'year_to_month', {later}, COUNT(*)
+        FROM (SELECT organisation_id, volunteer_id, MIN(month) AS first FROM ({served}) s
+              GROUP BY organisation_id, volunteer_id, {year_of('month')}) f
+        CROSS JOIN ({numbers}) n
+        WHERE {year_of(later)} = {year_of('f.first')}
+        GROUP BY f.organisation_id, {later}""")
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('report_volunteer_years', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_volunteer_years_home_year')
+
+    op.drop_table('report_volunteer_years')
+    with op.batch_alter_table('report_station_months', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_station_months_organisation_month')
+
+    op.drop_table('report_station_months')
+    with op.batch_alter_table('report_project_months', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_project_months_organisation_month')
+
+    op.drop_table('report_project_months')
+    op.drop_table('report_active_counts')
+    op.drop_table('report_home_months')
+    op.drop_table('report_star_counts')
+    op.drop_index('ix_organisation_ancestors_ancestor', table_name='organisation_ancestors')
+    op.drop_table('organisation_ancestors')
     with op.batch_alter_table('volunteers', schema=None) as batch_op:
         batch_op.drop_index('ix_volunteers_organisation_created')
 

@@ -21,11 +21,9 @@ from volunteer.extensions import db
 from volunteer.ledger import services as ledger
 from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal
 from volunteer.reports import direct as reports
-from volunteer.reports.models import PersonDay, ProjectDay, StationDay, VolunteerMonth
+from volunteer.reports.models import ROLLUPS
 from volunteer.stations import codes
 from volunteer.stations.models import Station
-
-ROLLUPS = (ProjectDay, PersonDay, VolunteerMonth, StationDay)
 
 OPERATIONS = st.lists(st.one_of(
     st.tuples(st.just("serve"), st.integers(0, 1), st.integers(1, 400)),  # check in, serve, check out

@@ -14,7 +14,8 @@ from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations.services import get_by_code
 from volunteer.projects.models import Project
 from volunteer.reports import direct, figures, tables
-from volunteer.reports.figures import Period
+from volunteer.reports.figures import OwnOnly, Period
+from volunteer.reports.headline import headline
 from volunteer.reports.models import ProjectDay
 from volunteer.reports.vocabulary import ADDITIVE, Figure
 
@@ -25,6 +26,11 @@ PERIODS = [
     Period(date(2027, 3, 16), date(2027, 4, 10)),   # cut months on both sides
     Period(date(2027, 3, 31), date(2027, 3, 31)),   # the day a session crossed midnight
     Period(date(2026, 1, 1), date(2027, 6, 1)),     # across a year's end
+    Period(date(2026, 1, 1), date(2027, 1, 31)),    # from a January into the next year
+    Period(date(2027, 1, 1), date(2027, 4, 10)),    # a year to a day: whole months, then days
+    Period(date(2027, 1, 1), date(2027, 1, 15)),    # a year's first days
+    Period(date(2027, 4, 1), date(2027, 4, 20), open_end=True),  # this month to date
+    Period(date(2027, 1, 1), date(2027, 5, 20), open_end=True),  # this year to date
 ]
 DIRECT_KEYS = ("active_volunteers", "person_times", "approved_hours", "checkin_hours", "manual_hours",
                "stations_active")
@@ -45,7 +51,7 @@ def test_every_headline_figure_equals_the_entries(app, served):
             org = get_by_code(code)
             for period in PERIODS:
                 for p in (period, period.year_before()):
-                    shown = figures.headline(org, p)
+                    shown = headline(org, p)
                     expected = direct.headline(org, p)
                     assert {k: shown[k] for k in DIRECT_KEYS} == expected, (code, p)
                     assert shown["pending_hours"] == _pending_hours(org)
@@ -57,11 +63,11 @@ def test_figures_a_person_would_count_by_hand(app, served):
     """Town A, March 2027: a's 2 h + 1 h on the 15th (one person-time), b's 0.5 h, a's 1 h corrected
     to 0.5 h on the 16th, c's 0.75 h corrected to nothing on the 17th."""
     with app.app_context():
-        march = figures.headline(get_by_code("LX-A"), Period(date(2027, 3, 1), date(2027, 3, 31)))
+        march = headline(get_by_code("LX-A"), Period(date(2027, 3, 1), date(2027, 3, 31)))
         assert march["approved_hours"] == 4.0 and march["checkin_hours"] == 4.0 and march["manual_hours"] == 0
         assert march["person_times"] == 3 and march["active_volunteers"] == 2
         assert march["stations_active"] == 1
-        april = figures.headline(get_by_code("LX-A"), Period(date(2027, 4, 1), date(2027, 4, 30)))
+        april = headline(get_by_code("LX-A"), Period(date(2027, 4, 1), date(2027, 4, 30)))
         # c's 1.5 h and the rejected entry corrected up to 1 h: manual; a's 0.75 h still pending
         assert april["manual_hours"] == 2.5 and april["checkin_hours"] == 0 and april["person_times"] == 2
         assert april["active_volunteers"] == 1
@@ -71,8 +77,8 @@ def test_figures_a_person_would_count_by_hand(app, served):
 def test_a_session_across_midnight_counts_on_the_day_it_began(app, served):
     with app.app_context():
         b = get_by_code("LX-B")
-        assert figures.headline(b, Period(date(2027, 3, 31), date(2027, 3, 31)))["checkin_hours"] == 2.0
-        assert figures.headline(b, Period(date(2027, 4, 1), date(2027, 4, 1)))["checkin_hours"] == 0
+        assert headline(b, Period(date(2027, 3, 31), date(2027, 3, 31)))["checkin_hours"] == 2.0
+        assert headline(b, Period(date(2027, 4, 1), date(2027, 4, 1)))["checkin_hours"] == 0
         months = {row["month"]: row for row in tables.by_month(b, Period(date(2027, 3, 1), date(2027, 4, 30)))}
         assert months["2027-03"]["approved_hours"] == 2.0 and months["2027-04"]["approved_hours"] == 0
 
@@ -81,7 +87,7 @@ def test_the_year_before_is_the_same_days_a_year_earlier(app, served):
     with app.app_context():
         period = Period(date(2027, 3, 1), date(2027, 5, 31))
         assert period.year_before() == Period(date(2026, 3, 1), date(2026, 5, 31))
-        before = figures.headline(get_by_code("LX"), period.year_before())
+        before = headline(get_by_code("LX"), period.year_before())
         # a's 3 h and b's 1 h of tutoring, b's 0.5 h of patrol, all recorded by hand
         assert before["approved_hours"] == 4.5 and before["manual_hours"] == 4.5
         assert before["active_volunteers"] == 2 and before["person_times"] == 3
@@ -93,14 +99,17 @@ def test_child_rows_sum_to_the_parent_for_additive_figures(app, served):
     with app.app_context():
         for code, period in [("LX", PERIODS[0]), ("LX", PERIODS[4]), ("LX-A", PERIODS[0]), ("LX-B", PERIODS[2])]:
             org = get_by_code(code)
-            parent, rows = figures.headline(org, period), tables.child_rows(org, period)
+            parent, rows = headline(org, period), tables.child_rows(org, period)
             own = tables.own_row(org, period)
+            # the parent's own row is what its own projects and stations hold, as the entries say
+            expected = direct.headline(OwnOnly(org), period)
+            assert {k: own[k] for k in DIRECT_KEYS} == expected, code
             for figure in ADDITIVE:
                 key = figure.value.replace("_hours", "_minutes")  # hours are summed as minutes
                 total = sum(row[key] for row in rows) + own[key]
                 assert total == pytest.approx(parent[key]), (code, key)
         # distinct volunteers do not add up: a served in both towns in 2027
-        city = figures.headline(get_by_code("LX"), PERIODS[0])
+        city = headline(get_by_code("LX"), PERIODS[0])
         rows = tables.child_rows(get_by_code("LX"), PERIODS[0])
         assert sum(row["active_volunteers"] for row in rows) > city["active_volunteers"]
         assert Figure.ACTIVE_VOLUNTEERS not in ADDITIVE and Figure.COVERAGE not in ADDITIVE
@@ -117,7 +126,7 @@ def test_tables_equal_the_entries(app, served):
                 expected["approved_hours"], expected["person_times"], expected["active_volunteers"]), row
         by_category = {row["category"]: row["approved_hours"] for row in tables.by_category(org, period)}
         assert by_category == direct.hours_by_category(org, period)
-        assert sum(by_category.values()) == pytest.approx(figures.headline(org, period)["approved_hours"])
+        assert sum(by_category.values()) == pytest.approx(headline(org, period)["approved_hours"])
         home = {row["organisation"].code: row["approved_hours"] for row in tables.by_home(org, period)}
         assert home == direct.hours_by_home(org, period)
         # a of town A served 1 h of town B's patrol: town B's projects hold it, town A's volunteers did it
@@ -133,7 +142,7 @@ def test_coverage_counts_villages_with_an_active_station(app, served):
         city = get_by_code("LX")
         # both villages' stations had closed sessions in 2027, none in 2026
         assert figures.coverage(city, PERIODS[0]) == (2, 2)
-        assert figures.headline(city, PERIODS[0])["coverage"] == 1.0
+        assert headline(city, PERIODS[0])["coverage"] == 1.0
         assert figures.coverage(city, Period(date(2027, 3, 31), date(2027, 3, 31))) == (1, 2)
         assert figures.coverage(city, Period(date(2026, 1, 1), date(2026, 12, 31))) == (0, 2)
         assert figures.coverage(get_by_code("LX-A-1"), PERIODS[0]) == (1, 1)
@@ -166,3 +175,33 @@ def test_the_rollups_agree_with_the_entries_and_verify_sees_a_change(app, served
         direct.rebuild()
         db.session.commit()
         assert direct.verify() == []
+
+
+def test_star_levels_follow_each_volunteer_across_a_threshold(app, world, site, factory, monkeypatch):
+    """With thresholds of 1 h and 3 h: 王小明 reaches two stars, 李小红 one, and a correction takes
+    李小红's star away again."""
+    from tests.reports.conftest import Service
+    monkeypatch.setitem(app.config, "STAR_THRESHOLDS_HOURS", (1, 3))
+    with app.app_context():
+        s = Service(world)
+        s.manual(world.a_manager, site.project_id, world.a_volunteer, date(2027, 3, 1), 120, decide_by=world.city_admin)
+        s.manual(world.a_manager, site.project_id, world.a_volunteer, date(2027, 3, 2), 90, decide_by=world.city_admin)
+        hers = s.manual(world.a_manager, site.project_id, world.b_volunteer, date(2027, 3, 2), 60,
+                        decide_by=world.city_admin)
+        assert tables.star_levels(get_by_code("LX")) == {1: 1, 2: 1}
+        assert tables.star_levels(get_by_code("LX-B")) == {1: 1, 2: 0}  # her home, wherever she served
+        assert direct.verify() == []
+        s.correct(hers, 30)
+        assert tables.star_levels(get_by_code("LX")) == {1: 0, 2: 1} and direct.verify() == []
+
+
+def test_volunteers_below_the_yearly_expectation(app, served, monkeypatch):
+    """With 2 h expected in 2027: 王小明 (4.5 h), 李小红 (2.5 h) and 张小华 (2.5 h) reach it; the two
+    station leads, who served nothing, do not."""
+    monkeypatch.setitem(app.config, "YEARLY_EXPECTED_HOURS", 2)
+    with app.app_context():
+        city, year = get_by_code("LX"), Period(date(2027, 1, 1), date(2027, 12, 31))
+        assert tables.below_expectation(city, year, registered=5) == {"expected_hours": 2, "below": 2,
+                                                                       "registered": 5}
+        monkeypatch.setitem(app.config, "YEARLY_EXPECTED_HOURS", 3)
+        assert tables.below_expectation(city, year, registered=5)["below"] == 4

@@ -46,7 +46,7 @@ def test_the_dashboard_reads_through_a_select_only_role(app, world, served, read
     page = browser.get("/reports/", query_string={"organisation": "LX", "period": "custom", "from": "2027-01-01",
                                                   "to": "2027-12-31"})
     assert page.status_code == 200 and 'data-testid="figure-approved_hours"' in page.get_data(as_text=True)
-    assert any("report_project_days" in s for s in statements)  # the figures came through the reader
+    assert any("report_project_months" in s for s in statements)  # the figures came through the reader
     assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     with replica.app_context():
         db.engines[reading.REPLICA].dispose()

@@ -101,8 +101,15 @@ def add_to(table, key: dict, amounts: dict, fixed: dict | None = None) -> None:
 def month_start(column):
     """The first day of the month of a date column, as a date, in SQL."""
     if db.engine.dialect.name == "postgresql":
-        return sa.cast(sa.func.date_trunc("month", column), sa.Date)
+        return sa.cast(sa.func.date_trunc(sa.literal_column("'month'"), column), sa.Date)  # one text, for GROUP BY
     return sa.func.date(column, "start of month")
+
+
+def year_start(column):
+    """The first of January of a date column's year, as a date, in SQL."""
+    if db.engine.dialect.name == "postgresql":
+        return sa.cast(sa.func.date_trunc(sa.literal_column("'year'"), column), sa.Date)
+    return sa.func.date(column, "start of year")
 
 
 def year_of(column):

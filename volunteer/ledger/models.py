@@ -29,8 +29,8 @@ class LedgerEntry(db.Model):
         sa.CheckConstraint(f"(source = '{EntrySource.CORRECTION}') = (corrects_id IS NOT NULL)", name="correction_refers"),
         sa.Index("ix_ledger_entries_volunteer_served", "volunteer_id", "served_on"),
         sa.Index("ix_ledger_entries_station_state", "station_id", "state"),
-        # What waits now, by project and day (the dashboards' pending hours and overdue entries).
-        sa.Index("ix_ledger_entries_pending", "project_id", "served_on",
+        # What waits now, by project and day, with its minutes (the dashboards read only the index).
+        sa.Index("ix_ledger_entries_pending", "project_id", "served_on", "minutes",
                  sqlite_where=sa.text(f"state = '{EntryState.PENDING}'"),
                  postgresql_where=sa.text(f"state = '{EntryState.PENDING}'")),
         # An entry is corrected once; a further correction corrects the correction.

@@ -38,6 +38,10 @@ class Organisation(db.Model):
         back_populates="parent", order_by="Organisation.code"
     )
 
+    # itself and every organisation above it (OrganisationAncestor)
+    ancestry: Mapped[list[OrganisationAncestor]] = relationship(
+        primaryjoin="Organisation.id == OrganisationAncestor.organisation_id", viewonly=True)
+
     def __repr__(self) -> str:
         return f"<Organisation {self.code}>"
 
@@ -63,3 +67,16 @@ class Organisation(db.Model):
     @property
     def scope_organisation(self) -> Organisation:
         return self
+
+
+class OrganisationAncestor(db.Model):
+    """The tree as a closure table: each organisation with itself and every organisation above
+    it. Written once when an organisation is made (the tree only grows); what a query that joins
+    rows to all the organisations above theirs uses (the reports' distinct counts), where a path
+    prefix could not be looked up by index."""
+
+    __tablename__ = "organisation_ancestors"
+    __table_args__ = (sa.Index("ix_organisation_ancestors_ancestor", "ancestor_id"),)
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)
+    ancestor_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)

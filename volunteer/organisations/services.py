@@ -11,7 +11,7 @@ from volunteer.core import flush_unique, permissions
 from volunteer.core.audit import record_event
 from volunteer.core.errors import FieldErrors, Forbidden, NotFound, ValidationFailed
 from volunteer.extensions import db
-from volunteer.organisations.models import Organisation
+from volunteer.organisations.models import Organisation, OrganisationAncestor
 from volunteer.organisations.vocabulary import OrganisationEvent, OrganisationKind
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
@@ -60,6 +60,8 @@ def create_organisation(actor, parent: Organisation | None, *, code: str, name: 
                        path=(parent.path if parent else "/") + code + "/")
     db.session.add(org)
     flush_unique(ValidationFailed(fields={"code": [_l("This code is already used by another organisation.")]}))
+    above = [row.ancestor_id for row in parent.ancestry] if parent else []
+    db.session.add_all(OrganisationAncestor(organisation_id=org.id, ancestor_id=a) for a in [org.id, *above])
     record_event(actor, OrganisationEvent.CREATED, org, after={"code": code, "name": name, "kind": kind},
                  now=now)
     return org

@@ -3,17 +3,34 @@
 dashboards with, and the raw aggregate bench/reports.py measures the dashboards against."""
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
+from flask import current_app
 
 from volunteer.accounts.models import Volunteer
 from volunteer.checkin.models import ServiceSession
-from volunteer.core.database import month_start
+from volunteer.core.database import month_start, year_of, year_start
+from volunteer.core.time import as_date
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
-from volunteer.organisations.models import Organisation
+from volunteer.organisations.models import Organisation, OrganisationAncestor
 from volunteer.projects.models import Project
 from volunteer.reports.figures import Period, hours
-from volunteer.reports.models import PersonDay, ProjectDay, StationDay, VolunteerMonth
+from volunteer.reports.models import (
+    ROLLUPS,
+    ActiveCount,
+    HomeMonth,
+    PersonDay,
+    ProjectDay,
+    ProjectMonth,
+    StarCount,
+    StationDay,
+    StationMonth,
+    VolunteerMonth,
+    VolunteerYear,
+)
+from volunteer.reports.vocabulary import Span
 from volunteer.stations.models import Station
 
 
@@ -48,7 +65,7 @@ def active_stations(organisation: Organisation, period: Period) -> int:
 
 
 def headline(organisation: Organisation, period: Period) -> dict:
-    """The figures of reports.figures.headline that come from the ledger and check-in."""
+    """The figures of reports.headline.headline that come from the ledger and check-in."""
     done = service(organisation, period)
     return {"active_volunteers": done["active_volunteers"], "person_times": done["person_times"],
             "approved_hours": hours(done["checkin_minutes"] + done["manual_minutes"]),
@@ -78,6 +95,15 @@ def hours_by_home(organisation: Organisation, period: Period) -> dict[str, float
 
 # --- the rollups as the entries say they should be ------------------------------------------------
 
+def _calendar() -> sa.Subquery:
+    """Every month of the years that hold service, as a one-column table ``month``."""
+    first, last = db.session.execute(sa.select(sa.func.min(LedgerEntry.served_on),
+                                               sa.func.max(LedgerEntry.served_on))).one()
+    years = range(as_date(first).year, as_date(last).year + 1) if first else range(2000, 2001)
+    months = [date(year, m, 1) for year in years for m in range(1, 13)]
+    return sa.union_all(*[sa.select(sa.literal(m, sa.Date).label("month")) for m in months]).subquery()
+
+
 def rollup_selects() -> dict[type, sa.Select]:
     """For each rollup, the SELECT of its rows from the entries and sessions, in its columns' order."""
     counts = LedgerEntry.counts_toward_hours
@@ -85,34 +111,76 @@ def rollup_selects() -> dict[type, sa.Select]:
     checkin = sa.case((LedgerEntry.from_checkin, credited), else_=0)
     manual = sa.case((LedgerEntry.from_checkin, 0), else_=credited)
     by_project = sa.select().select_from(LedgerEntry).join(Project, Project.id == LedgerEntry.project_id).where(counts)
-    month = month_start(LedgerEntry.served_on)
+    person_days = by_project.add_columns(
+        LedgerEntry.volunteer_id, LedgerEntry.project_id, LedgerEntry.served_on, Project.organisation_id,
+        sa.func.sum(credited).label("minutes"), sa.func.sum(checkin).label("from_checkin"),
+        sa.func.sum(manual).label("recorded")).group_by(
+        LedgerEntry.volunteer_id, LedgerEntry.project_id, LedgerEntry.served_on, Project.organisation_id).subquery()
     station_minutes = (sa.select(LedgerEntry.station_id, LedgerEntry.served_on, sa.func.sum(credited).label("minutes"))
                        .where(counts, LedgerEntry.station_id.is_not(None))
                        .group_by(LedgerEntry.station_id, LedgerEntry.served_on).subquery())
     station_days = (sa.select(ServiceSession.station_id, ServiceSession.served_on)
                     .where(~ServiceSession.is_open).distinct().subquery())
+    stations = (sa.select(station_days.c.station_id, station_days.c.served_on, Station.organisation_id,
+                          sa.func.coalesce(station_minutes.c.minutes, 0).label("minutes"))
+                .join(Station, Station.id == station_days.c.station_id)
+                .outerjoin(station_minutes, sa.and_(station_minutes.c.station_id == station_days.c.station_id,
+                                                    station_minutes.c.served_on == station_days.c.served_on)))
+    days = stations.subquery()
+    pd_month, st_month = month_start(person_days.c.served_on), month_start(days.c.served_on)
+    volunteer_months = by_project.join(Volunteer, Volunteer.id == LedgerEntry.volunteer_id).add_columns(
+        LedgerEntry.volunteer_id, Project.organisation_id, month_start(LedgerEntry.served_on),
+        Volunteer.organisation_id, sa.func.sum(credited)).group_by(
+        LedgerEntry.volunteer_id, Project.organisation_id, month_start(LedgerEntry.served_on), Volunteer.organisation_id)
+    active = volunteer_months.subquery()
+    vm_volunteer, vm_organisation, vm_month = active.c[0], active.c[1], active.c[2]
+    # each month a volunteer served, for the organisation served and each one above it
+    months_served = (sa.select(OrganisationAncestor.ancestor_id.label("organisation_id"),
+                               vm_volunteer.label("volunteer_id"), vm_month.label("month"))
+                     .join(OrganisationAncestor, OrganisationAncestor.organisation_id == vm_organisation)
+                     .distinct().subquery())
+    first = (sa.select(months_served.c.organisation_id, months_served.c.volunteer_id,
+                       year_start(months_served.c.month).label("year"),
+                       sa.func.min(months_served.c.month).label("first"))
+             .group_by(months_served.c.organisation_id, months_served.c.volunteer_id,
+                       year_start(months_served.c.month)).subquery())
+    calendar = _calendar()
+    totals = by_project.join(Volunteer, Volunteer.id == LedgerEntry.volunteer_id).add_columns(
+        Volunteer.organisation_id.label("home"), sa.func.sum(credited).label("minutes")).group_by(
+        LedgerEntry.volunteer_id, Volunteer.organisation_id).subquery()
+    thresholds = tuple(current_app.config["STAR_THRESHOLDS_HOURS"])
+    level = sum((sa.case((totals.c.minutes >= hours * 60, 1), else_=0) for hours in thresholds), sa.literal(0))
     return {
-        ProjectDay: by_project.add_columns(
-            LedgerEntry.project_id, LedgerEntry.served_on, Project.organisation_id, sa.func.sum(checkin),
-            sa.func.sum(manual), sa.func.count(sa.distinct(LedgerEntry.volunteer_id)))
-        .group_by(LedgerEntry.project_id, LedgerEntry.served_on, Project.organisation_id),
-        PersonDay: by_project.add_columns(
-            LedgerEntry.volunteer_id, LedgerEntry.project_id, LedgerEntry.served_on, Project.organisation_id,
-            sa.func.sum(credited))
-        .group_by(LedgerEntry.volunteer_id, LedgerEntry.project_id, LedgerEntry.served_on, Project.organisation_id),
-        VolunteerMonth: by_project.join(Volunteer, Volunteer.id == LedgerEntry.volunteer_id).add_columns(
-            LedgerEntry.volunteer_id, Project.organisation_id, month, Volunteer.organisation_id, sa.func.sum(credited))
-        .group_by(LedgerEntry.volunteer_id, Project.organisation_id, month, Volunteer.organisation_id),
-        StationDay: sa.select(station_days.c.station_id, station_days.c.served_on, Station.organisation_id,
-                              sa.func.coalesce(station_minutes.c.minutes, 0))
-        .join(Station, Station.id == station_days.c.station_id)
-        .outerjoin(station_minutes, sa.and_(station_minutes.c.station_id == station_days.c.station_id,
-                                            station_minutes.c.served_on == station_days.c.served_on)),
+        ProjectDay: sa.select(person_days.c.project_id, person_days.c.served_on, person_days.c.organisation_id,
+                              sa.func.sum(person_days.c.from_checkin), sa.func.sum(person_days.c.recorded), sa.func.count())
+        .group_by(person_days.c.project_id, person_days.c.served_on, person_days.c.organisation_id),
+        ProjectMonth: sa.select(person_days.c.project_id, pd_month, person_days.c.organisation_id,
+                                sa.func.sum(person_days.c.from_checkin), sa.func.sum(person_days.c.recorded), sa.func.count())
+        .group_by(person_days.c.project_id, pd_month, person_days.c.organisation_id),
+        PersonDay: sa.select(person_days.c.volunteer_id, person_days.c.project_id, person_days.c.served_on,
+                             person_days.c.organisation_id, person_days.c.minutes),
+        VolunteerMonth: volunteer_months,
+        VolunteerYear: by_project.join(Volunteer, Volunteer.id == LedgerEntry.volunteer_id).add_columns(
+            LedgerEntry.volunteer_id, year_of(LedgerEntry.served_on), Volunteer.organisation_id, sa.func.sum(credited))
+        .group_by(LedgerEntry.volunteer_id, year_of(LedgerEntry.served_on), Volunteer.organisation_id),
+        HomeMonth: by_project.join(Volunteer, Volunteer.id == LedgerEntry.volunteer_id).add_columns(
+            Volunteer.organisation_id, month_start(LedgerEntry.served_on), sa.func.sum(credited))
+        .group_by(Volunteer.organisation_id, month_start(LedgerEntry.served_on)),
+        StarCount: sa.select(totals.c.home, level, sa.func.count()).where(level > 0).group_by(totals.c.home, level),
+        StationDay: stations,
+        StationMonth: sa.select(days.c.station_id, st_month, days.c.organisation_id, sa.func.sum(days.c.minutes),
+                                sa.func.count()).group_by(days.c.station_id, st_month, days.c.organisation_id),
+        ActiveCount: sa.union_all(
+            sa.select(months_served.c.organisation_id, sa.literal(Span.MONTH.value), months_served.c.month,
+                      sa.func.count()).group_by(months_served.c.organisation_id, months_served.c.month),
+            sa.select(first.c.organisation_id, sa.literal(Span.YEAR_TO.value), calendar.c.month, sa.func.count())
+            .join(calendar, sa.and_(calendar.c.month >= first.c.first, year_start(calendar.c.month) == first.c.year))
+            .group_by(first.c.organisation_id, calendar.c.month)),
     }
 
 
 # Each rollup's columns in their declared order: the keys first (KEYS says how many), then the values.
-COLUMNS = {model: tuple(model.__table__.columns.keys()) for model in (ProjectDay, PersonDay, VolunteerMonth, StationDay)}
+COLUMNS = {model: tuple(model.__table__.columns.keys()) for model in ROLLUPS}
 KEYS = {model: len(model.__table__.primary_key.columns) for model in COLUMNS}  # the leading columns
 
 
@@ -124,7 +192,7 @@ def _stored(model) -> sa.Select:
     """A rollup's rows that say something: a row of zeros (an entry corrected down to nothing)
     is the same as none, except a station's active day, which counts with no approved minutes."""
     columns = [getattr(model, c) for c in COLUMNS[model]]
-    counters = columns[KEYS[model] + 1:]  # after the keys and the organisation
+    counters = [c for c in columns[KEYS[model]:] if not c.key.endswith("organisation_id")]
     stmt = sa.select(*columns)
     return stmt if model is StationDay else stmt.where(sa.or_(*[c != 0 for c in counters]))
 

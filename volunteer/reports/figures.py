@@ -11,14 +11,23 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 
 from volunteer.accounts.models import Volunteer
+from volunteer.core.database import month_start
 from volunteer.core.time import DEFAULT_ZONE
 from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations.models import Organisation
 from volunteer.organisations.vocabulary import OrganisationKind
 from volunteer.projects.models import Project
 from volunteer.reports import reading as read
-from volunteer.reports.models import PersonDay, ProjectDay, StationDay, VolunteerMonth
-from volunteer.reports.vocabulary import Figure
+from volunteer.reports.models import (
+    ActiveCount,
+    PersonDay,
+    ProjectDay,
+    ProjectMonth,
+    StationDay,
+    StationMonth,
+    VolunteerMonth,
+)
+from volunteer.reports.vocabulary import Span
 
 # The organisations whose coverage by an active station the dashboards report.
 GRASSROOTS = (OrganisationKind.VILLAGE, OrganisationKind.COMMUNITY)
@@ -26,10 +35,13 @@ GRASSROOTS = (OrganisationKind.VILLAGE, OrganisationKind.COMMUNITY)
 
 @dataclass(frozen=True)
 class Period:
-    """Service days from ``start`` to ``end``, both included."""
+    """Service days from ``start`` to ``end``, both included. ``open_end``: the end is today (or
+    later), so no service can come after it (an entry is never in the future): the end's month
+    reads as a whole month, from the monthly rollups."""
 
     start: date
     end: date
+    open_end: bool = False
 
     def year_before(self) -> Period:
         return Period(_year_back(self.start), _year_back(self.end))
@@ -39,16 +51,27 @@ class Period:
         found, month = [], self.start.replace(day=1)
         while month <= self.end:
             found.append(month)
-            month = (month + timedelta(days=32)).replace(day=1)
+            month = _next_month(month)
         return found
+
+    def holds_whole(self, month: date) -> bool:
+        return month >= self.start and (_month_end(month) <= self.end or (self.open_end and month <= self.end))
 
     def whole_months(self) -> list[date]:
         """The months the period holds from their first day to their last."""
-        return [m for m in self.months() if m >= self.start and _month_end(m) <= self.end]
+        return [m for m in self.months() if self.holds_whole(m)]
+
+    def cut_parts(self) -> list[Period]:
+        """The days of the months the period holds only in part."""
+        return [self.part_of(m) for m in self.months() if not self.holds_whole(m)]
 
     def part_of(self, month: date) -> Period:
         """The days of ``month`` within the period."""
         return Period(max(month, self.start), min(_month_end(month), self.end))
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
 
 
 @dataclass(frozen=True)
@@ -75,7 +98,7 @@ def _year_back(day: date) -> date:
 
 
 def _month_end(month: date) -> date:
-    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return _next_month(month) - timedelta(days=1)
 
 
 def hours(minutes) -> float:
@@ -99,33 +122,100 @@ def registered_volunteers(organisation: Organisation, period: Period) -> int:
         _in(Volunteer.organisation_id, organisation), Volunteer.is_active, Volunteer.created_at < until)) or 0
 
 
-def active_volunteers(organisation: Organisation, period: Period) -> int:
-    """Distinct volunteers with credited hours served in the period on the subtree's projects:
-    whole months from the monthly rollup, the days of a month cut by the period from the daily one."""
-    whole = period.whole_months()
+def _rows(organisation, period: Period, month_model, day_model, **columns) -> sa.Subquery | None:
+    """The rollup rows of the period: a month's row for each whole month, the daily rows of the
+    days of a month cut by the period. ``columns``: label -> (the monthly column, the daily one);
+    each row also says its ``month``. None when the period holds no day."""
     parts = []
+    whole = period.whole_months()
+    if whole:
+        parts.append(sa.select(*[month.label(label) for label, (month, _day) in columns.items()],
+                               month_model.month.label("month"))
+                     .where(_in(month_model.organisation_id, organisation), month_model.month.in_(whole)))
+    for cut in period.cut_parts():
+        parts.append(sa.select(*[day.label(label) for label, (_month, day) in columns.items()],
+                               month_start(day_model.served_on).label("month"))
+                     .where(_in(day_model.organisation_id, organisation), _days(day_model.served_on, cut)))
+    if not parts:
+        return None
+    return (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+
+
+def service_rows(organisation, period: Period) -> sa.Subquery | None:
+    """Project by project (and month): approved minutes by how they were recorded, person-times."""
+    return _rows(organisation, period, ProjectMonth, ProjectDay,
+                 project_id=(ProjectMonth.project_id, ProjectDay.project_id),
+                 organisation_id=(ProjectMonth.organisation_id, ProjectDay.organisation_id),
+                 checkin_minutes=(ProjectMonth.checkin_minutes, ProjectDay.checkin_minutes),
+                 manual_minutes=(ProjectMonth.manual_minutes, ProjectDay.manual_minutes),
+                 person_times=(ProjectMonth.person_times, ProjectDay.person_times))
+
+
+def station_rows(organisation, period: Period) -> sa.Subquery | None:
+    """Station by station (and month): approved minutes and days with service."""
+    return _rows(organisation, period, StationMonth, StationDay,
+                 station_id=(StationMonth.station_id, StationDay.station_id),
+                 organisation_id=(StationMonth.organisation_id, StationDay.organisation_id),
+                 approved_minutes=(StationMonth.approved_minutes, StationDay.approved_minutes),
+                 active_days=(StationMonth.active_days, sa.literal(1)))
+
+
+def _counted(organisation, span: Span, month: date) -> int:
+    return read.scalar(sa.select(ActiveCount.volunteers).where(
+        ActiveCount.organisation_id == organisation.id, ActiveCount.span == span, ActiveCount.month == month)) or 0
+
+
+def active_volunteers(organisation, period: Period) -> int:
+    """Distinct volunteers with credited hours served in the period on the subtree's projects.
+    Distinct counts do not add up, so each organisation keeps its own by month and by year to a
+    month (ActiveCount): a month, a year (to date) or the start of a year to a day read those;
+    other periods count the volunteers of their months and days."""
+    if isinstance(organisation, Organisation):
+        whole, cuts = period.whole_months(), period.cut_parts()
+        if len(whole) == 1 and not cuts:
+            return _counted(organisation, Span.MONTH, whole[0])
+        from_january = period.start.month == 1 and period.start.day == 1 and period.end.year == period.start.year
+        if from_january and whole == period.months()[:len(whole)] and len(cuts) <= 1:
+            through = _counted(organisation, Span.YEAR_TO, whole[-1]) if whole else 0
+            return through + (_newly_active(organisation, cuts[0], whole) if cuts else 0)
+    return _distinct_volunteers(organisation, period)
+
+
+def _newly_active(organisation: Organisation, cut: Period, before: list[date]) -> int:
+    """Volunteers active in the days of ``cut`` who were not in the months ``before``."""
+    earlier = sa.select(VolunteerMonth.volunteer_id).where(
+        VolunteerMonth.volunteer_id == PersonDay.volunteer_id, _in(VolunteerMonth.organisation_id, organisation),
+        VolunteerMonth.month.in_(before), VolunteerMonth.minutes > 0) if before else None
+    stmt = sa.select(sa.func.count(sa.distinct(PersonDay.volunteer_id))).where(
+        _in(PersonDay.organisation_id, organisation), _days(PersonDay.served_on, cut), PersonDay.minutes > 0)
+    return read.scalar(stmt.where(~earlier.exists()) if earlier is not None else stmt) or 0
+
+
+def _distinct_volunteers(organisation, period: Period) -> int:
+    """Counted from the volunteers' months (whole months) and days (the others)."""
+    parts = []
+    whole = period.whole_months()
     if whole:
         parts.append(sa.select(VolunteerMonth.volunteer_id).where(
             _in(VolunteerMonth.organisation_id, organisation), VolunteerMonth.month.in_(whole),
             VolunteerMonth.minutes > 0))
-    for month in period.months():
-        if month not in whole:
-            cut = period.part_of(month)
-            parts.append(sa.select(PersonDay.volunteer_id).where(
-                _in(PersonDay.organisation_id, organisation), _days(PersonDay.served_on, cut), PersonDay.minutes > 0))
+    for cut in period.cut_parts():
+        parts.append(sa.select(PersonDay.volunteer_id).where(
+            _in(PersonDay.organisation_id, organisation), _days(PersonDay.served_on, cut), PersonDay.minutes > 0))
     if not parts:
         return 0
     union = sa.union(*parts).subquery() if len(parts) > 1 else parts[0].distinct().subquery()
     return read.scalar(sa.select(sa.func.count()).select_from(union)) or 0
 
 
-def service(organisation: Organisation, period: Period) -> dict:
+def service(organisation, period: Period) -> dict:
     """Approved hours, split by how they were recorded, and person-times."""
-    row = read.execute(sa.select(
-        sa.func.coalesce(sa.func.sum(ProjectDay.checkin_minutes), 0),
-        sa.func.coalesce(sa.func.sum(ProjectDay.manual_minutes), 0),
-        sa.func.coalesce(sa.func.sum(ProjectDay.person_times), 0))
-        .where(_in(ProjectDay.organisation_id, organisation), _days(ProjectDay.served_on, period))).one()
+    rows = service_rows(organisation, period)
+    if rows is None:
+        return {"checkin_minutes": 0, "manual_minutes": 0, "person_times": 0}
+    row = read.execute(sa.select(sa.func.coalesce(sa.func.sum(rows.c.checkin_minutes), 0),
+                                 sa.func.coalesce(sa.func.sum(rows.c.manual_minutes), 0),
+                                 sa.func.coalesce(sa.func.sum(rows.c.person_times), 0))).one()
     return {"checkin_minutes": int(row[0]), "manual_minutes": int(row[1]), "person_times": int(row[2])}
 
 
@@ -138,25 +228,27 @@ def pending(organisation: Organisation, overdue_from: date | None = None) -> dic
         .where(LedgerEntry.is_pending,
                LedgerEntry.project_id.in_(sa.select(Project.id).where(_in(Project.organisation_id, organisation)))
                )).one()
-    return {"minutes": int(row[0]), "entries": row[1], "overdue": row[2]}
+    return {"minutes": int(row[0]), "entries": row[1], "overdue_entries": row[2]}
 
 
-def active_stations(organisation: Organisation, period: Period) -> int:
+def active_stations(organisation, period: Period) -> int:
     """Stations of the subtree with a closed session in the period."""
-    return read.scalar(sa.select(sa.func.count(sa.distinct(StationDay.station_id))).where(
-        _in(StationDay.organisation_id, organisation), _days(StationDay.served_on, period))) or 0
+    rows = station_rows(organisation, period)
+    if rows is None:
+        return 0
+    return read.scalar(sa.select(sa.func.count(sa.distinct(rows.c.station_id)))) or 0
 
 
-def coverage(organisation: Organisation, period: Period) -> tuple[int, int]:
+def coverage(organisation, period: Period) -> tuple[int, int]:
     """(villages and communities of the subtree with an active station in their own subtree, all
     of them): the share DESIGN.md calls coverage."""
-    grassroots = read.execute(sa.select(Organisation.path).where(
-        organisation.subtree(), Organisation.kind.in_(GRASSROOTS))).scalars().all()
-    if not grassroots:
-        return 0, 0
-    active_paths = read.scalars(
-        sa.select(Organisation.path).join(StationDay, StationDay.organisation_id == Organisation.id)
-        .where(organisation.subtree(), _days(StationDay.served_on, period)).distinct()).all()
+    grassroots = read.scalars(sa.select(Organisation.path).where(
+        organisation.subtree(), Organisation.kind.in_(GRASSROOTS))).all()
+    rows = station_rows(organisation, period)
+    if not grassroots or rows is None:
+        return 0, len(grassroots)
+    active_paths = read.scalars(sa.select(Organisation.path).where(
+        Organisation.id.in_(sa.select(rows.c.organisation_id).distinct()))).all()
     ancestors = {path[:i + 1] for path in active_paths for i, ch in enumerate(path) if ch == "/"}
     return sum(1 for path in grassroots if path in ancestors), len(grassroots)
 
@@ -173,34 +265,3 @@ def projects_by(column, organisation: Organisation, period: Period) -> dict[str,
     stmt = projects_overlapping(organisation, period).subquery()
     rows = read.execute(sa.select(stmt.c[column], sa.func.count()).group_by(stmt.c[column])).all()
     return {key: count for key, count in rows}
-
-
-def headline(organisation: Organisation, period: Period, *, overdue_from: date | None = None) -> dict:
-    """F of API.md (every figure of the organisation's subtree for the period), and the counts the
-    dashboard shows beside it."""
-    done = service(organisation, period)
-    active = active_volunteers(organisation, period)
-    waiting = pending(organisation, overdue_from)
-    covered, grassroots = coverage(organisation, period)
-    approved = done["checkin_minutes"] + done["manual_minutes"]
-    registered = registered_volunteers(organisation, period)
-    return {
-        Figure.REGISTERED_VOLUNTEERS.value: registered,
-        Figure.ACTIVE_VOLUNTEERS.value: active,
-        Figure.PERSON_TIMES.value: done["person_times"],
-        Figure.APPROVED_HOURS.value: hours(approved),
-        Figure.CHECKIN_HOURS.value: hours(done["checkin_minutes"]),
-        Figure.MANUAL_HOURS.value: hours(done["manual_minutes"]),
-        Figure.PENDING_HOURS.value: hours(waiting["minutes"]),
-        "projects_by_state": projects_by("state", organisation, period),
-        "projects_by_category": projects_by("category", organisation, period),
-        Figure.STATIONS_ACTIVE.value: active_stations(organisation, period),
-        Figure.COVERAGE.value: round(covered / grassroots, 3) if grassroots else None,
-        # beside F: what the shares and averages are made of
-        "covered_grassroots": covered, "grassroots": grassroots,
-        "hours_per_active_volunteer": round(approved / 60 / active, 1) if active else None,
-        "registration_rate": round(registered / organisation.population, 4) if organisation.population else None,
-        "pending_entries": waiting["entries"], "overdue_entries": waiting["overdue"],
-        "approved_minutes": approved, "checkin_minutes": done["checkin_minutes"],
-        "manual_minutes": done["manual_minutes"], "pending_minutes": waiting["minutes"],
-    }

@@ -39,7 +39,7 @@ def start_report(actor, organisation: Organisation, period: Period, *, now: date
     permissions.ensure(actor, "report.view", organisation)
     job = Job(kind=KIND, organisation_id=organisation.id, state=JobState.QUEUED, done=0, total=STEPS,
               created_by_id=actor.id, created_at=now,
-              params={"from": period.start.isoformat(), "to": period.end.isoformat()})
+              params={"from": period.start.isoformat(), "to": period.end.isoformat(), "open_end": period.open_end})
     db.session.add(job)
     db.session.flush()
     record_event(actor, ReportEvent.REPORT_STARTED, job, after={"organisation": organisation.code,
@@ -48,7 +48,8 @@ def start_report(actor, organisation: Organisation, period: Period, *, now: date
 
 
 def period_of(job: Job) -> Period:
-    return Period(date.fromisoformat(job.params["from"]), date.fromisoformat(job.params["to"]))
+    params = job.params
+    return Period(date.fromisoformat(params["from"]), date.fromisoformat(params["to"]), bool(params.get("open_end")))
 
 
 @jobs.handler(KIND)

@@ -16,14 +16,15 @@ from volunteer.core.time import DEFAULT_ZONE, local_date
 from volunteer.extensions import db
 from volunteer.ledger.services import decides_somewhere, disputes_in_scope, overdue_cutoff, waiting_counts
 from volunteer.organisations import services as organisations
-from volunteer.organisations.models import Organisation
+from volunteer.organisations.models import Organisation, OrganisationAncestor
 from volunteer.projects.models import Project
 from volunteer.projects.services import projects_to_screen
 from volunteer.projects.vocabulary import ProjectState
-from volunteer.reports import figures, tables
+from volunteer.reports import tables
 from volunteer.reports.figures import Period
+from volunteer.reports.headline import headline
+from volunteer.reports.vocabulary import Figure, ReportEvent
 from volunteer.reports.vocabulary import PeriodChoice as PeriodKind
-from volunteer.reports.vocabulary import ReportEvent
 
 # A custom period covers at most this many days (ten years): its monthly series stays readable.
 LONGEST_DAYS = 3660
@@ -54,11 +55,11 @@ def period_of(kind: str | None, start=None, end=None, *, now: datetime) -> tuple
     today = local_date(now, DEFAULT_ZONE)
     kind = kind if kind in PeriodKind.values() else (PeriodKind.CUSTOM if start or end else PeriodKind.THIS_YEAR)
     if kind == PeriodKind.THIS_MONTH:
-        return kind, Period(today.replace(day=1), today)
+        return kind, Period(today.replace(day=1), today, open_end=True)
     if kind == PeriodKind.LAST_YEAR:
         return kind, Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))
     if kind == PeriodKind.THIS_YEAR:
-        return kind, Period(date(today.year, 1, 1), today)
+        return kind, Period(date(today.year, 1, 1), today, open_end=True)
     errors = FieldErrors()
     first, last = _parse_day(errors, "from", start), _parse_day(errors, "to", end)
     if first and last and first > last:
@@ -66,7 +67,7 @@ def period_of(kind: str | None, start=None, end=None, *, now: datetime) -> tuple
     elif first and last and (last - first).days >= LONGEST_DAYS:
         errors.add("to", _l("A period covers at most ten years."))
     errors.raise_if_any()
-    return kind, Period(first, last)
+    return kind, Period(first, last, open_end=last >= today)
 
 
 def period_between(start, end, *, now: datetime) -> Period:
@@ -87,26 +88,24 @@ def summary(organisation: Organisation, period: Period, *, now: datetime) -> dic
     """The headline figures, the same for the year before, each child's, and the months: what
     the API answers and the league admin's home page shows."""
     cutoff = overdue_cutoff(now=now)
+    total, children, own, previous = tables.table_of(organisation, period, overdue_from=cutoff)
     return {
-        "organisation": organisation, "period": period,
-        "figures": figures.headline(organisation, period, overdue_from=cutoff),
-        "previous": figures.headline(organisation, period.year_before(), overdue_from=cutoff),
-        "children": tables.child_rows(organisation, period),
-        "own": tables.own_row(organisation, period),
-        "by_month": tables.by_month(organisation, period),
+        "organisation": organisation, "period": period, "figures": total, "previous": previous,
+        "children": children, "own": own, "by_month": tables.by_month(organisation, period),
     }
 
 
 def dashboard(organisation: Organisation, period: Period, *, now: datetime) -> dict:
     """Everything the dashboard shows for the organisation's subtree and the period."""
-    year = period.end.year
+    board = summary(organisation, period, now=now)
+    registered = board["figures"][Figure.REGISTERED_VOLUNTEERS.value]
     return {
-        **summary(organisation, period, now=now),
+        **board,
         "previous_by_month": tables.by_month(organisation, period.year_before()),
         "by_category": tables.by_category(organisation, period),
         "top_projects": tables.top_projects(organisation, period),
         "top_stations": tables.top_stations(organisation, period),
-        "below_expectation": tables.below_expectation(organisation, year), "year": year,
+        "below_expectation": tables.below_expectation(organisation, period, registered), "year": period.end.year,
         "star_levels": tables.star_levels(organisation),
         "by_home": tables.by_home(organisation, period),
     }
@@ -191,5 +190,18 @@ def public_figures(organisation: Organisation, *, now: datetime) -> dict:
                                  Project.state == ProjectState.RECRUITING)
         .order_by(Project.starts_on.is_(None), Project.starts_on, Project.id).limit(20)).all()
     return {"organisation": organisation, "this_year": this_year, "last_year": last_year,
-            "figures": figures.headline(organisation, this_year), "previous": figures.headline(organisation, last_year),
+            "figures": headline(organisation, this_year), "previous": headline(organisation, last_year),
             "recruiting": recruiting}
+
+
+def organisation_choices(user, organisation: Organisation) -> list[tuple[str, str]]:
+    """The organisations the dashboard's select box offers: the viewer's own, those between it
+    and the one shown, the one shown and its children (a province has thousands: the table's
+    links go further down)."""
+    roots = permissions.scope_roots(user, "report.view")
+    above = db.session.scalars(
+        sa.select(Organisation).join(OrganisationAncestor, OrganisationAncestor.ancestor_id == Organisation.id)
+        .where(OrganisationAncestor.organisation_id == organisation.id)).all()
+    shown = {o.id: o for o in [*roots, *[o for o in above if permissions.can(user, "report.view", o)],
+                               *tables.children(organisation)]}
+    return organisations.indented_choices(sorted(shown.values(), key=lambda o: o.path))

@@ -15,6 +15,13 @@ class PeriodChoice(Vocabulary):
     CUSTOM = "custom", _l("Custom")
 
 
+class Span(Vocabulary):
+    """What a count of distinct active volunteers covers (reports.models.ActiveCount)."""
+
+    MONTH = "one_month", _l("One month")
+    YEAR_TO = "year_to_month", _l("The year through this month")
+
+
 class Figure(Vocabulary):
     """The figures of DESIGN.md's "Figures", by the keys the API answers with."""
 

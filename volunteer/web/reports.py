@@ -11,7 +11,6 @@ from volunteer.core import jobs
 from volunteer.core.errors import ValidationFailed
 from volunteer.core.time import utcnow
 from volunteer.core.vocabulary import MIMETYPES, ExportFormat
-from volunteer.organisations import services as organisations
 from volunteer.reports import exports, printing
 from volunteer.reports import services as reports
 from volunteer.reports.forms import JobForm, PrintForm, PublicFiguresForm
@@ -69,7 +68,7 @@ def dashboard():
     return render_template("reports/dashboard.html", board=board, tables=exports.tables_of(board), kind=kind,
                            errors=errors, args=request.args, waiting=reports.waiting_for(current_user, now=utcnow()),
                            **headline_context(), **_links(organisation, kind, period),
-                           choices=organisations.choices_for(current_user, "report.view"),
+                           choices=reports.organisation_choices(current_user, organisation),
                            print_form=PrintForm(organisation=board["organisation"].code, period=kind,
                                                 start=period.start.isoformat(), end=period.end.isoformat()))
 
