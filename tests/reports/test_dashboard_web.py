@@ -43,6 +43,10 @@ def test_a_town_admin_sees_only_their_town(world, served, signed_in):
     html = own.get_data(as_text=True)
     assert own.status_code == 200 and "甲镇团委 · " in html and "乙镇团委" not in html and "夜间巡逻" not in html
     assert admin.get("/reports/", query_string={"organisation": "LX-B"}).status_code == 404
+    for nonsense in ("\x00", "LX\x00", "x" * 500):  # never a database error
+        assert admin.get("/reports/", query_string={"organisation": nonsense}).status_code == 404
+    bad_date = admin.get("/reports/", query_string={"period": "custom", "from": "2027-01-01\x00", "to": ""})
+    assert bad_date.status_code == 200 and 'data-testid="period-error"' in bad_date.get_data(as_text=True)
     assert admin.get("/reports/", query_string={"organisation": "LX"}).status_code == 404
     assert admin.get("/reports/by_organisation.csv", query_string={"organisation": "LX-B"}).status_code == 404
     assert admin.get("/reports/by_organisation.xlsx", query_string={"organisation": "LX"}).status_code == 404

@@ -18,7 +18,11 @@ CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 
 
 def get_by_code(code: str) -> Organisation | None:
-    return db.session.scalar(sa.select(Organisation).where(Organisation.code == (code or "").strip().upper()))
+    """None for a code no organisation could have (PostgreSQL refuses a NUL byte outright)."""
+    code = str(code or "").strip().upper()
+    if not CODE_RE.match(code):
+        return None
+    return db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
 
 
 def get_visible(user, code: str, action: str = "organisation.view") -> Organisation:

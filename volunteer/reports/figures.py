@@ -27,7 +27,7 @@ from volunteer.reports.models import (
     StationMonth,
     VolunteerMonth,
 )
-from volunteer.reports.vocabulary import Span
+from volunteer.reports.vocabulary import Figure, Span
 
 # The organisations whose coverage by an active station the dashboards report.
 GRASSROOTS = (OrganisationKind.VILLAGE, OrganisationKind.COMMUNITY)
@@ -217,6 +217,14 @@ def service(organisation, period: Period) -> dict:
                                  sa.func.coalesce(sa.func.sum(rows.c.manual_minutes), 0),
                                  sa.func.coalesce(sa.func.sum(rows.c.person_times), 0))).one()
     return {"checkin_minutes": int(row[0]), "manual_minutes": int(row[1]), "person_times": int(row[2])}
+
+
+def project_person_times(project) -> dict:
+    """A project's person-times (人次) as every dashboard counts them, for its page and evaluation
+    (``signals.project_figures_requested``)."""
+    return {Figure.PERSON_TIMES.value: int(read.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(ProjectMonth.person_times), 0))
+        .where(ProjectMonth.project_id == project.id)))}
 
 
 def pending(organisation: Organisation, overdue_from: date | None = None) -> dict:

@@ -17,6 +17,7 @@ from volunteer.core.database import add_to, insert
 from volunteer.extensions import db
 from volunteer.ledger import rules
 from volunteer.organisations.models import Organisation, OrganisationAncestor
+from volunteer.reports.figures import project_person_times
 from volunteer.reports.models import (
     ActiveCount,
     HomeMonth,
@@ -121,3 +122,4 @@ def on_session_closed(session) -> None:
 def connect() -> None:
     signals.hours_counted.connect(on_hours_counted)
     signals.session_closed.connect(on_session_closed)
+    signals.project_figures_requested.connect(project_person_times)

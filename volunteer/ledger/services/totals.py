@@ -67,12 +67,11 @@ def verify() -> list[str]:
 
 
 def project_figures(project) -> dict:
-    """A project's service as the ledger counts it: the volunteers with hours, the entries that
-    count (person-times: a corrected entry counts once, as corrected) and the approved hours from
-    the totals kept beside them. Answers ``signals.project_figures_requested``."""
-    credited = db.session.execute(
-        sa.select(sa.func.count(sa.distinct(LedgerEntry.volunteer_id)), sa.func.count())
-        .where(LedgerEntry.project_id == project.id, LedgerEntry.counts_toward_hours)).one()
+    """A project's service as the ledger counts it: the volunteers with hours and the approved
+    hours from the totals kept beside them (its person-times are the reports'). Answers
+    ``signals.project_figures_requested``."""
+    volunteers = db.session.scalar(sa.select(sa.func.count(sa.distinct(LedgerEntry.volunteer_id)))
+                                   .where(LedgerEntry.project_id == project.id, LedgerEntry.counts_toward_hours))
     minutes = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LedgerTotal.approved_minutes), 0))
                                 .where(LedgerTotal.project_id == project.id))
-    return {"volunteers": credited[0], "person_times": credited[1], "approved_hours": round(minutes / 60, 1)}
+    return {"volunteers": volunteers, "approved_hours": round(minutes / 60, 1)}

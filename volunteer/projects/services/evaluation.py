@@ -39,8 +39,8 @@ MAX_ATTACHMENTS = 10
 
 def computed_figures(project: Project) -> dict:
     """What the system knows of the project's service, as the domains that hold it answer
-    (``signals.project_figures_requested``): the ledger's volunteers, person-times and approved
-    hours, check-in's sessions and stations."""
+    (``signals.project_figures_requested``): the ledger's volunteers and approved hours, the
+    reports' person-times, check-in's sessions and stations."""
     figures: dict = {}
     for _receiver, answer in signals.project_figures_requested.send(project):
         figures.update(answer)
