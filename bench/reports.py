@@ -12,7 +12,11 @@ same two years; a town's likewise.
         --sizes 1000000,10000000 --volunteers 200000
 
 With a PostgreSQL URL the script creates (and afterwards drops) a database `volunteer_bench_reports`
-on that server for each size; without one it uses a SQLite file under /tmp.
+on that server for each size; without one it uses a SQLite file under /tmp. `--existing` measures
+databases already made by `flask --app run generate` instead (10,000,000 entries take half an
+hour to make: measure them again after a change without making them again):
+
+    .venv/bin/python bench/reports.py --existing postgresql://postgres@127.0.0.1:5432/province_1m,...
 """
 from __future__ import annotations
 
@@ -95,21 +99,24 @@ def _drop_database(server_url: str | None) -> None:
     admin.dispose()
 
 
-def measure(server_url: str | None, volunteers: int, entries: int, repeat: int) -> dict:
+def _app(url: str):
     from cryptography.fernet import Fernet
-    from flask_migrate import upgrade
 
     from volunteer import create_app
+    return create_app("production", SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench", SESSION_COOKIE_SECURE=False,
+                      DATA_ENCRYPTION_KEY=Fernet.generate_key().decode(), RATELIMIT_ENABLED=False,
+                      WTF_CSRF_ENABLED=False)
+
+
+def _generated(server_url: str | None, volunteers: int, entries: int):
+    """A fresh database with ``generate``'s data, and how long making it took."""
+    from flask_migrate import upgrade
+
     from volunteer.core.time import utcnow
     from volunteer.extensions import db
-    from volunteer.generate import ADMIN_PHONE, GENERATED_PASSWORD, TOWN_ADMIN_PHONE, generate
-    from volunteer.organisations.models import Organisation
-    from volunteer.reports import services
+    from volunteer.generate import generate
 
-    url = _fresh_database(server_url)
-    app = create_app("production", SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench", SESSION_COOKIE_SECURE=False,
-                     DATA_ENCRYPTION_KEY=Fernet.generate_key().decode(), RATELIMIT_ENABLED=False,
-                     WTF_CSRF_ENABLED=False)
+    app = _app(_fresh_database(server_url))
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         print(f"generating {volunteers:,} volunteers and {entries:,} entries…", flush=True)
@@ -118,15 +125,30 @@ def measure(server_url: str | None, volunteers: int, entries: int, repeat: int) 
         if db.engine.dialect.name == "postgresql":  # as autovacuum would leave it: index-only scans work
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql("VACUUM ANALYZE")
+    print(f"generated in {made['timings']['total']} s; measuring…", flush=True)
+    return app, made["timings"]["total"]
+
+
+def measure(app, repeat: int, generate_seconds: float | None = None) -> dict:
+    """The root's and a town's dashboard beside their raw aggregates, on the app's database."""
+    from volunteer.accounts.models import Volunteer
+    from volunteer.core.time import utcnow
+    from volunteer.extensions import db
+    from volunteer.generate import ADMIN_PHONE, GENERATED_PASSWORD, TOWN_ADMIN_PHONE
+    from volunteer.ledger.models import LedgerEntry
+    from volunteer.organisations.models import Organisation
+    from volunteer.reports import services
+
+    with app.app_context():
         _kind, period = services.period_of("last_year", now=utcnow())
         root = db.session.scalar(sa.select(Organisation).where(Organisation.parent_id.is_(None)))
         town_id = db.session.scalar(sa.text("SELECT organisation_id FROM memberships WHERE user_id = 2"))
         town = db.session.get(Organisation, town_id)
         paths = {"root": root.path, "town": town.path}
         raw = RAW_POSTGRES if db.engine.dialect.name == "postgresql" else RAW_SQLITE
-    results = {"entries": entries, "volunteers": volunteers, "generate_seconds": made["timings"]["total"],
-               "period": f"{period.start} – {period.end}"}
-    print(f"generated in {made['timings']['total']} s; measuring…", flush=True)
+        results = {"entries": db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)),
+                   "volunteers": db.session.scalar(sa.select(sa.func.count()).select_from(Volunteer)),
+                   "generate_seconds": generate_seconds, "period": f"{period.start} – {period.end}"}
     for who, phone in (("root", ADMIN_PHONE), ("town", TOWN_ADMIN_PHONE)):
         client = app.test_client()
         signed = client.post("/login", data={"login": phone, "password": GENERATED_PASSWORD})
@@ -146,9 +168,16 @@ def measure(server_url: str | None, volunteers: int, entries: int, repeat: int) 
         results[f"{who}_raw"] = _median_seconds(aggregate, repeat)
     with app.app_context():
         db.engine.dispose()
-    _drop_database(server_url)
     print({k: round(v, 3) if isinstance(v, float) else v for k, v in results.items()}, flush=True)
     return results
+
+
+def _at_size(server_url: str | None, volunteers: int, entries: int, repeat: int) -> dict:
+    app, seconds = _generated(server_url, volunteers, entries)
+    try:
+        return measure(app, repeat, seconds)
+    finally:
+        _drop_database(server_url)
 
 
 def main() -> None:
@@ -157,18 +186,24 @@ def main() -> None:
     parser.add_argument("--sizes", default="50000", help="entries, comma separated (e.g. 1000000,10000000)")
     parser.add_argument("--volunteers", type=int, default=20_000, help="the same at every size")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--existing", help="databases made by `flask generate`, comma separated, smallest first "
+                                           "(measured as they are, nothing made or dropped)")
     args = parser.parse_args()
-    sizes = [int(size) for size in args.sizes.split(",")]
-    rows = [measure(args.database_url, args.volunteers, size, args.repeat) for size in sizes]
+    if args.existing:
+        rows = [measure(_app(url), args.repeat) for url in args.existing.split(",")]
+    else:
+        rows = [_at_size(args.database_url, args.volunteers, int(size), args.repeat) for size in args.sizes.split(",")]
     print()
     print(f"{'entries':>12} {'generate':>9} | {'root dash':>9} {'root raw':>9} {'ratio':>6} | "
           f"{'town dash':>9} {'town raw':>9} {'ratio':>6}")
     for row in rows:
-        print(f"{row['entries']:>12,} {row['generate_seconds']:>8.1f}s | {row['root_dashboard'] * 1000:>7.0f}ms "
+        made = f"{row['generate_seconds']:>8.1f}s" if row["generate_seconds"] is not None else f"{'—':>9}"
+        print(f"{row['entries']:>12,} {made} | {row['root_dashboard'] * 1000:>7.0f}ms "
               f"{row['root_raw'] * 1000:>7.0f}ms {row['root_dashboard'] / row['root_raw']:>6.2f} | "
               f"{row['town_dashboard'] * 1000:>7.0f}ms {row['town_raw'] * 1000:>7.0f}ms "
               f"{row['town_dashboard'] / row['town_raw']:>6.2f}")
-    print(f"period: {rows[0]['period']} (last year), {rows[0]['volunteers']:,} volunteers at every size")
+    volunteers = ", ".join(f"{row['volunteers']:,}" for row in rows)
+    print(f"period: {rows[0]['period']} (last year); volunteers at each size: {volunteers}")
     print("targets: dashboard / raw aggregate at most 0.20 at 1,000,000 entries; the dashboard growing at most "
           "1.5x for 10x the entries")
     for before, after in zip(rows, rows[1:], strict=False):

@@ -168,7 +168,7 @@ def verify_ledger():
 
 @reports_cli.command("rebuild")
 def rebuild_rollups():
-    """Fill the dashboards' rollups afresh from the entries and sessions (after a repair)."""
+    """Fill the dashboards' rollups afresh from the entries, sessions and profiles (after a repair)."""
     reports.rebuild()
     db.session.commit()
     click.echo("The rollups have been rebuilt from the entries.")

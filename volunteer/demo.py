@@ -20,6 +20,7 @@ from volunteer.accounts.privacy import CURRENT_VERSION
 from volunteer.accounts.vocabulary import AccountEvent, Gender, PoliticalStatus
 from volunteer.certificates import services as certificates
 from volunteer.checkin import services as checkin
+from volunteer.core import signals
 from volunteer.core.audit import record_event
 from volunteer.core.counters import next_value
 from volunteer.core.crypto import encrypt_text, keyed_hash
@@ -196,6 +197,8 @@ def seed(*, now: datetime, volunteer_count: int = 300) -> bool:
         record_event(user, AccountEvent.REGISTERED, volunteer,
                      after={"volunteer_no": volunteer.volunteer_no, "organisation": org.code,
                             "consent_version": CURRENT_VERSION, "minor": minor}, now=registered)
+        db.session.flush()
+        signals.registration_counted.send(volunteer, count=1)
     db.session.flush()
     _seed_projects(rng, orgs, now)
     db.session.commit()

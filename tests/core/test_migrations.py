@@ -108,11 +108,11 @@ def fresh_database(tmp_path):
 
 def test_the_reports_migration_fills_the_rollups_from_the_ledger_it_finds(fresh_database):
     """A database with a ledger before the rollups existed: upgrading fills them to what the
-    entries say (the demo's ledger, taken back to 0007 and up again), on either database."""
+    entries and profiles say (the demo's, taken back to 0007 and up again), on either database."""
     from volunteer import demo
     from volunteer.core.time import utcnow
     from volunteer.reports import direct
-    from volunteer.reports.models import ProjectDay, StationDay, VolunteerMonth
+    from volunteer.reports.models import ProjectDay, RegisteredDay, StationDay, VolunteerMonth
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=fresh_database)
     with app.app_context():
         upgrade()
@@ -122,7 +122,7 @@ def test_the_reports_migration_fills_the_rollups_from_the_ledger_it_finds(fresh_
         downgrade(revision="0007")
         assert "report_project_days" not in sa.inspect(db.engine).get_table_names()
         upgrade()
-        for model in (ProjectDay, VolunteerMonth, StationDay):
+        for model in (ProjectDay, VolunteerMonth, StationDay, RegisteredDay):
             assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) > 0, model
         assert direct.verify() == []
         db.session.remove()

@@ -21,7 +21,7 @@ from volunteer.extensions import db
 from volunteer.ledger import services as ledger
 from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal
 from volunteer.reports import direct as reports
-from volunteer.reports.models import ROLLUPS
+from volunteer.reports.models import ROLLUPS, RegisteredDay
 from volunteer.stations import codes
 from volunteer.stations.models import Station
 
@@ -38,12 +38,16 @@ OPERATIONS = st.lists(st.one_of(
 ), max_size=30)
 
 
+# The rollups of the ledger; the registrations' follow the profiles, which stay.
+LEDGER_ROLLUPS = [model for model in ROLLUPS if model is not RegisteredDay]
+
+
 def _empty_ledger():
     if db.engine.dialect.name == "postgresql":
         db.session.execute(sa.text("TRUNCATE disputes, scans, ledger_totals, ledger_entries, service_sessions, events, "
-                                   + ", ".join(m.__tablename__ for m in ROLLUPS)))
+                                   + ", ".join(m.__tablename__ for m in LEDGER_ROLLUPS)))
     else:
-        empty_sqlite_tables(db.session.connection(), [m.__table__ for m in (*ROLLUPS, Dispute, Scan, LedgerTotal,
+        empty_sqlite_tables(db.session.connection(), [m.__table__ for m in (*LEDGER_ROLLUPS, Dispute, Scan, LedgerTotal,
                                                                             LedgerEntry, ServiceSession, Event)])
     db.session.commit()
 

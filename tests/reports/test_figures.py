@@ -3,11 +3,14 @@ entries, for several organisations and periods, with corrections, a session acro
 the year before."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import PASSWORD
+from volunteer.accounts.models import User
+from volunteer.accounts.services import close_account, register_volunteer
 from volunteer.core.time import DEFAULT_ZONE, local_date, utcnow
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
@@ -19,6 +22,7 @@ from volunteer.reports.headline import headline
 from volunteer.reports.models import ProjectDay
 from volunteer.reports.vocabulary import ADDITIVE, Figure
 
+REGISTERED = Figure.REGISTERED_VOLUNTEERS.value
 SCOPES = ["LX", "LX-A", "LX-B", "LX-A-1", "LX-B-1"]
 PERIODS = [
     Period(date(2027, 1, 1), date(2027, 12, 31)),   # a year
@@ -162,6 +166,31 @@ def test_registered_volunteers_by_the_period_end(app, served, factory):
             assert figures.registered_volunteers(get_by_code("LX"), until_yesterday) == 0
 
 
+def test_registered_volunteers_are_kept_by_day_as_profiles_register_and_close(app, served, factory):
+    """The dashboards read registrations from their daily counts: a new profile counts from its
+    local day (one registered at 23:30 UTC is the next day in China), a closed one never again,
+    and ``verify`` agrees after both."""
+    today = local_date(utcnow(), DEFAULT_ZONE)
+    whole = Period(date(2026, 1, 1), today)
+    late = datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc)  # 1 July, 07:30 in China
+    with app.app_context():
+        register_volunteer(factory.volunteer_data("LX-B-1", name="周晚到"), now=late)
+        db.session.commit()
+        assert headline(get_by_code("LX"), Period(date(2026, 1, 1), date(2026, 6, 30)))[REGISTERED] == 0
+        assert headline(get_by_code("LX"), Period(date(2026, 1, 1), date(2026, 7, 1)))[REGISTERED] == 1
+        assert headline(get_by_code("LX-B"), whole)[REGISTERED] == 3
+        assert headline(get_by_code("LX"), whole)[REGISTERED] == 6
+        user = db.session.scalar(sa.select(User).where(User.display_name == "王小明"))
+        close_account(user, password=PASSWORD, now=utcnow())
+        db.session.commit()
+        for code in SCOPES:  # the kept counts and the profiles say the same, in every subtree
+            organisation = get_by_code(code)
+            assert headline(organisation, whole)[REGISTERED] == figures.registered_volunteers(organisation, whole)
+        assert headline(get_by_code("LX-A"), whole)[REGISTERED] == 2
+        assert headline(get_by_code("LX"), whole)[REGISTERED] == 5
+        assert direct.verify() == []
+
+
 def test_the_rollups_agree_with_the_entries_and_verify_sees_a_change(app, served):
     with app.app_context():
         assert direct.verify() == []
@@ -197,11 +226,49 @@ def test_star_levels_follow_each_volunteer_across_a_threshold(app, world, site, 
 
 def test_volunteers_below_the_yearly_expectation(app, served, monkeypatch):
     """With 2 h expected in 2027: 王小明 (4.5 h), 李小红 (2.5 h) and 张小华 (2.5 h) reach it; the two
-    station leads, who served nothing, do not."""
+    station leads, who served nothing, do not. The count of those who reached it is kept, so a
+    changed setting needs a rebuild, which verify says."""
     monkeypatch.setitem(app.config, "YEARLY_EXPECTED_HOURS", 2)
     with app.app_context():
         city, year = get_by_code("LX"), Period(date(2027, 1, 1), date(2027, 12, 31))
+        assert any(p.startswith("report_reached_days") for p in direct.verify())
+        direct.rebuild()
         assert tables.below_expectation(city, year, registered=5) == {"expected_hours": 2, "below": 2,
                                                                        "registered": 5}
         monkeypatch.setitem(app.config, "YEARLY_EXPECTED_HOURS", 3)
+        direct.rebuild()
         assert tables.below_expectation(city, year, registered=5)["below"] == 4
+        assert direct.verify() == []
+
+
+def test_who_reached_the_expectation_follows_approvals_corrections_and_closing(app, world, site, monkeypatch):
+    """With 2 h expected: 李小红 reaches it with a second approved entry, drops below it with a
+    correction, reaches it again, and no longer counts once her profile is closed."""
+    from tests.reports.conftest import Service
+    monkeypatch.setitem(app.config, "YEARLY_EXPECTED_HOURS", 2)
+    year = Period(date(2027, 1, 1), date(2027, 12, 31))
+
+    def below(code):
+        organisation = get_by_code(code)
+        registered = headline(organisation, year)[REGISTERED]
+        return tables.below_expectation(organisation, year, registered)["below"]
+
+    with app.app_context():
+        s = Service(world)
+        base = {code: below(code) for code in ("LX", "LX-A", "LX-B")}  # nobody has served yet
+        assert base["LX"] == headline(get_by_code("LX"), year)[REGISTERED] > 0
+        s.manual(world.a_manager, site.project_id, world.b_volunteer, date(2027, 3, 1), 60, decide_by=world.city_admin)
+        assert below("LX") == base["LX"]
+        second = s.manual(world.a_manager, site.project_id, world.b_volunteer, date(2027, 3, 2), 90,
+                          decide_by=world.city_admin)
+        # counted at her home, wherever she served
+        assert (below("LX"), below("LX-B"), below("LX-A")) == (base["LX"] - 1, base["LX-B"] - 1, base["LX-A"])
+        corrected = s.correct(second, 30)
+        assert below("LX") == base["LX"] and direct.verify() == []
+        s.correct(corrected, 60)
+        assert below("LX") == base["LX"] - 1
+        user = db.session.scalar(sa.select(User).where(User.display_name == "李小红"))
+        close_account(user, password=PASSWORD, now=utcnow())
+        db.session.commit()
+        assert below("LX-B") == base["LX-B"] - 1  # one registered fewer, and none who reached it
+        assert direct.verify() == []

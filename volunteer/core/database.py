@@ -13,6 +13,7 @@ CLI loop or the job commits."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Flask, g, has_app_context, request
@@ -20,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from volunteer.core.time import DEFAULT_ZONE
 from volunteer.extensions import db
 
 
@@ -110,6 +112,16 @@ def year_start(column):
     if db.engine.dialect.name == "postgresql":
         return sa.cast(sa.func.date_trunc(sa.literal_column("'year'"), column), sa.Date)
     return sa.func.date(column, "start of year")
+
+
+def local_day(column):
+    """The calendar day in DEFAULT_ZONE of a UTC timestamp column, as a date, in SQL. SQLite
+    keeps naive UTC text and knows no zones: the zone's offset now is added (China keeps one
+    all year)."""
+    if db.engine.dialect.name == "postgresql":
+        return sa.cast(sa.func.timezone(DEFAULT_ZONE.key, column), sa.Date)
+    offset = int(datetime.now(DEFAULT_ZONE).utcoffset().total_seconds())
+    return sa.func.date(column, f"{offset:+d} seconds")
 
 
 def year_of(column):

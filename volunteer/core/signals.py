@@ -23,3 +23,7 @@ hours_counted = _signals.signal("hours-counted")
 # sent by check-in, in the same transaction, with a session just closed (by the volunteer, a
 # lead or the system) as sender
 session_closed = _signals.signal("session-closed")
+
+# sent by accounts, in the same transaction, with a volunteer's profile as sender and ``count``:
+# 1 when it is registered, -1 when it is closed (it no longer counts as registered, ever)
+registration_counted = _signals.signal("registration-counted")

@@ -1,4 +1,4 @@
-"""The figures computed straight from the entries and sessions, without the rollups: what
+"""The figures computed straight from the entries, sessions and profiles, without the rollups: what
 ``verify`` compares the rollups with (and ``rebuild`` fills them from), what the tests compare the
 dashboards with, and the raw aggregate bench/reports.py measures the dashboards against."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ from flask import current_app
 
 from volunteer.accounts.models import Volunteer
 from volunteer.checkin.models import ServiceSession
-from volunteer.core.database import month_start, year_of, year_start
+from volunteer.core.database import local_day, month_start, year_of, year_start
 from volunteer.core.time import as_date
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
@@ -24,6 +24,8 @@ from volunteer.reports.models import (
     PersonDay,
     ProjectDay,
     ProjectMonth,
+    ReachedDay,
+    RegisteredDay,
     StarCount,
     StationDay,
     StationMonth,
@@ -105,7 +107,8 @@ def _calendar() -> sa.Subquery:
 
 
 def rollup_selects() -> dict[type, sa.Select]:
-    """For each rollup, the SELECT of its rows from the entries and sessions, in its columns' order."""
+    """For each rollup, the SELECT of its rows from the entries, sessions and profiles, in its
+    columns' order."""
     counts = LedgerEntry.counts_toward_hours
     credited = LedgerEntry.credited_minutes
     checkin = sa.case((LedgerEntry.from_checkin, credited), else_=0)
@@ -150,6 +153,12 @@ def rollup_selects() -> dict[type, sa.Select]:
         LedgerEntry.volunteer_id, Volunteer.organisation_id).subquery()
     thresholds = tuple(current_app.config["STAR_THRESHOLDS_HOURS"])
     level = sum((sa.case((totals.c.minutes >= hours * 60, 1), else_=0) for hours in thresholds), sa.literal(0))
+    volunteer_years = by_project.join(Volunteer, Volunteer.id == LedgerEntry.volunteer_id).add_columns(
+        LedgerEntry.volunteer_id, year_of(LedgerEntry.served_on).label("year"), Volunteer.organisation_id,
+        sa.func.sum(credited).label("minutes")).group_by(
+        LedgerEntry.volunteer_id, year_of(LedgerEntry.served_on), Volunteer.organisation_id)
+    years = volunteer_years.subquery()
+    registered_on = local_day(Volunteer.created_at)
     return {
         ProjectDay: sa.select(person_days.c.project_id, person_days.c.served_on, person_days.c.organisation_id,
                               sa.func.sum(person_days.c.from_checkin), sa.func.sum(person_days.c.recorded), sa.func.count())
@@ -160,9 +169,7 @@ def rollup_selects() -> dict[type, sa.Select]:
         PersonDay: sa.select(person_days.c.volunteer_id, person_days.c.project_id, person_days.c.served_on,
                              person_days.c.organisation_id, person_days.c.minutes),
         VolunteerMonth: volunteer_months,
-        VolunteerYear: by_project.join(Volunteer, Volunteer.id == LedgerEntry.volunteer_id).add_columns(
-            LedgerEntry.volunteer_id, year_of(LedgerEntry.served_on), Volunteer.organisation_id, sa.func.sum(credited))
-        .group_by(LedgerEntry.volunteer_id, year_of(LedgerEntry.served_on), Volunteer.organisation_id),
+        VolunteerYear: volunteer_years,
         HomeMonth: by_project.join(Volunteer, Volunteer.id == LedgerEntry.volunteer_id).add_columns(
             Volunteer.organisation_id, month_start(LedgerEntry.served_on), sa.func.sum(credited))
         .group_by(Volunteer.organisation_id, month_start(LedgerEntry.served_on)),
@@ -176,6 +183,14 @@ def rollup_selects() -> dict[type, sa.Select]:
             sa.select(first.c.organisation_id, sa.literal(Span.YEAR_TO.value), calendar.c.month, sa.func.count())
             .join(calendar, sa.and_(calendar.c.month >= first.c.first, year_start(calendar.c.month) == first.c.year))
             .group_by(first.c.organisation_id, calendar.c.month)),
+        ReachedDay: sa.select(OrganisationAncestor.ancestor_id, years.c.year, registered_on, sa.func.count())
+        .select_from(years).join(Volunteer, Volunteer.id == years.c.volunteer_id)
+        .join(OrganisationAncestor, OrganisationAncestor.organisation_id == Volunteer.organisation_id)
+        .where(Volunteer.is_active, years.c.minutes >= current_app.config["YEARLY_EXPECTED_HOURS"] * 60)
+        .group_by(OrganisationAncestor.ancestor_id, years.c.year, registered_on),
+        RegisteredDay: sa.select(OrganisationAncestor.ancestor_id, registered_on, sa.func.count())
+        .join(OrganisationAncestor, OrganisationAncestor.organisation_id == Volunteer.organisation_id)
+        .where(Volunteer.is_active).group_by(OrganisationAncestor.ancestor_id, registered_on),
     }
 
 
@@ -198,7 +213,7 @@ def _stored(model) -> sa.Select:
 
 
 def verify() -> list[str]:
-    """Every difference between the rollups and what the entries and sessions say, found by the
+    """Every difference between the rollups and what the entries, sessions and profiles say, found by the
     database (EXCEPT both ways), so that no row of a province's ledger is loaded here."""
     problems = []
     for model, select in rollup_selects().items():
@@ -213,7 +228,7 @@ def verify() -> list[str]:
 
 
 def rebuild() -> None:
-    """Fill the rollups afresh from the entries and sessions (after a bulk load, or a repair)."""
+    """Fill the rollups afresh from the entries, sessions and profiles (after a bulk load, or a repair)."""
     for model, select in rollup_selects().items():
         db.session.execute(sa.delete(model))
         db.session.execute(sa.insert(model).from_select(list(COLUMNS[model]), select))

@@ -4,12 +4,10 @@ each child's are read together, each figure once for all of them, grouping the r
 the organisations above them (the closure table), so that no query runs per child."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 
-from volunteer.accounts.models import Volunteer
-from volunteer.core.time import DEFAULT_ZONE
 from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations.models import Organisation, OrganisationAncestor
 from volunteer.projects.models import Project
@@ -31,7 +29,7 @@ from volunteer.reports.figures import (
     service_rows,
     station_rows,
 )
-from volunteer.reports.models import ActiveCount
+from volunteer.reports.models import ActiveCount, RegisteredDay
 from volunteer.reports.vocabulary import Figure, Span
 
 # What figures.service and figures.pending answer, in their order.
@@ -99,16 +97,15 @@ def _sum(column):
     return lambda rows: sa.func.coalesce(sa.func.sum(column(rows.c)), 0)
 
 
-def registered_of(scope: Organisation, ids: list[int], periods: list[Period]) -> list[dict[int, int]]:
-    """Registered volunteers of each organisation, by the end of each period (one reading: the
-    volunteers counted by home first, then the few thousand homes summed for those above)."""
-    untils = [datetime.combine(p.end + timedelta(days=1), time(0), tzinfo=DEFAULT_ZONE) for p in periods]
-    by_home = sa.select(Volunteer.organisation_id, *[
-        sa.func.count().filter(Volunteer.created_at < until).label(f"by_{n}") for n, until in enumerate(untils)]
-    ).where(_in(Volunteer.organisation_id, scope), Volunteer.is_active).group_by(Volunteer.organisation_id)
-    counts = grouped(by_home, "organisation_id", ids, *[
-        (lambda k: lambda rows: sa.func.coalesce(sa.func.sum(rows.c[f"by_{k}"]), 0))(n) for n in range(len(untils))])
-    return [{i: int(counts.get(i, (0,) * len(untils))[n]) for i in ids} for n in range(len(untils))]
+def registered_of(ids: list[int], periods: list[Period]) -> list[dict[int, int]]:
+    """Registered volunteers of each organisation by the end of each period: each one's own
+    counts of the days up to it (``RegisteredDay``), all read at once."""
+    found = {row[0]: row[1:] for row in read.execute(
+        sa.select(RegisteredDay.organisation_id, *[
+            sa.func.coalesce(sa.func.sum(RegisteredDay.volunteers).filter(RegisteredDay.day <= p.end), 0)
+            for p in periods])
+        .where(RegisteredDay.organisation_id.in_(ids)).group_by(RegisteredDay.organisation_id))}
+    return [{i: int(found.get(i, (0,) * len(periods))[n]) for i in ids} for n in range(len(periods))]
 
 
 def _active_of(scope: Organisation, organisations: list[Organisation], period: Period) -> dict[int, int]:
@@ -184,7 +181,7 @@ def headlines(scope: Organisation, organisations: list[Organisation], period: Pe
                                              _sum(lambda c: c.manual_minutes), _sum(lambda c: c.person_times))
     stations = {} if (r := station_rows(scope, period)) is None else grouped(
         r, "organisation_id", ids, lambda rows: sa.func.count(sa.distinct(rows.c.station_id)))
-    registered = registered if registered is not None else registered_of(scope, ids, [period])[0]
+    registered = registered if registered is not None else registered_of(ids, [period])[0]
     active = _active_of(scope, organisations, period)
     waiting = waiting if waiting is not None else pending_of(scope, ids, overdue_from)
     coverage_ = _coverage_of(scope, ids, period)

@@ -184,6 +184,34 @@ class ActiveCount(db.Model):
     volunteers: Mapped[int] = mapped_column(default=0)
 
 
+class RegisteredDay(db.Model):
+    """How many profiles registered on a day (in DEFAULT_ZONE) are still open, for each
+    organisation at or above their home: the registered volunteers of a subtree by a day are its
+    own rows up to that day, a few hundred a year, however many volunteers there are."""
+
+    __tablename__ = "report_registered_days"
+    __table_args__ = (sa.CheckConstraint("volunteers >= 0", name="not_negative"),)
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    volunteers: Mapped[int] = mapped_column(default=0)
+
+
+class ReachedDay(db.Model):
+    """How many open profiles registered on a day (in DEFAULT_ZONE) had a year's approved hours
+    reach the yearly expectation (YEARLY_EXPECTED_HOURS; a change of it needs ``flask reports
+    rebuild``), for each organisation at or above their home: those of a subtree's registered
+    volunteers by a day who are not below it, read from its own rows of that year."""
+
+    __tablename__ = "report_reached_days"
+    __table_args__ = (sa.CheckConstraint("volunteers >= 0", name="not_negative"),)
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)  # the registration's
+    volunteers: Mapped[int] = mapped_column(default=0)
+
+
 # Every rollup, in the order they are rebuilt and verified (reports.direct).
 ROLLUPS = (ProjectDay, ProjectMonth, PersonDay, VolunteerMonth, VolunteerYear, HomeMonth, StarCount, StationDay,
-           StationMonth, ActiveCount)
+           StationMonth, ActiveCount, RegisteredDay, ReachedDay)

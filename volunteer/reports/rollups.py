@@ -1,6 +1,7 @@
-"""The rollups follow the ledger and check-in as they change, in the same transaction: what the
-ledger says now counts toward a volunteer's hours (``signals.hours_counted``), and which station
-had a closed session on a day (``signals.session_closed``).
+"""The rollups follow the ledger, check-in and accounts as they change, in the same transaction:
+what the ledger says now counts toward a volunteer's hours (``signals.hours_counted``), which
+station had a closed session on a day (``signals.session_closed``), and which profiles are
+registered and open (``signals.registration_counted``).
 
 Two changes of one volunteer's hours never race: decisions and corrections hold the volunteer's
 row (ledger.services.decisions.hold_volunteer), so the person-day and month read here are the
@@ -14,6 +15,7 @@ from flask import current_app
 
 from volunteer.core import signals
 from volunteer.core.database import add_to, insert
+from volunteer.core.time import local_date
 from volunteer.extensions import db
 from volunteer.ledger import rules
 from volunteer.organisations.models import Organisation, OrganisationAncestor
@@ -24,6 +26,8 @@ from volunteer.reports.models import (
     PersonDay,
     ProjectDay,
     ProjectMonth,
+    ReachedDay,
+    RegisteredDay,
     StarCount,
     StationDay,
     StationMonth,
@@ -49,7 +53,12 @@ def on_hours_counted(entry, minutes: int) -> None:
     month_before = db.session.scalar(sa.select(VolunteerMonth.minutes).filter_by(**key)) or 0
     home = {"home_organisation_id": entry.volunteer.organisation_id}
     add_to(VolunteerMonth, key, {"minutes": minutes}, home)
-    add_to(VolunteerYear, {"volunteer_id": entry.volunteer_id, "year": day.year}, {"minutes": minutes}, home)
+    year_key = {"volunteer_id": entry.volunteer_id, "year": day.year}
+    year_before = db.session.scalar(sa.select(VolunteerYear.minutes).filter_by(**year_key)) or 0
+    add_to(VolunteerYear, year_key, {"minutes": minutes}, home)
+    expected = current_app.config["YEARLY_EXPECTED_HOURS"] * 60
+    if entry.volunteer.is_active and (year_before >= expected) != (year_before + minutes >= expected):
+        _count_reached(entry.volunteer, day.year, 1 if year_before + minutes >= expected else -1)
     add_to(HomeMonth, {"organisation_id": entry.volunteer.organisation_id, "month": month}, {"minutes": minutes})
     _restar(entry.volunteer_id, entry.volunteer.organisation_id, minutes)
     if (month_before > 0) != (month_before + minutes > 0):
@@ -119,7 +128,35 @@ def on_session_closed(session) -> None:
                {"active_days": 1}, {"organisation_id": session.station.organisation_id})
 
 
+def on_registration_counted(volunteer, count: int) -> None:
+    """A profile registered (1) or closed (-1): its registration day counts it, or no longer
+    does, for its home and every organisation above (atomic increments: registrations at the
+    start of an event do not wait on one another); a closed one's years no longer count it among
+    those who reached the yearly expectation."""
+    day = local_date(volunteer.created_at)
+    for ancestor_id in _above_home(volunteer):
+        add_to(RegisteredDay, {"organisation_id": ancestor_id, "day": day}, {"volunteers": count})
+    if count < 0:  # a closed profile no longer counts among those who reached the expectation
+        expected = current_app.config["YEARLY_EXPECTED_HOURS"] * 60
+        for year in db.session.scalars(sa.select(VolunteerYear.year).where(
+                VolunteerYear.volunteer_id == volunteer.id, VolunteerYear.minutes >= expected)):
+            _count_reached(volunteer, year, -1)
+
+
+def _above_home(volunteer) -> list[int]:
+    """The volunteer's home organisation and every one above it."""
+    return db.session.scalars(sa.select(OrganisationAncestor.ancestor_id).where(
+        OrganisationAncestor.organisation_id == volunteer.organisation_id)).all()
+
+
+def _count_reached(volunteer, year: int, step: int) -> None:
+    day = local_date(volunteer.created_at)
+    for ancestor_id in _above_home(volunteer):
+        add_to(ReachedDay, {"organisation_id": ancestor_id, "year": year, "day": day}, {"volunteers": step})
+
+
 def connect() -> None:
     signals.hours_counted.connect(on_hours_counted)
     signals.session_closed.connect(on_session_closed)
+    signals.registration_counted.connect(on_registration_counted)
     signals.project_figures_requested.connect(project_person_times)

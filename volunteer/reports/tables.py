@@ -3,13 +3,11 @@ months, the categories, the top projects and stations, star levels, volunteers b
 expectation, and hours by the volunteers' home organisations."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 import sqlalchemy as sa
 from flask import current_app
 
 from volunteer.accounts.models import Volunteer
-from volunteer.core.time import DEFAULT_ZONE, as_date
+from volunteer.core.time import as_date
 from volunteer.organisations.models import Organisation
 from volunteer.projects.models import Project
 from volunteer.reports import reading as read
@@ -22,7 +20,7 @@ from volunteer.reports.figures import (
     station_rows,
 )
 from volunteer.reports.headline import grouped, headlines, pending_of, registered_of
-from volunteer.reports.models import ActiveCount, HomeMonth, PersonDay, StarCount, VolunteerYear
+from volunteer.reports.models import ActiveCount, HomeMonth, PersonDay, ReachedDay, StarCount
 from volunteer.reports.vocabulary import Figure, Span
 from volunteer.stations.models import Station
 
@@ -47,7 +45,7 @@ def table_of(organisation: Organisation, period: Period, *, overdue_from=None) -
     everyone = [organisation, *kids]
     ids = [o.id for o in everyone]
     before = period.year_before()
-    registered, registered_before = registered_of(organisation, ids, [period, before])
+    registered, registered_before = registered_of(ids, [period, before])
     waiting = pending_of(organisation, ids, overdue_from)  # now, whatever the period
     found = headlines(organisation, everyone, period, registered=registered, waiting=waiting)
     previous = headlines(organisation, [organisation], before, registered=registered_before, waiting=waiting)
@@ -147,15 +145,13 @@ def top_stations(organisation: Organisation, period: Period, limit: int = TOP) -
 def below_expectation(organisation: Organisation, period: Period, registered: int) -> dict:
     """Of the ``registered`` volunteers of the subtree (by the period's end), those below the
     yearly expectation of hours (a setting) in the period's last year: all of them less those
-    whose year reached it."""
-    expected = current_app.config["YEARLY_EXPECTED_HOURS"] * 60
-    until = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=DEFAULT_ZONE)
+    registered by then whose year reached it (kept by registration day)."""
     reached = read.scalar(
-        sa.select(sa.func.count()).select_from(VolunteerYear)
-        .join(Volunteer, Volunteer.id == VolunteerYear.volunteer_id)
-        .where(VolunteerYear.home_organisation_id.in_(organisation.subtree_ids()), VolunteerYear.year == period.end.year,
-               VolunteerYear.minutes >= expected, Volunteer.is_active, Volunteer.created_at < until)) or 0
-    return {"expected_hours": expected // 60, "below": registered - reached, "registered": registered}
+        sa.select(sa.func.coalesce(sa.func.sum(ReachedDay.volunteers), 0))
+        .where(ReachedDay.organisation_id == organisation.id, ReachedDay.year == period.end.year,
+               ReachedDay.day <= period.end)) or 0
+    return {"expected_hours": current_app.config["YEARLY_EXPECTED_HOURS"], "below": registered - int(reached),
+            "registered": registered}
 
 
 def star_levels(organisation: Organisation) -> dict[int, int]:

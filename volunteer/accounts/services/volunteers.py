@@ -21,7 +21,7 @@ from volunteer.accounts.services.signin import (
     revoke_all_tokens,
 )
 from volunteer.accounts.vocabulary import AccountEvent, PoliticalStatus
-from volunteer.core import flush_unique, get_by_id, permissions
+from volunteer.core import flush_unique, get_by_id, permissions, signals
 from volunteer.core.audit import changes, record_event
 from volunteer.core.counters import next_value
 from volunteer.core.crypto import encrypt_text, keyed_hash
@@ -140,6 +140,7 @@ def register_volunteer(data: dict, *, now: datetime) -> Volunteer:
                  after={"volunteer_no": volunteer.volunteer_no, "organisation": organisation.code,
                         "consent_version": volunteer.consent_version, "minor": age < ADULT_AGE},
                  now=now)
+    signals.registration_counted.send(volunteer, count=1)
     return volunteer
 
 
@@ -183,6 +184,8 @@ def close_account(user: User, *, password: str, now: datetime) -> None:
     volunteer = user.volunteer
     organisation = home_organisation(user)
     if volunteer is not None:
+        if volunteer.is_active:
+            signals.registration_counted.send(volunteer, count=-1)
         for attr in ("name", "id_number_encrypted", "id_number_hash", "birth_date", "gender",
                      "political_status", "school_or_employer", "skills", "guardian_name",
                      "guardian_phone"):
