@@ -167,6 +167,22 @@ def test_a_spreadsheet_formula_in_a_title_is_exported_as_text(app, world, site, 
     assert rows[1][6].startswith("'=")
 
 
+def test_a_control_character_in_a_reason_does_not_break_the_spreadsheet(app, world, site, served,  # noqa: F811
+                                                                        signed_in):
+    """Approved entries never change, so a reason holding ESC or BEL must not make every later
+    export fail: the characters XLSX cannot hold are left out."""
+    served()
+    with app.app_context():
+        changed = db.session.execute(sa.text("UPDATE ledger_entries SET reason = :r WHERE state = 'pending'"),
+                                     {"r": "迟到\x1b半小时\x07"}).rowcount
+        assert changed
+        db.session.commit()
+    admin = signed_in(world.city_admin)
+    response = admin.client.get("/ledger/export.xlsx")
+    assert response.status_code == 200
+    assert "迟到半小时" in {row[14] for row in _xlsx_rows(response.data)[1:]}
+
+
 def test_exports_follow_scope_and_refuse_volunteers(world, three_entries, signed_in):
     rows = _xlsx_rows(signed_in(world.b_admin).client.get("/ledger/export.xlsx").data)
     assert [row[0] for row in rows[1:]] == [three_entries[2]]

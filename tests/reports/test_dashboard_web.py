@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from volunteer.extensions import db
@@ -127,3 +128,20 @@ def test_public_figures_are_off_until_an_admin_publishes_them(app, world, served
         from volunteer.core.models import Event
         actions = [e.action for e in db.session.scalars(db.select(Event).where(Event.action.like("report.%")))]
         assert sorted(actions) == ["report.figures_published", "report.population_set"]
+
+
+def test_names_that_look_like_formulas_or_hold_control_characters_export_as_plain_text(app, world, served,
+                                                                                       signed_in):
+    """A project's title is staff text: whatever it holds, the export opens and runs nothing."""
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE projects SET title = :t WHERE title = '社区助老服务'"),
+                           {"t": "\u200b=HYPERLINK(\"http://x\")\x1b"})
+        db.session.execute(sa.text("UPDATE projects SET title = :t WHERE title = '助学课堂'"), {"t": "＝1+1\x07"})
+        db.session.commit()
+    admin = signed_in(world.city_admin)
+    response = admin.get("/reports/top_projects.xlsx", query_string={"organisation": "LX", **YEAR_2027})
+    assert response.status_code == 200
+    titles = [row[0] for row in list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))[2:]]
+    assert "'\u200b=HYPERLINK(\"http://x\")" in titles and "'＝1+1" in titles
+    text = admin.get("/reports/top_projects.csv", query_string={"organisation": "LX", **YEAR_2027}).data.decode()
+    assert "'\u200b=HYPERLINK" in text and "\x1b" not in text

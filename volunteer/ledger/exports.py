@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from sqlalchemy.orm import joinedload
 
 from volunteer.accounts.models import Volunteer
+from volunteer.core import spreadsheet
 from volunteer.core.audit import record_event
 from volunteer.core.errors import ValidationFailed
 from volunteer.core.time import DEFAULT_ZONE
@@ -78,21 +79,15 @@ def local_time(moment):
     return moment.astimezone(DEFAULT_ZONE).replace(tzinfo=None, microsecond=0)
 
 
-def _cell(value) -> str:
-    """Text a spreadsheet will not run: a leading =, +, - or @ would make a formula of a name."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def csv_chunks(stmt: sa.Select, words: dict) -> Iterator[str]:
     """UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese right; sent in
     chunks as the rows are read."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(words["headers"])
-    yield "\ufeff" + _drain(buffer)
+    yield spreadsheet.CSV_BOM + _drain(buffer)
     for n, row in enumerate(rows(stmt, words), 1):
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow(["" if v is None else spreadsheet.cell(v) for v in row])
         if n % CHUNK == 0:
             yield _drain(buffer)
     yield _drain(buffer)
@@ -111,7 +106,7 @@ def xlsx_bytes(stmt: sa.Select, words: dict) -> bytes:
     sheet = book.create_sheet(words["sheet"])
     sheet.append(words["headers"])
     for row in rows(stmt, words):
-        sheet.append([_cell(v) if isinstance(v, str) else v for v in row])
+        sheet.append([spreadsheet.cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

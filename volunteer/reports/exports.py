@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from volunteer.core import spreadsheet
 from volunteer.projects.vocabulary import Category, ProjectState
 from volunteer.reports.services import change
 from volunteer.reports.vocabulary import Cell, Figure, ReportTable
@@ -197,11 +198,11 @@ def as_csv(table: Table, caption: str) -> bytes:
     """UTF-8 with a byte-order mark, so the spreadsheets people open it in read the Chinese."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([caption])
+    writer.writerow([spreadsheet.cell(caption)])
     writer.writerow([str(c.label) for c in table.columns])
     for row in _all_rows(table):
-        writer.writerow(["" if v is None else _plain(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        writer.writerow(["" if v is None else spreadsheet.cell(_plain(v)) for v in row])
+    return (spreadsheet.CSV_BOM + out.getvalue()).encode("utf-8")
 
 
 NUMBER_FORMATS = {Cell.HOURS: "#,##0.0", Cell.COUNT: "#,##0", Cell.SHARE: "0.0%", Cell.CHANGE: "+0.0%;-0.0%;0.0%"}
@@ -212,13 +213,13 @@ def as_xlsx(table: Table, caption: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = table.title[:31]
-    sheet.append([caption])
+    sheet.append([spreadsheet.cell(caption)])
     sheet["A1"].font = Font(bold=True)
     sheet.append([str(c.label) for c in table.columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for number, row in enumerate(_all_rows(table)):
-        sheet.append([_plain(v) for v in row])
+        sheet.append([spreadsheet.cell(_plain(v)) for v in row])
         for column, cell in zip(table.columns, sheet[sheet.max_row], strict=True):
             kind = table.cell_at(number, column)
             if kind in NUMBER_FORMATS and isinstance(cell.value, int | float):
