@@ -8,6 +8,8 @@ Revises: 0008
 Create Date: 2026-12-01 19:58:00
 
 """
+import zlib
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -48,17 +50,23 @@ def upgrade():
     # by the expectation the deployment runs with (a later change: flask reports rebuild)
     try:
         from flask import current_app
-        expected = int(current_app.config["YEARLY_EXPECTED_HOURS"]) * 60
+        hours, stars = int(current_app.config["YEARLY_EXPECTED_HOURS"]), current_app.config["STAR_THRESHOLDS_HOURS"]
     except (RuntimeError, KeyError):
-        expected = 20 * 60
+        hours, stars = 20, (100, 300, 600, 1000, 1500)
+    expected = hours * 60
     op.execute(f"""
         INSERT INTO report_reached_days (organisation_id, year, day, volunteers)
         SELECT t.ancestor_id, y.year, {day}, COUNT(*)
         FROM report_volunteer_years y JOIN volunteers v ON v.id = y.volunteer_id
         JOIN organisation_ancestors t ON t.organisation_id = v.organisation_id
         WHERE v.closed_at IS NULL AND y.minutes >= {expected} GROUP BY t.ancestor_id, y.year, {day}""")
+    # the settings these counts (and 0008's star levels) follow: reports.rollups.settings_stamp
+    text = f"stars={','.join(str(int(h)) for h in stars)};expected={hours}"
+    op.execute(sa.text("INSERT INTO counters (name, value) VALUES ('reports.counted_settings', :value)")
+               .bindparams(value=zlib.crc32(text.encode()) & 0x7FFFFFFF))
 
 
 def downgrade():
+    op.execute("DELETE FROM counters WHERE name = 'reports.counted_settings'")
     op.drop_table('report_reached_days')
     op.drop_table('report_registered_days')

@@ -212,6 +212,8 @@ def test_star_levels_follow_each_volunteer_across_a_threshold(app, world, site, 
     from tests.reports.conftest import Service
     monkeypatch.setitem(app.config, "STAR_THRESHOLDS_HOURS", (1, 3))
     with app.app_context():
+        direct.rebuild()  # as after any change of the thresholds
+        db.session.commit()
         s = Service(world)
         s.manual(world.a_manager, site.project_id, world.a_volunteer, date(2027, 3, 1), 120, decide_by=world.city_admin)
         s.manual(world.a_manager, site.project_id, world.a_volunteer, date(2027, 3, 2), 90, decide_by=world.city_admin)
@@ -254,6 +256,8 @@ def test_who_reached_the_expectation_follows_approvals_corrections_and_closing(a
         return tables.below_expectation(organisation, year, registered)["below"]
 
     with app.app_context():
+        direct.rebuild()  # as after any change of the expectation
+        db.session.commit()
         s = Service(world)
         base = {code: below(code) for code in ("LX", "LX-A", "LX-B")}  # nobody has served yet
         assert base["LX"] == headline(get_by_code("LX"), year)[REGISTERED] > 0
@@ -272,3 +276,30 @@ def test_who_reached_the_expectation_follows_approvals_corrections_and_closing(a
         db.session.commit()
         assert below("LX-B") == base["LX-B"] - 1  # one registered fewer, and none who reached it
         assert direct.verify() == []
+
+
+def test_a_changed_setting_stops_nobody_and_says_a_rebuild_is_due(app, world, site, signed_in, monkeypatch):
+    """The kept star levels and expectation counts follow the settings they were counted with.
+    Changed without a rebuild, approvals and closing a profile still work (no counter goes
+    below zero), the dashboard and verify say a rebuild is due, and a rebuild puts it right."""
+    from tests.reports.conftest import Service
+    with app.app_context():
+        s = Service(world)
+        entry_id = s.manual(world.a_manager, site.project_id, world.b_volunteer, date(2027, 3, 1), 90,
+                            decide_by=world.city_admin).id
+    monkeypatch.setitem(app.config, "YEARLY_EXPECTED_HOURS", 1)
+    monkeypatch.setitem(app.config, "STAR_THRESHOLDS_HOURS", (1, 2))
+    with app.app_context():
+        s.correct(db.session.get(LedgerEntry, entry_id), 30)  # below both new lines, which nothing had counted her above
+        assert any("reports rebuild" in problem for problem in direct.verify())
+    page = signed_in(world.city_admin).get("/reports/", query_string={"organisation": "LX"}).get_data(as_text=True)
+    assert 'data-testid="settings-changed"' in page
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.display_name == "李小红"))
+        close_account(user, password=PASSWORD, now=utcnow())
+        db.session.commit()
+        direct.rebuild()
+        db.session.commit()
+        assert direct.verify() == []
+    page = signed_in(world.city_admin).get("/reports/", query_string={"organisation": "LX"}).get_data(as_text=True)
+    assert 'data-testid="settings-changed"' not in page

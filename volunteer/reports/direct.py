@@ -32,6 +32,7 @@ from volunteer.reports.models import (
     VolunteerMonth,
     VolunteerYear,
 )
+from volunteer.reports.rollups import counted_with_these_settings, stamp_settings
 from volunteer.reports.vocabulary import Span
 from volunteer.stations.models import Station
 
@@ -215,7 +216,9 @@ def _stored(model) -> sa.Select:
 def verify() -> list[str]:
     """Every difference between the rollups and what the entries, sessions and profiles say, found by the
     database (EXCEPT both ways), so that no row of a province's ledger is loaded here."""
-    problems = []
+    problems = [] if counted_with_these_settings() else [
+        "report_star_counts, report_reached_days: counted with other STAR_THRESHOLDS_HOURS or YEARLY_EXPECTED_HOURS "
+        "than today's; run flask --app run reports rebuild"]
     for model, select in rollup_selects().items():
         expected, stored = select.subquery(), _stored(model).subquery()
         for label, first, second in (("missing or wrong", expected, stored), ("not in the entries", stored, expected)):
@@ -232,3 +235,4 @@ def rebuild() -> None:
     for model, select in rollup_selects().items():
         db.session.execute(sa.delete(model))
         db.session.execute(sa.insert(model).from_select(list(COLUMNS[model]), select))
+    stamp_settings()

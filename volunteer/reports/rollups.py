@@ -8,6 +8,7 @@ row (ledger.services.decisions.hold_volunteer), so the person-day and month read
 last word; counters shared by many volunteers move by atomic increments (core.database.add_to)."""
 from __future__ import annotations
 
+import zlib
 from datetime import date
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from flask import current_app
 
 from volunteer.core import signals
 from volunteer.core.database import add_to, insert
+from volunteer.core.models import Counter
 from volunteer.core.time import local_date
 from volunteer.extensions import db
 from volunteer.ledger import rules
@@ -36,6 +38,41 @@ from volunteer.reports.models import (
 )
 from volunteer.reports.vocabulary import Span
 
+# The settings the star levels and those who reached the yearly expectation are counted by, as
+# a number kept in the counters table: rebuild writes it, the writers below compare it.
+SETTINGS_COUNTER = "reports.counted_settings"
+
+
+def settings_stamp() -> int:
+    """A number that changes with STAR_THRESHOLDS_HOURS or YEARLY_EXPECTED_HOURS (the same
+    text migration 0009 stamps)."""
+    config = current_app.config
+    text = f"stars={','.join(str(int(h)) for h in config['STAR_THRESHOLDS_HOURS'])};" \
+           f"expected={int(config['YEARLY_EXPECTED_HOURS'])}"
+    return zlib.crc32(text.encode()) & 0x7FFFFFFF
+
+
+def counted_with_these_settings() -> bool:
+    """Whether the kept star levels and expectation counts follow today's settings. After a
+    change they are not moved (a counter never counted would go below zero) until ``flask
+    --app run reports rebuild``; the dashboard and ``ledger verify`` say so."""
+    stored = db.session.get(Counter, SETTINGS_COUNTER)
+    return stored is None or stored.value == settings_stamp()
+
+
+def _moving_counts() -> bool:
+    """Whether the writers move the kept star levels and expectation counts: with the settings
+    they were counted by (stamped now where nothing was counted yet: a new database)."""
+    if db.session.get(Counter, SETTINGS_COUNTER) is None:
+        stamp_settings()
+        return True
+    return counted_with_these_settings()
+
+
+def stamp_settings() -> None:
+    stmt = insert(Counter).values(name=SETTINGS_COUNTER, value=settings_stamp())
+    db.session.execute(stmt.on_conflict_do_update(index_elements=[Counter.name], set_={"value": stmt.excluded.value}))
+
 
 def on_hours_counted(entry, minutes: int) -> None:
     if not minutes:
@@ -56,11 +93,12 @@ def on_hours_counted(entry, minutes: int) -> None:
     year_key = {"volunteer_id": entry.volunteer_id, "year": day.year}
     year_before = db.session.scalar(sa.select(VolunteerYear.minutes).filter_by(**year_key)) or 0
     add_to(VolunteerYear, year_key, {"minutes": minutes}, home)
-    expected = current_app.config["YEARLY_EXPECTED_HOURS"] * 60
-    if entry.volunteer.is_active and (year_before >= expected) != (year_before + minutes >= expected):
-        _count_reached(entry.volunteer, day.year, 1 if year_before + minutes >= expected else -1)
     add_to(HomeMonth, {"organisation_id": entry.volunteer.organisation_id, "month": month}, {"minutes": minutes})
-    _restar(entry.volunteer_id, entry.volunteer.organisation_id, minutes)
+    if _moving_counts():
+        expected = current_app.config["YEARLY_EXPECTED_HOURS"] * 60
+        if entry.volunteer.is_active and (year_before >= expected) != (year_before + minutes >= expected):
+            _count_reached(entry.volunteer, day.year, 1 if year_before + minutes >= expected else -1)
+        _restar(entry.volunteer_id, entry.volunteer.organisation_id, minutes)
     if (month_before > 0) != (month_before + minutes > 0):
         _recount(entry.volunteer_id, project.organisation, month, month_before)
     if entry.station_id is not None:
@@ -136,7 +174,7 @@ def on_registration_counted(volunteer, count: int) -> None:
     day = local_date(volunteer.created_at)
     for ancestor_id in _above_home(volunteer):
         add_to(RegisteredDay, {"organisation_id": ancestor_id, "day": day}, {"volunteers": count})
-    if count < 0:  # a closed profile no longer counts among those who reached the expectation
+    if count < 0 and _moving_counts():  # no longer among those who reached the expectation
         expected = current_app.config["YEARLY_EXPECTED_HOURS"] * 60
         for year in db.session.scalars(sa.select(VolunteerYear.year).where(
                 VolunteerYear.volunteer_id == volunteer.id, VolunteerYear.minutes >= expected)):

@@ -23,6 +23,7 @@ from volunteer.projects.vocabulary import ProjectState
 from volunteer.reports import tables
 from volunteer.reports.figures import Period
 from volunteer.reports.headline import headline
+from volunteer.reports.rollups import counted_with_these_settings
 from volunteer.reports.vocabulary import Figure, ReportEvent
 from volunteer.reports.vocabulary import PeriodChoice as PeriodKind
 
@@ -107,6 +108,7 @@ def dashboard(organisation: Organisation, period: Period, *, now: datetime) -> d
         "top_stations": tables.top_stations(organisation, period),
         "below_expectation": tables.below_expectation(organisation, period, registered), "year": period.end.year,
         "star_levels": tables.star_levels(organisation),
+        "counted_with_these_settings": counted_with_these_settings(),
         "by_home": tables.by_home(organisation, period),
     }
 

@@ -184,6 +184,10 @@ def close_account(user: User, *, password: str, now: datetime) -> None:
     volunteer = user.volunteer
     organisation = home_organisation(user)
     if volunteer is not None:
+        # held, as the ledger's decisions hold it: an approval in flight counts the profile open
+        # or sees it closed, and two closings at once count it out once
+        db.session.execute(sa.select(Volunteer.id).where(Volunteer.id == volunteer.id).with_for_update(key_share=True))
+        db.session.refresh(volunteer)
         if volunteer.is_active:
             signals.registration_counted.send(volunteer, count=-1)
         for attr in ("name", "id_number_encrypted", "id_number_hash", "birth_date", "gender",
