@@ -46,8 +46,9 @@ def test_a_town_admin_sees_only_their_town(world, served, signed_in):
     assert admin.get("/reports/", query_string={"organisation": "LX-B"}).status_code == 404
     for nonsense in ("\x00", "LX\x00", "x" * 500):  # never a database error
         assert admin.get("/reports/", query_string={"organisation": nonsense}).status_code == 404
-    bad_date = admin.get("/reports/", query_string={"period": "custom", "from": "2027-01-01\x00", "to": ""})
-    assert bad_date.status_code == 200 and 'data-testid="period-error"' in bad_date.get_data(as_text=True)
+    for start, end in (("2027-01-01\x00", ""), ("0001-01-01", "0001-12-31"), ("9999-12-01", "9999-12-31")):
+        bad_date = admin.get("/reports/", query_string={"period": "custom", "from": start, "to": end})
+        assert bad_date.status_code == 200 and 'data-testid="period-error"' in bad_date.get_data(as_text=True)
     assert admin.get("/reports/", query_string={"organisation": "LX"}).status_code == 404
     assert admin.get("/reports/by_organisation.csv", query_string={"organisation": "LX-B"}).status_code == 404
     assert admin.get("/reports/by_organisation.xlsx", query_string={"organisation": "LX"}).status_code == 404

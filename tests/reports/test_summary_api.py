@@ -53,6 +53,8 @@ def test_scope_and_bad_input(client, world, served, site, api_token):
     assert _get(client, town, organisation="LX").status_code == 404
     assert _get(client, town, organisation="NOPE").status_code == 404
     assert _get(client, town, organisation="LX\x00").status_code in (404, 422)  # never a database error
+    for start, end in (("0001-01-01", "0001-12-31"), ("9999-12-01", "9999-12-31")):  # past the calendar's ends
+        assert _get(client, town, organisation="LX-A", **{"from": start, "to": end}).status_code == 422
     assert _get(client, api_token(world.b_manager), organisation="LX-B").status_code == 200
     for person in (world.a_volunteer, site.lead):
         refused = _get(client, api_token(person))

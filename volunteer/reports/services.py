@@ -40,14 +40,21 @@ def organisation_for(user, code: str | None) -> Organisation:
     return organisations.get_visible(user, code, "report.view")
 
 
+# The years a period may reach (its year before and its months stay within the calendar).
+YEARS = range(1900, 2101)
+
+
 def _parse_day(errors: FieldErrors, field: str, value) -> date | None:
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value or "").strip())
+        day = value if isinstance(value, date) else date.fromisoformat(str(value or "").strip())
     except ValueError:
         errors.add(field, _l("Please give a date such as 2027-03-01."))
         return None
+    if day.year not in YEARS:
+        errors.add(field, _l("Please give a date between %(first)s and %(last)s.", first="1900-01-01",
+                             last="2100-12-31"))
+        return None
+    return day
 
 
 def period_of(kind: str | None, start=None, end=None, *, now: datetime) -> tuple[str, Period]:
