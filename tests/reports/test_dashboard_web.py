@@ -146,3 +146,12 @@ def test_names_that_look_like_formulas_or_hold_control_characters_export_as_plai
     assert "'\u200b=HYPERLINK(\"http://x\")" in titles and "'＝1+1" in titles
     text = admin.get("/reports/top_projects.csv", query_string={"organisation": "LX", **YEAR_2027}).data.decode()
     assert "'\u200b=HYPERLINK" in text and "\x1b" not in text
+
+
+def test_the_registration_rate_is_said_from_the_counts(app, world, served, signed_in):
+    """Three registered in town A among 5,200 residents: one in 1,733.3 (not 1/0.0006 = 1,666.7)."""
+    with app.app_context():
+        get_by_code("LX-A").population = 5200
+        db.session.commit()
+    page = signed_in(world.city_admin).get("/reports/", query_string={"organisation": "LX-A"}).get_data(as_text=True)
+    assert "1733.3" in page and "1666.7" not in page

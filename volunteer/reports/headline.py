@@ -57,7 +57,9 @@ def _figures(organisation, period: Period, *, registered: int, active: int, done
         # beside F: what the shares and averages are made of
         "covered_grassroots": covered, "grassroots": grassroots,
         "hours_per_active_volunteer": round(approved / 60 / active, 1) if active else None,
-        "registration_rate": round(registered / population, 4) if population else None,
+        "registration_rate": round(registered / population, 6) if population else None,
+        # the same share as people say it ("one in 4.5 residents"), from the counts, not the rounded share
+        "residents_per_volunteer": round(population / registered, 1) if population and registered else None,
         "pending_entries": waiting["entries"], "overdue_entries": waiting["overdue_entries"],
         "approved_minutes": approved, "checkin_minutes": done["checkin_minutes"],
         "manual_minutes": done["manual_minutes"], "pending_minutes": waiting["minutes"],

@@ -121,9 +121,8 @@ def render(board: dict, tables: dict, *, generated_at: datetime) -> bytes:
     extras = []
     if figures["hours_per_active_volunteer"] is not None:
         extras.append(_("%(h)s hours per active volunteer", h=f"{figures['hours_per_active_volunteer']:.1f}"))
-    if figures["registration_rate"] is not None:
-        extras.append(_("one registered volunteer in %(n)s residents",
-                        n=f"{1 / figures['registration_rate']:.1f}" if figures["registration_rate"] else "—"))
+    if figures["residents_per_volunteer"] is not None:
+        extras.append(_("one registered volunteer in %(n)s residents", n=f"{figures['residents_per_volunteer']:.1f}"))
     if figures["grassroots"]:
         extras.append(_("%(c)s of %(n)s villages and communities with an active station",
                         c=figures["covered_grassroots"], n=figures["grassroots"]))

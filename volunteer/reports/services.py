@@ -190,16 +190,15 @@ def published(code: str) -> Organisation:
 
 
 def public_figures(organisation: Organisation, *, now: datetime) -> dict:
-    """What the public page shows: this year's and last year's headline figures of the subtree,
-    and its recruiting projects; no person is named."""
+    """What the public page shows: this year's headline figures of the subtree beside the same
+    days a year before, and its recruiting projects; no person is named."""
     _kind, this_year = period_of(PeriodKind.THIS_YEAR, now=now)
-    _kind, last_year = period_of(PeriodKind.LAST_YEAR, now=now)
     recruiting = db.session.scalars(
         sa.select(Project).where(Project.organisation_id.in_(organisation.subtree_ids()),
                                  Project.state == ProjectState.RECRUITING)
         .order_by(Project.starts_on.is_(None), Project.starts_on, Project.id).limit(20)).all()
-    return {"organisation": organisation, "this_year": this_year, "last_year": last_year,
-            "figures": headline(organisation, this_year), "previous": headline(organisation, last_year),
+    return {"organisation": organisation, "this_year": this_year,
+            "figures": headline(organisation, this_year), "previous": headline(organisation, this_year.year_before()),
             "recruiting": recruiting}
 
 
