@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from xml.sax.saxutils import escape
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -108,11 +110,12 @@ def render(board: dict, tables: dict, *, generated_at: datetime) -> bytes:
     styles = _styles(font)
     organisation, period = board["organisation"], board["period"]
     title = _("%(name)s volunteer service report", name=organisation.name)
-    span = _("%(start)s to %(end)s", start=f"{period.start:%Y年%m月%d日}", end=f"{period.end:%Y年%m月%d日}")
+    span = _("%(start)s to %(end)s", start=format_date(period.start, "long"), end=format_date(period.end, "long"))
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=16 * mm, title=f"{title} {span}", author=organisation.name, invariant=1)
-    story = [Paragraph(title, styles["title"]),
+    # a Paragraph reads markup: the organisation's name is text, whatever it holds
+    story = [Paragraph(escape(title), styles["title"]),
              Paragraph(_("Period: %(span)s, beside the same days a year before", span=span), styles["subtitle"]),
              Paragraph(_("Generated %(at)s", at=generated_at.astimezone(DEFAULT_ZONE).strftime("%Y-%m-%d %H:%M")),
                        styles["note"]), Spacer(0, 4 * mm)]
