@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from volunteer.api.auth import BEARER, api_user, login_required
 from volunteer.api.schemas.checkin import CheckinRequestSchema, CheckinResultSchema, KioskScanRequestSchema
 from volunteer.checkin import services
+from volunteer.core.database import retried
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 
@@ -57,6 +58,7 @@ CHOOSE = "`project_required` (with `projects` to choose from), or invalid fields
 @blp.alt_response(409, schema="Error", description=REFUSED)
 @blp.alt_response(422, schema="Error", description=CHOOSE)
 @blp.doc(security=BEARER)
+@retried
 def check_in(body):
     """Check in, or out, with the text of a station's QR code (the signed-in volunteer)."""
     lat, lng = services.validate_location(body["lat"], body["lng"])  # both or neither
@@ -77,6 +79,7 @@ def check_in(body):
 @blp.alt_response(409, schema="Error", description=REFUSED)
 @blp.alt_response(422, schema="Error", description=CHOOSE)
 @blp.doc(security=BEARER)
+@retried
 def kiosk_scan(body, station_id):
     """Check a volunteer in or out at the station's kiosk with their personal code (the station's leads)."""
     user = api_user()

@@ -19,6 +19,7 @@ from volunteer.api.schemas.ledger import (
     with_page_details,
 )
 from volunteer.core import get_by_id
+from volunteer.core.database import retried
 from volunteer.core.errors import NotFound
 from volunteer.core.pagination import Page, paginate
 from volunteer.core.time import utcnow
@@ -70,6 +71,7 @@ def manual_entry(body):
 @blp.alt_response(403, schema="Error", description="`own_hours` (nobody decides on their own hours), "
                                                    "`needs_higher_approval` (over the day's limit)")
 @blp.doc(security=BEARER)
+@retried
 def decide(body, entry_id):
     """Approve (optionally with adjusted minutes and a reason) or reject (with a reason)."""
     user = api_user()
@@ -85,6 +87,7 @@ def decide(body, entry_id):
 @blp.response(201, LedgerEntrySchema)
 @blp.alt_response(409, schema="Error", description="`not_decided`, `already_corrected`")
 @blp.doc(security=BEARER)
+@retried
 def correct(body, entry_id):
     """Correct a decided entry (an approved one's newest figure, or a rejected one) with a new
     entry; the original stays."""

@@ -12,6 +12,8 @@ On PostgreSQL the services lock the rows they decide on; on both, nothing but th
 CLI loop or the job commits."""
 from __future__ import annotations
 
+import functools
+import time as clock
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -66,6 +68,30 @@ def writes(view):
     """Mark a view that writes although its method only reads (an export that logs itself)."""
     view.writes_to_database = True
     return view
+
+
+# What PostgreSQL answers when it undoes one of two transactions that each hold what the other
+# wants (a deadlock), or that cannot both be serialised: nothing of it was written, so it may run
+# again from the start.
+RETRYABLE_STATES = frozenset({"40P01", "40001"})
+ATTEMPTS = 3
+
+
+def retried(view):
+    """Run a view that writes once, at its end, again from the start when the database undid its
+    transaction to break a deadlock: a batch approval moves counters shared by a whole subtree
+    (the reports' rollups) while other decisions and check-outs move some of the same."""
+    @functools.wraps(view)
+    def run(*args, **kwargs):
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return view(*args, **kwargs)
+            except sa.exc.DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) not in RETRYABLE_STATES or attempt == ATTEMPTS:
+                    raise
+                db.session.rollback()
+                clock.sleep(0.02 * attempt)  # let the transaction that won finish first
+    return run
 
 
 def init_app(app: Flask) -> None:

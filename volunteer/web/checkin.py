@@ -22,6 +22,7 @@ from volunteer.checkin import cards, services
 from volunteer.checkin.errors import NOT_A_VOLUNTEER, ProjectRequired
 from volunteer.checkin.forms import KioskForm, ScanForm
 from volunteer.checkin.vocabulary import ScanAction
+from volunteer.core.database import retried
 from volunteer.core.errors import DomainError, NotFound
 from volunteer.core.handlers import CSP
 from volunteer.core.time import utcnow
@@ -77,6 +78,7 @@ def _code_seen_at(code: str, now: datetime) -> datetime | None:
 
 @bp.route("/s/<code>", methods=["POST"])
 @login_required
+@retried
 def scan_post(code: str):
     now = utcnow()
     form = ScanForm()
@@ -107,6 +109,7 @@ KIOSK_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eva
 
 @bp.route("/stations/<int:station_id>/kiosk", methods=["GET", "POST"])
 @login_required
+@retried
 def kiosk(station_id: int):
     """The lead's kiosk: a scanner gun types a volunteer's card into the field and presses Enter,
     or the camera reads it. The page's script posts each scan and shows the answer without

@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 
 from volunteer.accounts.forms import ConfirmForm
 from volunteer.core import database
+from volunteer.core.database import retried
 from volunteer.core.errors import Conflict, ValidationFailed
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
@@ -77,6 +78,7 @@ def queue():
 
 @bp.route("/queue/approve", methods=["POST"])
 @login_required
+@retried
 def approve_selected():
     services.ensure_decides_somewhere(current_user)
     form = ConfirmForm()
@@ -95,6 +97,7 @@ def approve_selected():
 
 @bp.route("/<int:entry_id>/decide", methods=["POST"])
 @login_required
+@retried
 def decide(entry_id: int):
     entry = services.get_entry_for(current_user, entry_id)
     form = DecisionForm()
@@ -108,6 +111,7 @@ def decide(entry_id: int):
 
 @bp.route("/disputes/<int:dispute_id>/uphold", methods=["POST"])
 @login_required
+@retried
 def uphold(dispute_id: int):
     dispute = services.get_dispute_for(current_user, dispute_id)
     form = DecisionForm()
@@ -120,6 +124,7 @@ def uphold(dispute_id: int):
 
 @bp.route("/<int:entry_id>/correct", methods=["POST"])
 @login_required
+@retried
 def correct(entry_id: int):
     entry = services.get_entry_for(current_user, entry_id)
     form = DecisionForm()

@@ -164,7 +164,9 @@ def approve_many(actor, entry_ids: list[int], *, now: datetime) -> tuple[int, li
     """Approve each entry as recorded, each on its own: one refused (own hours, the daily limit,
     decided meanwhile) leaves the others approved. Returns how many, and why the rest were not."""
     approved, problems = 0, []
-    # One volunteer after another in a fixed order: two batches never wait on each other in a ring.
+    # One volunteer after another in a fixed order, so two batches do not hold each other's
+    # volunteers; the reports' counters shared by a subtree can still tie two writers in a ring,
+    # which PostgreSQL breaks by undoing one: its view runs again (core.database.retried).
     found = {e.id: e for e in db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.id.in_(entry_ids)))}
     order = sorted(entry_ids, key=lambda i: (found[i].volunteer_id, i) if i in found else (0, i))
     for entry_id in order:
