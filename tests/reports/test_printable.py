@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
+from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 
@@ -13,6 +14,7 @@ from volunteer.core import jobs
 from volunteer.core.models import Event, Job
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
+from volunteer.reports import printing
 from volunteer.reports.models import ReportPdf
 
 PERIOD = {"organisation": "LX", "period": "custom", "from": "2027-03-01", "to": "2027-05-31"}
@@ -111,3 +113,13 @@ def test_a_report_that_failed_resumes_and_keeps_one_pdf(app, world, served, sign
         assert jobs.run_job(job_id, now=utcnow()).is_finished  # a repeat run: still one PDF
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportPdf)) == 1
     assert calls == [1]
+
+
+def test_a_report_resumed_after_its_month_ended_reads_only_its_own_days(app):
+    """Made on 15 March for 1–15 March, the month reads whole (nothing can come after today);
+    resumed in April, only its fifteen days are read."""
+    job = Job(params={"from": "2027-03-01", "to": "2027-03-15"})
+    on_the_day = printing.period_of(job, now=datetime(2027, 3, 15, 4, tzinfo=timezone.utc))
+    assert on_the_day.open_end and on_the_day.whole_months() == [date(2027, 3, 1)]
+    resumed = printing.period_of(job, now=datetime(2027, 4, 2, 4, tzinfo=timezone.utc))
+    assert not resumed.open_end and resumed.whole_months() == [] and resumed.cut_parts()[0].end == date(2027, 3, 15)

@@ -15,7 +15,7 @@ from volunteer.core.audit import record_event
 from volunteer.core.database import insert
 from volunteer.core.errors import Conflict, NotFound
 from volunteer.core.models import Job
-from volunteer.core.time import utcnow
+from volunteer.core.time import DEFAULT_ZONE, local_date, utcnow
 from volunteer.core.vocabulary import JobState
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
@@ -39,7 +39,7 @@ def start_report(actor, organisation: Organisation, period: Period, *, now: date
     permissions.ensure(actor, "report.view", organisation)
     job = Job(kind=KIND, organisation_id=organisation.id, state=JobState.QUEUED, done=0, total=STEPS,
               created_by_id=actor.id, created_at=now,
-              params={"from": period.start.isoformat(), "to": period.end.isoformat(), "open_end": period.open_end})
+              params={"from": period.start.isoformat(), "to": period.end.isoformat()})
     db.session.add(job)
     db.session.flush()
     record_event(actor, ReportEvent.REPORT_STARTED, job, after={"organisation": organisation.code,
@@ -47,9 +47,11 @@ def start_report(actor, organisation: Organisation, period: Period, *, now: date
     return job
 
 
-def period_of(job: Job) -> Period:
-    params = job.params
-    return Period(date.fromisoformat(params["from"]), date.fromisoformat(params["to"]), bool(params.get("open_end")))
+def period_of(job: Job, *, now: datetime) -> Period:
+    """The job's period as of when it runs: its end is open only if it is still today or later
+    (a report resumed after its month ended must not read the whole month)."""
+    start, end = date.fromisoformat(job.params["from"]), date.fromisoformat(job.params["to"])
+    return Period(start, end, open_end=end >= local_date(now, DEFAULT_ZONE))
 
 
 @jobs.handler(KIND)
@@ -59,7 +61,7 @@ def run_report(job: Job) -> None:
         return
     organisation, now = db.session.get(Organisation, job.organisation_id), utcnow()
     jobs.progress(job, done=0)
-    board = reports.dashboard(organisation, period_of(job), now=now)
+    board = reports.dashboard(organisation, period_of(job, now=now), now=now)
     jobs.progress(job, done=1)
     document = pdf.render(board, exports.tables_of(board), generated_at=now)
     jobs.progress(job, done=2)
