@@ -107,6 +107,8 @@ def test_the_city_admin_home_shows_the_headline_and_what_waits(world, served, si
     html = signed_in(world.city_admin).get("/").get_data(as_text=True)
     assert 'data-testid="headline"' in html and 'data-testid="waiting-for-me"' in html
     assert 'data-testid="wait-pending"' in html
+    # each count inside its sentence, with its unit and full-width punctuation
+    assert '未处理的异议：<strong data-testid="wait-disputes">0</strong> 条' in html
 
 
 def test_public_figures_are_off_until_an_admin_publishes_them(app, world, served, signed_in, client):
