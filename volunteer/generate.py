@@ -272,7 +272,7 @@ def _projects(rng, writer, tree, stations, first_day, today, now, admin) -> list
 
 
 def _volunteers(rng, writer, tree, count, today, now) -> list[int]:
-    """Volunteers at home in the villages, communities and schools, registered over three years;
+    """Volunteers at home in the villages and communities, registered over three years;
     no identity numbers or logins (they would be personal data of nobody)."""
     leaves = [org for gs in tree["grassroots_of"].values() for org in gs]
     town_of = {g: t for t, gs in tree["grassroots_of"].items() for g in gs}

@@ -20,6 +20,10 @@ class OrganisationKind(Vocabulary):
     UNIT = "unit", _l("Partner unit")
 
 
+# The kinds closest to residents (村、社区): the dashboards report how many have an active station.
+GRASSROOTS_KINDS = (OrganisationKind.VILLAGE, OrganisationKind.COMMUNITY)
+
+
 class Role(Vocabulary):
     """A staff role on an organisation. A league admin can do whatever a manager can."""
 

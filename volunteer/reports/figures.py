@@ -15,7 +15,7 @@ from volunteer.core.database import month_start
 from volunteer.core.time import DEFAULT_ZONE
 from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations.models import Organisation
-from volunteer.organisations.vocabulary import OrganisationKind
+from volunteer.organisations.vocabulary import GRASSROOTS_KINDS
 from volunteer.projects.models import Project
 from volunteer.reports import reading as read
 from volunteer.reports.models import (
@@ -30,7 +30,7 @@ from volunteer.reports.models import (
 from volunteer.reports.vocabulary import Figure, Span
 
 # The organisations whose coverage by an active station the dashboards report.
-GRASSROOTS = (OrganisationKind.VILLAGE, OrganisationKind.COMMUNITY)
+GRASSROOTS = GRASSROOTS_KINDS
 
 
 @dataclass(frozen=True)

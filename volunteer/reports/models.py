@@ -15,7 +15,7 @@ from volunteer.reports.vocabulary import Span
 
 class ProjectDay(db.Model):
     """A project's approved service on one day (the station's calendar day), split by how it was
-    recorded (its first entry's source: check-in, or manual), and its person-times (人次)."""
+    recorded (each entry's source: check-in, or manual), and its person-times (人次)."""
 
     __tablename__ = "report_project_days"
     __table_args__ = (

@@ -169,8 +169,8 @@ def on_session_closed(session) -> None:
 def on_registration_counted(volunteer, count: int) -> None:
     """A profile registered (1) or closed (-1): its registration day counts it, or no longer
     does, for its home and every organisation above (atomic increments: registrations at the
-    start of an event do not wait on one another); a closed one's years no longer count it among
-    those who reached the yearly expectation."""
+    start of an event queue only for the moment between this update and their commit); a closed
+    one's years no longer count it among those who reached the yearly expectation."""
     day = local_date(volunteer.created_at)
     for ancestor_id in _above_home(volunteer):
         add_to(RegisteredDay, {"organisation_id": ancestor_id, "day": day}, {"volunteers": count})
