@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from volunteer.accounts.models import Volunteer
 from volunteer.core.database import month_start
 from volunteer.core.time import DEFAULT_ZONE
+from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations.models import Organisation
 from volunteer.organisations.vocabulary import GRASSROOTS_KINDS
@@ -221,8 +222,8 @@ def service(organisation, period: Period) -> dict:
 
 def project_person_times(project) -> dict:
     """A project's person-times (人次) as every dashboard counts them, for its page and evaluation
-    (``signals.project_figures_requested``)."""
-    return {Figure.PERSON_TIMES.value: int(read.scalar(
+    (``signals.project_figures_requested``): from the primary, like the figures stored beside it."""
+    return {Figure.PERSON_TIMES.value: int(db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(ProjectMonth.person_times), 0))
         .where(ProjectMonth.project_id == project.id)))}
 
