@@ -349,3 +349,5 @@ def test_stations_must_be_on_the_projects_branch(app, client, tokens, world):
     refused = create(client, tokens["city_admin"], station_ids=[b_id])
     assert refused.status_code == 422 and "station_ids" in refused.json["error"]["fields"]
     assert create(client, tokens["a_manager"], station_ids=[city_id]).status_code == 201
+    twice = create(client, tokens["a_manager"], station_ids=[city_id, city_id])  # was an IntegrityError, a 500
+    assert twice.status_code == 201 and twice.json["station_ids"] == [city_id]

@@ -110,7 +110,7 @@ def _stations_for(organisation: Organisation, station_ids, errors: FieldErrors) 
         if station is None or not (organisation.contains(station.organisation)
                                    or station.organisation.contains(organisation)):
             errors.add("station_ids", _l("Unknown station: %(id)s.", id=raw))
-        else:
+        elif station not in stations:  # a station chosen twice runs the project once
             stations.append(station)
     return stations
 
