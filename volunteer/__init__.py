@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, Config, normalise_database_url
-from volunteer.core import database
+from volunteer.core import database, edge
 from volunteer.core.handlers import register_error_handlers, register_security_headers
 from volunteer.extensions import babel, csrf, db, limiter, migrate
 
@@ -41,6 +41,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
         app.config["SQLALCHEMY_BINDS"] = {"reports": normalise_database_url(app.config["REPORTS_DATABASE_URL"])}
     db.init_app(app)
     database.init_app(app)  # before anything else reads the database in a request
+    edge.init_app(app)  # before CSRF, rate limits and views see what came in
     migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

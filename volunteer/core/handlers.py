@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from volunteer.core.edge import RefusedInput
 from volunteer.core.errors import DomainError, domain_codes
 from volunteer.extensions import db
 
@@ -92,6 +93,16 @@ def register_error_handlers(app: Flask) -> None:
             response.status_code = exc.status
             return response
         return _error_page(exc.status, exc.message)
+
+    @app.errorhandler(RefusedInput)
+    def refused_input(exc: RefusedInput):
+        if exc.message is not None:  # not JSON we can read
+            return api_error(400, "bad_request", exc.message) if is_api_request() else _error_page(400, exc.message)
+        if is_api_request():
+            return api_error(422, "validation_failed", HTTP_CODES[422][1],
+                             {name: [str(m) for m in messages] for name, messages in exc.fields.items()})
+        return _error_page(422, _("What you entered holds control characters (such as NUL): please remove them "
+                                  "and try again."))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
