@@ -186,3 +186,36 @@ def test_registration_is_rate_limited_per_address(app, client, town):
     statuses = [client.post("/api/v1/volunteers", json={"name": "x"}).status_code for _ in range(limit + 1)]
     assert statuses[:limit] == [422] * limit
     assert statuses[limit] == 429
+
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_digits_of_other_scripts_are_the_same_person_and_the_same_phone(app, client, factory, town):
+    """Issue 13, finding 1: `1１０１…` registered beside `110…` (one person, two records), and
+    `139０…` as a second account. Identifiers are made ASCII before every check."""
+    first = factory.volunteer_data("LX-A", born=years_ago(30))
+    assert client.post("/api/v1/volunteers", json=first).status_code == 201
+    again = factory.volunteer_data("LX-A", born=years_ago(30))
+    again["id_number"] = first["id_number"][:1] + first["id_number"][1:].translate(FULL_WIDTH)
+    refused = client.post("/api/v1/volunteers", json=again)
+    assert refused.status_code == 422 and set(refused.json["error"]["fields"]) == {"id_number"}
+    other = factory.volunteer_data("LX-A", born=years_ago(25))
+    other["phone"] = first["phone"][:3] + first["phone"][3:].translate(ARABIC_INDIC)
+    refused = client.post("/api/v1/volunteers", json=other)
+    assert refused.status_code == 422 and set(refused.json["error"]["fields"]) == {"phone"}
+    assert count(app, Volunteer) == 1 and count(app, User) == 1
+    # the owner signs in with the digits their keyboard gives
+    signed = client.post("/api/v1/auth/token", json={"login": first["phone"].translate(FULL_WIDTH),
+                                                     "password": first["password"]})
+    assert signed.status_code == 200
+
+
+def test_a_number_typed_in_full_width_registers_as_ascii(app, client, factory, town):
+    data = factory.volunteer_data("LX-A", born=years_ago(30))
+    typed = {**data, "phone": data["phone"].translate(FULL_WIDTH), "id_number": data["id_number"].translate(FULL_WIDTH)}
+    assert client.post("/api/v1/volunteers", json=typed).status_code == 201
+    with app.app_context():
+        volunteer = db.session.scalar(sa.select(Volunteer))
+        assert volunteer.id_number == data["id_number"] and volunteer.user.phone == data["phone"]

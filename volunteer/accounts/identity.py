@@ -8,9 +8,12 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from volunteer.accounts.vocabulary import Gender
+from volunteer.core.edge import identifier
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-_ID_RE = re.compile(r"^[1-9]\d{16}[\dX]$")
+# ASCII digits only: \d would take full-width, Arabic-Indic and Devanagari digits as well, and
+# one person could register twice (identifiers are made ASCII first: core.edge.identifier).
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+_ID_RE = re.compile(r"^[1-9][0-9]{16}[0-9X]$")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 
@@ -45,7 +48,7 @@ def check_digit(first17: str) -> str:
 
 
 def normalise_id_number(raw: str) -> str:
-    return (raw or "").strip().replace(" ", "").upper()
+    return identifier(raw).replace(" ", "").upper()
 
 
 def parse_id_number(raw: str, today: date | None = None) -> ResidentId:
@@ -64,6 +67,10 @@ def parse_id_number(raw: str, today: date | None = None) -> ResidentId:
     if check_digit(number[:17]) != number[17]:
         raise InvalidIdNumber(_l("The check digit of this ID number is wrong; please check every digit."))
     return ResidentId(number=number, birth_date=born, gender=Gender.MALE if int(number[16]) % 2 else Gender.FEMALE)
+
+
+def normalise_phone(raw: str | None) -> str:
+    return identifier(raw).replace(" ", "").replace("-", "")
 
 
 def is_valid_phone(phone: str) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
@@ -21,6 +22,13 @@ _BRACKET = re.compile(r"[\[\]{}]")
 
 CONTROL_MESSAGE = _l("Must not contain control characters (such as NUL).")
 DEPTH_MESSAGE = _l("The JSON is nested too deeply.")
+
+
+def identifier(value) -> str:
+    """A phone number, ID number, code or login as typed, in the one form it is stored and
+    compared in: NFKC (full-width and other script digits and letters become ASCII: "１３９"
+    is "139"), without surrounding spaces."""
+    return unicodedata.normalize("NFKC", str(value or "")).strip()
 
 
 class RefusedInput(Exception):

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer.core import flush_unique, permissions
 from volunteer.core.audit import record_event
+from volunteer.core.edge import identifier
 from volunteer.core.errors import FieldErrors, Forbidden, NotFound, ValidationFailed
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation, OrganisationAncestor
@@ -19,7 +20,7 @@ CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 
 def get_by_code(code: str) -> Organisation | None:
     """None for a code no organisation could have (PostgreSQL refuses a NUL byte outright)."""
-    code = str(code or "").strip().upper()
+    code = identifier(code).upper()
     if not CODE_RE.match(code):
         return None
     return db.session.scalar(sa.select(Organisation).where(Organisation.code == code))

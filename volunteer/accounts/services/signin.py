@@ -10,11 +10,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from volunteer.accounts.identity import is_valid_phone
+from volunteer.accounts.identity import is_valid_phone, normalise_phone
 from volunteer.accounts.models import ApiToken, User
 from volunteer.accounts.vocabulary import AccountEvent
 from volunteer.core.audit import record_event
 from volunteer.core.crypto import token_digest
+from volunteer.core.edge import identifier
 from volunteer.core.errors import FieldErrors, InvalidCredentials
 from volunteer.extensions import db
 
@@ -36,8 +37,8 @@ def password_problem(password: str):
 
 
 def normalise_login(login: str) -> str:
-    login = (login or "").strip()
-    return login.lower() if "@" in login else login.replace(" ", "")
+    login = identifier(login)
+    return login.lower() if "@" in login else normalise_phone(login)
 
 
 def find_user_by_login(login: str) -> User | None:
@@ -51,8 +52,8 @@ def find_user_by_login(login: str) -> User | None:
 def check_logins(errors: FieldErrors, phone: str | None, email: str | None,
                  *, require_one: bool = True, exclude_user: User | None = None):
     """The phone and e-mail normalised, each checked and not another account's login."""
-    phone = (phone or "").strip().replace(" ", "") or None
-    email = (email or "").strip().lower() or None
+    phone = normalise_phone(phone) or None
+    email = identifier(email).lower() or None
     if require_one and not phone and not email:
         errors.add("phone", _l("Please enter a mobile number or an e-mail address."))
     if phone is not None:

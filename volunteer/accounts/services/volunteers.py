@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash
 
 from volunteer.accounts import privacy
 from volunteer.accounts.errors import NotAVolunteer
-from volunteer.accounts.identity import InvalidIdNumber, is_valid_phone, parse_id_number
+from volunteer.accounts.identity import InvalidIdNumber, is_valid_phone, normalise_phone, parse_id_number
 from volunteer.accounts.models import User, Volunteer
 from volunteer.accounts.services.signin import (
     check_logins,
@@ -62,7 +62,7 @@ def register_volunteer(data: dict, *, now: datetime) -> Volunteer:
     errors = FieldErrors()
 
     name = _clean_name(errors, "name", data.get("name"))
-    phone = (data.get("phone") or "").strip()
+    phone = normalise_phone(data.get("phone"))
     if not phone:
         errors.add("phone", _l("Please enter your mobile number."))
     phone, email = check_logins(errors, phone or None, data.get("email"), require_one=False)
@@ -96,7 +96,7 @@ def register_volunteer(data: dict, *, now: datetime) -> Volunteer:
     guardian_name = guardian_phone = None
     if age is not None and age < ADULT_AGE:
         guardian_name = _clean_name(errors, "guardian.name", guardian.get("name"))
-        guardian_phone = (guardian.get("phone") or "").strip()
+        guardian_phone = normalise_phone(guardian.get("phone"))
         if not is_valid_phone(guardian_phone):
             errors.add("guardian.phone", _l("Please enter the guardian's mobile number (11 digits)."))
         if guardian.get("consent") is not True:
