@@ -60,3 +60,10 @@ def test_tabs_and_newlines_are_text(app, client, world, api_token):
                           json={"organisation_code": "LX-A", "title": "社区服务", "category": "elderly",
                                 "description": "第一行\n\t第二行\r\n第三行"})
     assert created.status_code == 201 and created.json["description"] == "第一行\n\t第二行\r\n第三行"
+
+
+def test_a_method_not_allowed_says_which_are(client):
+    """Issue 13, finding 9: 405 answers carried no Allow header."""
+    for url in ("/api/v1/auth/token", "/login"):
+        response = client.put(url)
+        assert response.status_code == 405 and "POST" in response.headers["Allow"], url

@@ -1,7 +1,7 @@
 """Errors in the user's language (an HTML page, or the API's JSON shape) and security headers."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -119,10 +119,14 @@ def register_error_handlers(app: Flask) -> None:
             data = getattr(exc, "data", None) or {}
             fields = _flatten_marshmallow(data.get("messages")) if status == 422 else None
             response = api_error(status, code, message, fields)
-            if status == 429 and exc.get_response().headers.get("Retry-After"):
-                response.headers["Retry-After"] = exc.get_response().headers["Retry-After"]
-            return response
-        return _error_page(status)
+        else:
+            response = make_response(_error_page(status))
+        # what the exception's own answer says beside its body: which methods are allowed (405),
+        # when to come back (429)
+        for header in ("Allow", "Retry-After"):
+            if exc.get_response().headers.get(header):
+                response.headers[header] = exc.get_response().headers[header]
+        return response
 
     @app.errorhandler(InternalServerError)
     def internal_error(exc):
