@@ -100,6 +100,7 @@ def test_manual_entries_are_approved_by_someone_else(client, world, recent_site,
     ({"served_on": (date.today() + timedelta(days=3)).isoformat()}, "served_on"),
     ({"reason": ""}, "reason"), ({"volunteer_id": 10**6}, "volunteer_id"), ({"minutes": -5}, "minutes"),
     ({"served_on": (date.today() - timedelta(days=31)).isoformat()}, "served_on"),  # before the project
+    ({"volunteer_id": 1.5}, "volunteer_id"), ({"minutes": 89.5}, "minutes"),  # not read as 1 and 89
 ])
 def test_bad_manual_entries_are_named(client, world, recent_site, api_token, change, field):
     site = recent_site

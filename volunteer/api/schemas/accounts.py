@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import fields, pre_dump
 
 from volunteer.accounts.vocabulary import PoliticalStatus
-from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, enum, page_of
+from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, WholeNumber, enum, page_of
 from volunteer.api.schemas.checkin import SessionSchema
 from volunteer.checkin.services import open_session_of
 from volunteer.ledger.services import totals_of
@@ -51,7 +51,7 @@ class VolunteerCreateSchema(BaseSchema):
 class VolunteerCreatedSchema(BaseSchema):
     """A volunteer profile: ``id`` is what every ``volunteer_id`` field takes."""
 
-    id = fields.Integer()
+    id = WholeNumber()
     volunteer_no = fields.String()
 
 
@@ -63,8 +63,8 @@ class RoleSchema(BaseSchema):
 class MeSchema(BaseSchema):
     """The caller (a user): ``id`` is the account, ``volunteer_id`` their volunteer profile."""
 
-    id = fields.Integer()
-    volunteer_id = fields.Integer(allow_none=True, metadata={
+    id = WholeNumber()
+    volunteer_id = WholeNumber(allow_none=True, metadata={
         "description": "the volunteer profile (what every volunteer_id field takes); null for staff without one"})
     name = fields.String()
     volunteer_no = fields.String(allow_none=True)
@@ -72,7 +72,7 @@ class MeSchema(BaseSchema):
     id_number_masked = fields.String()
     approved_hours = fields.Float()
     pending_hours = fields.Float()
-    star_level = fields.Integer()
+    star_level = WholeNumber()
     open_session = fields.Nested(SessionSchema, allow_none=True)
     roles = fields.List(fields.Nested(RoleSchema))
 

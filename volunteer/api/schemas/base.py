@@ -9,6 +9,16 @@ from volunteer.core import MAX_ID
 from volunteer.core.vocabulary import Vocabulary
 
 
+class WholeNumber(fields.Integer):
+    """An integer field that refuses 1.5 (marshmallow's own would read it as 1); 2.0 and a query
+    string's "3" are whole numbers still."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
 class BaseSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # clients may send fields of newer versions
@@ -38,15 +48,15 @@ class ErrorSchema(BaseSchema):
 
 
 class PageArgsSchema(BaseSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(
+    page = WholeNumber(load_default=1, validate=validate.Range(
         min=1, max=1_000_000, error=_l("Must be between 1 and 1,000,000.")))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(
+    per_page = WholeNumber(load_default=20, validate=validate.Range(
         min=1, max=100, error=_l("Must be between 1 and 100.")))
 
 
 def record_id(**options):
     """An id a column can hold: a bigger one would fail in the database rather than be refused."""
-    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID, error=_l("Unknown id.")), **options)
+    return WholeNumber(validate=validate.Range(min=1, max=MAX_ID, error=_l("Unknown id.")), **options)
 
 
 def max_length(n: int):
@@ -56,9 +66,9 @@ def max_length(n: int):
 class PageSchema(BaseSchema):
     """core.pagination.Page, dumped: ``items`` is declared by each list's page schema."""
 
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
+    page = WholeNumber()
+    per_page = WholeNumber()
+    total = WholeNumber()
 
 
 def page_of(item_schema: type[Schema], name: str) -> type[PageSchema]:
@@ -67,10 +77,10 @@ def page_of(item_schema: type[Schema], name: str) -> type[PageSchema]:
 
 
 class NamedRefSchema(BaseSchema):
-    id = fields.Integer()
+    id = WholeNumber()
     name = fields.String()
 
 
 class ProjectRefSchema(BaseSchema):
-    id = fields.Integer()
+    id = WholeNumber()
     title = fields.String()

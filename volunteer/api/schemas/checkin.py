@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from volunteer.api.schemas.base import BaseSchema, NamedRefSchema, ProjectRefSchema, enum, max_length
+from volunteer.api.schemas.base import BaseSchema, NamedRefSchema, ProjectRefSchema, WholeNumber, enum, max_length
 from volunteer.checkin.vocabulary import ScanAction, SessionSource, SessionState
 
 
 class _ScanRequestSchema(BaseSchema):
-    project_id = fields.Integer(allow_none=True, load_default=None)
+    project_id = WholeNumber(allow_none=True, load_default=None)
     request_id = fields.String(allow_none=True, load_default=None, validate=max_length(64),
                                metadata={"description": "the same id on a retry returns the first answer and writes nothing"})
     scanned_at = fields.AwareDateTime(allow_none=True, load_default=None,
@@ -34,13 +34,13 @@ class KioskScanRequestSchema(_ScanRequestSchema):
 
 
 class SessionSchema(BaseSchema):
-    id = fields.Integer()
+    id = WholeNumber()
     state = enum(SessionState)
     station = fields.Nested(NamedRefSchema)
     project = fields.Nested(ProjectRefSchema)
     checked_in_at = fields.DateTime()
     checked_out_at = fields.DateTime(allow_none=True)
-    minutes = fields.Integer(allow_none=True)
+    minutes = WholeNumber(allow_none=True)
     source = enum(SessionSource)
     auto_closed = fields.Boolean()
     outside_radius = fields.Boolean()

@@ -11,6 +11,7 @@ from volunteer.api.schemas.base import (
     NamedRefSchema,
     PageArgsSchema,
     ProjectRefSchema,
+    WholeNumber,
     enum,
     max_length,
     one_of,
@@ -43,21 +44,21 @@ class LedgerArgsSchema(PageArgsSchema):
 
 
 class LedgerEntrySchema(BaseSchema):
-    id = fields.Integer()
-    volunteer_id = fields.Integer()
+    id = WholeNumber()
+    volunteer_id = WholeNumber()
     project = fields.Nested(ProjectRefSchema)
     station = fields.Nested(NamedRefSchema, allow_none=True)
-    session_id = fields.Integer(allow_none=True)
-    minutes = fields.Integer()
-    recorded_minutes = fields.Integer(allow_none=True)
-    credited_minutes = fields.Integer(allow_none=True)
+    session_id = WholeNumber(allow_none=True)
+    minutes = WholeNumber()
+    recorded_minutes = WholeNumber(allow_none=True)
+    credited_minutes = WholeNumber(allow_none=True)
     state = enum(EntryState)
     source = enum(EntrySource)
     served_on = fields.Date()
-    decided_by = fields.Integer(attribute="decided_by_id", allow_none=True)
+    decided_by = WholeNumber(attribute="decided_by_id", allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
     reason = fields.String(allow_none=True)
-    corrects_id = fields.Integer(allow_none=True)
+    corrects_id = WholeNumber(allow_none=True)
     flags = fields.List(enum(Flag), metadata={"description": "why a lead should look twice at it"})
 
     def get_attribute(self, entry, attr, default):
@@ -67,8 +68,8 @@ class LedgerEntrySchema(BaseSchema):
 
 
 class DisputeSchema(BaseSchema):
-    id = fields.Integer()
-    entry_id = fields.Integer()
+    id = WholeNumber()
+    entry_id = WholeNumber()
     note = fields.String()
     state = enum(DisputeState)
     resolution = enum(Resolution, allow_none=True)
@@ -95,21 +96,21 @@ LedgerPageSchema = page_of(LedgerEntrySchema, "LedgerPageSchema")
 
 
 class ManualEntrySchema(BaseSchema):
-    volunteer_id = fields.Integer(required=True)
-    project_id = fields.Integer(required=True)
-    minutes = fields.Integer(required=True)
+    volunteer_id = WholeNumber(required=True)
+    project_id = WholeNumber(required=True)
+    minutes = WholeNumber(required=True)
     served_on = fields.Date(required=True)
     reason = fields.String(required=True, validate=max_length(2000))
     activity = fields.String(validate=max_length(200))
-    activity_minutes = fields.Integer(allow_none=True)
+    activity_minutes = WholeNumber(allow_none=True)
 
 
 class LedgerDecisionSchema(BaseSchema):
     decision = one_of(Decision, _l("Choose approve or reject."), required=True)
-    minutes = fields.Integer(allow_none=True, load_default=None)
+    minutes = WholeNumber(allow_none=True, load_default=None)
     reason = fields.String(allow_none=True, load_default=None, validate=max_length(2000))
 
 
 class CorrectionSchema(BaseSchema):
-    minutes = fields.Integer(required=True)
+    minutes = WholeNumber(required=True)
     reason = fields.String(required=True, validate=max_length(2000))

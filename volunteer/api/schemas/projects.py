@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from volunteer.api.auth import api_user
-from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, enum, one_of, page_of
+from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, WholeNumber, enum, one_of, page_of
 from volunteer.projects import services
 from volunteer.projects.vocabulary import APPLICATION_DECISIONS, ApplicationState, Category, Level, ProjectState
 
@@ -22,18 +22,18 @@ class ProjectArgsSchema(PageArgsSchema):
 
 
 class PositionSchema(BaseSchema):
-    id = fields.Integer()
+    id = WholeNumber()
     title = fields.String()
-    capacity = fields.Integer()
-    accepted = fields.Integer(attribute="accepted_count")
-    places_left = fields.Integer()
+    capacity = WholeNumber()
+    accepted = WholeNumber(attribute="accepted_count")
+    places_left = WholeNumber()
     starts_at = fields.DateTime(allow_none=True)
     ends_at = fields.DateTime(allow_none=True)
     requirements = fields.String(allow_none=True)
 
 
 class ProjectSchema(BaseSchema):
-    id = fields.Integer()
+    id = WholeNumber()
     title = fields.String()
     organisation_code = fields.String(attribute="organisation.code")
     category = enum(Category)
@@ -44,11 +44,11 @@ class ProjectSchema(BaseSchema):
     state = enum(ProjectState)
     roster_required = fields.Boolean()
     require_rotating_code = fields.Boolean()
-    shift_minutes = fields.Integer(allow_none=True)
-    min_attendance_percent = fields.Integer(allow_none=True)
-    target_volunteers = fields.Integer(allow_none=True)
-    target_hours = fields.Integer(allow_none=True)
-    target_beneficiaries = fields.Integer(allow_none=True)
+    shift_minutes = WholeNumber(allow_none=True)
+    min_attendance_percent = WholeNumber(allow_none=True)
+    target_volunteers = WholeNumber(allow_none=True)
+    target_hours = WholeNumber(allow_none=True)
+    target_beneficiaries = WholeNumber(allow_none=True)
     station_ids = fields.Function(lambda project: [s.id for s in project.stations],
                                   metadata={"type": "array", "items": {"type": "integer"}})
     positions = fields.List(fields.Nested(PositionSchema))
@@ -69,14 +69,14 @@ class ProjectCreateSchema(BaseSchema):
     level = enum(Level, allow_none=True)
     starts_on = fields.String(allow_none=True, metadata={"format": "date"})
     ends_on = fields.String(allow_none=True, metadata={"format": "date"})
-    station_ids = fields.List(fields.Integer(), load_default=list)
+    station_ids = fields.List(WholeNumber(), load_default=list)
     roster_required = fields.Boolean(load_default=False)
     require_rotating_code = fields.Boolean(load_default=False)
-    shift_minutes = fields.Integer(allow_none=True)
-    min_attendance_percent = fields.Integer(allow_none=True)
-    target_volunteers = fields.Integer(allow_none=True)
-    target_hours = fields.Integer(allow_none=True)
-    target_beneficiaries = fields.Integer(allow_none=True)
+    shift_minutes = WholeNumber(allow_none=True)
+    min_attendance_percent = WholeNumber(allow_none=True)
+    target_volunteers = WholeNumber(allow_none=True)
+    target_hours = WholeNumber(allow_none=True)
+    target_beneficiaries = WholeNumber(allow_none=True)
 
 
 class TransitionRequestSchema(BaseSchema):
@@ -86,7 +86,7 @@ class TransitionRequestSchema(BaseSchema):
 
 class PositionCreateSchema(BaseSchema):
     title = fields.String(required=True)
-    capacity = fields.Integer(required=True)
+    capacity = WholeNumber(required=True)
     starts_at = fields.AwareDateTime(allow_none=True, default_timezone=None)
     ends_at = fields.AwareDateTime(allow_none=True, default_timezone=None)
     requirements = fields.String(allow_none=True)
@@ -97,10 +97,10 @@ class ApplicationRequestSchema(BaseSchema):
 
 
 class ApplicationSchema(BaseSchema):
-    id = fields.Integer()
-    position_id = fields.Integer()
-    project_id = fields.Integer(attribute="position.project_id")
-    volunteer_id = fields.Integer()
+    id = WholeNumber()
+    position_id = WholeNumber()
+    project_id = WholeNumber(attribute="position.project_id")
+    volunteer_id = WholeNumber()
     state = enum(ApplicationState)
     note = fields.String(allow_none=True)
     created_at = fields.DateTime()

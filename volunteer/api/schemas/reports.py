@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from volunteer.api.schemas.base import BaseSchema, enum, max_length
+from volunteer.api.schemas.base import BaseSchema, WholeNumber, enum, max_length
 from volunteer.projects.vocabulary import Category, ProjectState
 
 
@@ -29,16 +29,16 @@ class PeriodSchema(BaseSchema):
 class FiguresSchema(BaseSchema):
     """The figures of DESIGN.md's "Figures"; hours with one decimal."""
 
-    registered_volunteers = fields.Integer()
-    active_volunteers = fields.Integer()
-    person_times = fields.Integer()
+    registered_volunteers = WholeNumber()
+    active_volunteers = WholeNumber()
+    person_times = WholeNumber()
     approved_hours = fields.Float()
     checkin_hours = fields.Float()
     manual_hours = fields.Float()
     pending_hours = fields.Float(metadata={"description": "What waits now, whatever the period"})
-    projects_by_state = fields.Dict(keys=enum(ProjectState), values=fields.Integer())
-    projects_by_category = fields.Dict(keys=enum(Category), values=fields.Integer())
-    stations_active = fields.Integer()
+    projects_by_state = fields.Dict(keys=enum(ProjectState), values=WholeNumber())
+    projects_by_category = fields.Dict(keys=enum(Category), values=WholeNumber())
+    stations_active = WholeNumber()
     coverage = fields.Float(allow_none=True, metadata={"description": "A share from 0 to 1; null without "
                                                                       "villages or communities"})
 
@@ -51,8 +51,8 @@ class ChildSchema(BaseSchema):
 class MonthSchema(BaseSchema):
     month = fields.String(metadata={"example": "2027-03"})
     approved_hours = fields.Float()
-    person_times = fields.Integer()
-    active_volunteers = fields.Integer()
+    person_times = WholeNumber()
+    active_volunteers = WholeNumber()
 
 
 class SummarySchema(BaseSchema):

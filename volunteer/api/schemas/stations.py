@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, enum, one_of, page_of
+from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, WholeNumber, enum, one_of, page_of
 from volunteer.stations.vocabulary import CodeKind, StationKind
 
 IMAGE_FORMATS = ("svg", "png")
@@ -19,7 +19,7 @@ class StationArgsSchema(PageArgsSchema):
 
 
 class StationSchema(BaseSchema):
-    id = fields.Integer()
+    id = WholeNumber()
     name = fields.String()
     kind = enum(StationKind)
     organisation_code = fields.String(attribute="organisation.code")
@@ -27,7 +27,7 @@ class StationSchema(BaseSchema):
     address = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
     lng = fields.Float(allow_none=True)
-    radius_m = fields.Integer(allow_none=True)
+    radius_m = WholeNumber(allow_none=True)
     opens_at = fields.Function(lambda station: _clock(station.opens_at), allow_none=True,
                                metadata={"type": "string", "example": "08:30"})
     closes_at = fields.Function(lambda station: _clock(station.closes_at), allow_none=True,
@@ -45,12 +45,12 @@ class StationCreateSchema(BaseSchema):
     address = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
     lng = fields.Float(allow_none=True)
-    radius_m = fields.Integer(allow_none=True)
+    radius_m = WholeNumber(allow_none=True)
     opens_at = fields.String(allow_none=True)
     closes_at = fields.String(allow_none=True)
     timezone = fields.String(allow_none=True)
     require_rotating_code = fields.Boolean(load_default=False)
-    lead_user_ids = fields.List(fields.Integer(), load_default=list)
+    lead_user_ids = fields.List(WholeNumber(), load_default=list)
 
 
 class QrArgsSchema(BaseSchema):
