@@ -151,3 +151,14 @@ def test_behind_a_trusted_proxy_the_client_address_counts(app, person):
     other_client = client.post("/api/v1/auth/token", json={"login": person.phone, "password": person.password},
                                headers={"X-Forwarded-For": "203.0.113.8"})
     assert other_client.status_code == 200
+
+
+def test_the_csrf_token_changes_at_sign_in(browser, person):
+    """Issue 13, finding 9: a token seen on a page before signing in (a shared computer, a
+    page someone else opened) must not work in the signed-in session."""
+    before = csrf_from(browser.get("/login").get_data(as_text=True))
+    browser.login(person.phone, person.password)
+    after = csrf_from(browser.get("/me/password").get_data(as_text=True))
+    assert after != before
+    stale = browser.client.post("/logout", data={"csrf_token": before})
+    assert stale.status_code == 400 and browser.get("/me").status_code == 200  # refused: still signed in

@@ -5,7 +5,7 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from volunteer.accounts import limits, privacy, services
 from volunteer.accounts.forms import (
@@ -22,7 +22,7 @@ from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import limiter
 from volunteer.organisations import services as organisations
-from volunteer.web.helpers import safe_next, submit
+from volunteer.web.helpers import safe_next, sign_in, submit
 
 bp = Blueprint("accounts", __name__)
 
@@ -39,7 +39,7 @@ def login():
         except InvalidCredentials as exc:
             flash(str(exc.message), "error")
         else:
-            login_user(user)
+            sign_in(user)
             return redirect(safe_next(form.next.data, url_for("main.home")))
     return render_template("accounts/login.html", form=form)
 
@@ -77,7 +77,7 @@ def register():
 
     volunteer = submit(form, register_from_form, field_map={"consent_version": "consent"})
     if volunteer:
-        login_user(volunteer.user)
+        sign_in(volunteer.user)
         flash(_("Welcome! Your volunteer number is %(no)s.", no=volunteer.volunteer_no), "success")
         return redirect(safe_next(form.next.data, url_for("accounts.profile")))
     form.consent_version.data = notice["version"]
@@ -114,7 +114,7 @@ def change_password():
     form = PasswordForm()
     if submit(form, lambda: services.change_password(
             current_user, current=form.current_password.data, new=form.new_password.data, now=utcnow())):
-        login_user(current_user._get_current_object())  # the session id follows the new password
+        sign_in(current_user._get_current_object())  # a new session for the new password
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)

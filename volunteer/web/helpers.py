@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
-from flask import flash, request
+from flask import current_app, flash, request, session
+from flask_login import login_user
 
 from volunteer.core.errors import Conflict, ValidationFailed
 from volunteer.extensions import db
+
+
+def sign_in(user) -> None:
+    """Sign ``user`` in with a new CSRF token: the one a page showed before signing in (to
+    whoever used the browser then) does not work after. What is kept across signing in on
+    purpose stays (a scanned station code waiting for its volunteer)."""
+    session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # Flask-WTF makes a new one
+    login_user(user)
 
 
 def safe_next(target: str | None, fallback: str) -> str:
