@@ -1,7 +1,6 @@
-"""Synthetic data at the scale of a province, for benchmarks and load: an organisation tree
-(cities, counties, towns and streets, villages and communities, schools), stations, projects in
-every state, volunteers, and two years of sessions and ledger entries with seasonal peaks, a few
-rejections, entries still pending and a few corrections.
+"""Synthetic data at the scale of a province, for benchmarks and load: an organisation tree (cities,
+counties, towns and streets, villages and communities, schools), stations, projects in every state,
+volunteers, two years of sessions and entries (seasonal peaks, rejections, pending, corrections).
 
 Rows are made here and written in bulk (COPY on PostgreSQL, batched inserts on SQLite), then the
 totals and the dashboards' rollups are computed from the entries by the database, so that
@@ -149,15 +148,17 @@ def generate(*, volunteers: int, entries: int, now: datetime, seed: int = 2026,
     lap("volunteers")
     made = _service(rng, writer, tree, projects, homes, entries, first_day, today, staff["admin"])
     lap("sessions and entries")
-    writer.restart_sequences([Organisation.__table__, User.__table__, Membership.__table__, Station.__table__,
-                              Project.__table__, Volunteer.__table__, ServiceSession.__table__,
-                              LedgerEntry.__table__])
-    rebuild_totals()
-    lap("totals")
-    direct.rebuild()
-    lap("rollups")
+    writer.restart_sequences([m.__table__ for m in (Organisation, User, Membership, Station, Project, Volunteer,
+                                                    ServiceSession, LedgerEntry)])
+    # our tables only: a bare ANALYZE locks the cluster's shared catalogs until this transaction ends
+    analyse = sa.text("ANALYZE " + ", ".join(t.name for t in db.metadata.sorted_tables))
+    for step, name in ((rebuild_totals, "totals"), (direct.rebuild, "rollups")):
+        if writer.postgres:  # the planner's statistics of what was copied, before the sums over it
+            db.session.execute(analyse)
+        step()
+        lap(name)
     if writer.postgres:
-        db.session.execute(sa.text("ANALYZE"))
+        db.session.execute(analyse)
     timings["total"] = round(clock.perf_counter() - started, 2)
     return {"organisations": len(tree["all"]), "stations": len(station_rows), "projects": len(projects),
             "volunteers": len(homes), **made, "timings": timings}
