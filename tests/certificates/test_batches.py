@@ -111,6 +111,10 @@ def test_a_crash_mid_way_loses_nothing_and_the_batch_resumes(app, world, town, m
         jobs.run_job(job_id, now=utcnow())
     job = job_row(app, job_id)
     assert (job.state, job.done) == ("failed", 3) and "disk is full" in job.error
+    # the admin is told it failed and may resume, not what the exception said (SQL, paths)
+    with app.app_context():
+        status = jobs.status_of(db.session.get(Job, job_id), now=utcnow())
+    assert status["failed"] and "disk" not in status["error"] and "RuntimeError" not in status["error"]
     assert issued_in(app, job_id) == eligible[:3]  # the three done before the crash are kept
     monkeypatch.setattr(certificates, "issue_certificate", real)
     with app.app_context():

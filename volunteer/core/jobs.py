@@ -129,7 +129,7 @@ def status_of(job: Job, *, now: datetime) -> dict:
     return {"state": job.state, "state_label": job.state_label, "done": job.done, "total": job.total,
             "percent": job.percent, "stale": job.is_stale(now), "finished": job.is_finished, "failed": job.has_failed,
             "resumable": job.is_resumable(now), "under_way": job.is_under_way(now),
-            "error": job.error if job.has_failed else None}
+            "error": str(job.failure_said) if job.has_failed else None}
 
 
 _worker_app: Flask | None = None

@@ -5,11 +5,15 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.core.vocabulary import JobState
 from volunteer.extensions import db
+
+FAILED_MESSAGE = _l("The job stopped on an error, which has been logged for the administrators. You can resume "
+                    "it from where it stopped.")
 
 
 class Event(db.Model):
@@ -95,6 +99,12 @@ class Job(db.Model):
     @property
     def has_failed(self) -> bool:
         return self.state == JobState.FAILED
+
+    @property
+    def failure_said(self):
+        """What a failed job's page tells the person who started it: ``error`` (an exception,
+        SQL, a path) is for the log and the operators, never shown."""
+        return FAILED_MESSAGE if self.has_failed else None
 
     def is_stale(self, now: datetime) -> bool:
         """Queued or running, but silent for too long (JOB_STALE_SECONDS): its worker is gone, or
