@@ -15,11 +15,13 @@ run: install assets fonts translations db seed
 test: install-dev assets fonts translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The shape of the code: ruff (pyflakes, bugbear, import order) and the import layers
-# (.importlinter). The test suite runs both too (tests/shape/).
+# The shape of the code: ruff (pyflakes, bugbear, import order), the import layers (.importlinter)
+# and bandit with no finding of medium severity or above. The test suite runs the first two too
+# (tests/shape/).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r volunteer -ll
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -103,12 +103,12 @@ class Writer:
         return count
 
     def restart_sequences(self, tables: Iterable[sa.Table]) -> None:
-        """Ids were given here: the database's sequences continue after them."""
+        """Ids were given here: the sequences continue after them (the SQL names our own tables)."""
         if not self.postgres:
             return
         for table in tables:
             self.connection.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # nosec B608
                 f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)")
 
 
