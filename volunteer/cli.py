@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -9,7 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from volunteer.accounts import services as accounts
 from volunteer.checkin import services as checkin
-from volunteer.core import jobs
+from volunteer.core import database, jobs
 from volunteer.core.errors import DomainError
 from volunteer.core.time import utcnow
 from volunteer.demo import seed
@@ -195,6 +196,20 @@ def jobs_run(job_id: int):
         raise SystemExit(1)
 
 
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(target: str):
+    """Copy the SQLite database to TARGET (a new file) while the app runs. On PostgreSQL use
+    pg_dump (README, "Running in production")."""
+    if db.engine.dialect.name != "sqlite":
+        raise click.ClickException("This database is not SQLite: back it up with pg_dump -Fc (see the README).")
+    if Path(target).exists():
+        raise click.ClickException(f"{target} exists already: give a new file.")
+    database.backup_sqlite(target)
+    click.echo(f"Backed up to {target}.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(users_cli)
@@ -204,3 +219,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(generate_command)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(backup_command)
