@@ -107,10 +107,13 @@ def fresh_database(tmp_path):
 
 
 def test_the_reports_migration_fills_the_rollups_from_the_ledger_it_finds(fresh_database):
-    """A database with a ledger before the rollups existed: upgrading fills them to what the
-    entries and profiles say (the demo's, taken back to 0007 and up again), on either database."""
+    """A database with a ledger before the rollups existed: upgrading fills them, and the counts
+    of what waits, to what the entries and profiles say (the demo's, taken back to 0007 and up
+    again), on either database."""
     from volunteer import demo
     from volunteer.core.time import utcnow
+    from volunteer.ledger import services as ledger
+    from volunteer.ledger.models import PendingCount, PendingDay
     from volunteer.reports import direct
     from volunteer.reports.models import ProjectDay, RegisteredDay, StationDay, VolunteerMonth
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=fresh_database)
@@ -121,9 +124,10 @@ def test_the_reports_migration_fills_the_rollups_from_the_ledger_it_finds(fresh_
         db.session.remove()
         downgrade(revision="0007")
         assert "report_project_days" not in sa.inspect(db.engine).get_table_names()
+        assert "ledger_pending_days" not in sa.inspect(db.engine).get_table_names()
         upgrade()
-        for model in (ProjectDay, VolunteerMonth, StationDay, RegisteredDay):
+        for model in (ProjectDay, VolunteerMonth, StationDay, RegisteredDay, PendingCount, PendingDay):
             assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) > 0, model
-        assert direct.verify() == []
+        assert direct.verify() == [] and ledger.verify() == []
         db.session.remove()
         db.engine.dispose()

@@ -10,13 +10,15 @@ import sqlalchemy as sa
 from tests.checkin.fixtures import DAY, local
 from tests.conftest import csrf_from
 from tests.ledger.test_decisions import decide, entry_of, served  # noqa: F401 (served is a fixture)
-from volunteer.accounts.models import User, Volunteer
+from volunteer.accounts.models import Membership, User, Volunteer
 from volunteer.core.errors import DomainError, ValidationFailed
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.ledger import rules
 from volunteer.ledger import services as ledger
-from volunteer.ledger.models import LedgerEntry
+from volunteer.ledger.models import LedgerEntry, PendingDay
+from volunteer.organisations.services import get_by_code
+from volunteer.projects import services as projects_services
 from volunteer.projects.models import Project
 
 
@@ -54,6 +56,40 @@ def test_a_correction_below_the_minimum_credits_nothing(app, world, site, served
         assert correction.credited_minutes == 0
         assert ledger.totals_of(world.a_volunteer.id)["approved_minutes"] == 0
         assert ledger.verify() == []
+
+
+@pytest.mark.parametrize("staff_of, counted", [(None, 1), ("LX-A", 1), ("LX-B", 2)])
+def test_a_lead_who_is_also_staff_counts_each_waiting_entry_once(app, world, site, served, staff_of,  # noqa: F811
+                                                               counted):
+    """The lead's station's entry, and a manual entry of town B: a lead who manages town A's
+    projects sees the first once (their station's and their scope's); one who manages town B's
+    sees both."""
+    served()
+    with app.app_context():
+        b_project = projects_services.create_project(db.session.get(User, world.b_manager.id), get_by_code("LX-B"), {
+            "title": "乙镇助学", "category": "education", "starts_on": date(2027, 1, 1)}, now=utcnow())
+        db.session.flush()
+        b_project.state = "running"
+        ledger.record_manual(db.session.get(User, world.b_admin.id), b_project,
+                             db.session.get(Volunteer, world.b_volunteer.id),
+                             {"minutes": 60, "served_on": DAY, "reason": "活动未扫码"}, now=local(19))
+        lead = db.session.get(User, site.lead.user_id)
+        if staff_of:
+            db.session.add(Membership(user_id=lead.id, organisation_id=get_by_code(staff_of).id, role="manager"))
+        db.session.commit()
+        lead = db.session.get(User, site.lead.user_id)
+        assert ledger.waiting_counts(lead, now=local(12, day=DAY + timedelta(days=15))) == {
+            "pending": counted, "overdue": counted}
+        assert ledger.verify() == []
+
+
+def test_verify_finds_a_count_of_what_waits_that_drifted(app, site, served):  # noqa: F811
+    served()
+    with app.app_context():
+        db.session.execute(sa.update(PendingDay).values(entries=PendingDay.entries + 1))
+        db.session.commit()
+        problems = ledger.verify()
+        assert len(problems) == 1 and "kept 2 entries" in problems[0] and "entries say 1/" in problems[0]
 
 
 def test_a_manual_entry_is_measured_against_its_activity(app, world, site):

@@ -1,4 +1,5 @@
-"""Ledger entries (时长台账) and the per-volunteer totals kept beside them.
+"""Ledger entries (时长台账), the per-volunteer totals kept beside them and the counts of what
+waits for a decision.
 
 An approved entry is never changed or deleted (a database trigger refuses it too); a correction
 is a new entry that refers to the one it corrects, and totals follow the newest figure."""
@@ -156,6 +157,33 @@ class LedgerTotal(db.Model):
     year: Mapped[int] = mapped_column(primary_key=True)
     approved_minutes: Mapped[int] = mapped_column(default=0)
     pending_minutes: Mapped[int] = mapped_column(default=0)
+
+
+class PendingCount(db.Model):
+    """What waits for a decision on the projects of one organisation (not those below it): the
+    pending entries and their minutes, kept as entries are recorded and decided, so the queues'
+    counts of a province read one row per organisation rather than every pending entry."""
+
+    __tablename__ = "ledger_pending_counts"
+    __table_args__ = (sa.CheckConstraint("entries >= 0 AND minutes >= 0", name="not_negative"),)
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)
+    entries: Mapped[int] = mapped_column(default=0)
+    minutes: Mapped[int] = mapped_column(default=0)
+
+
+class PendingDay(db.Model):
+    """The same by service day: those of the last days are the entries not yet overdue (an
+    entry is overdue by its service date), so the overdue ones are the rest."""
+
+    __tablename__ = "ledger_pending_days"
+    __table_args__ = (sa.CheckConstraint("entries >= 0 AND minutes >= 0", name="not_negative"),
+                      sa.Index("ix_ledger_pending_days_served", "served_on", "organisation_id"))
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)
+    served_on: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    entries: Mapped[int] = mapped_column(default=0)
+    minutes: Mapped[int] = mapped_column(default=0)
 
 
 class Dispute(db.Model):

@@ -8,14 +8,13 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from volunteer.ledger.models import LedgerEntry
+from volunteer.ledger.services import waiting_under
 from volunteer.organisations.models import Organisation, OrganisationAncestor
 from volunteer.projects.models import Project
 from volunteer.reports import reading as read
 from volunteer.reports.figures import (
     GRASSROOTS,
     Period,
-    _in,
     _newly_active,
     active_stations,
     active_volunteers,
@@ -32,9 +31,8 @@ from volunteer.reports.figures import (
 from volunteer.reports.models import ActiveCount, RegisteredDay
 from volunteer.reports.vocabulary import Figure, Span
 
-# What figures.service and figures.pending answer, in their order.
+# What figures.service answers, in its order.
 SERVICE_PARTS = ("checkin_minutes", "manual_minutes", Figure.PERSON_TIMES.value)
-PENDING_PARTS = ("minutes", "entries", "overdue_entries")
 
 
 def _figures(organisation, period: Period, *, registered: int, active: int, done: dict, waiting: dict,
@@ -128,14 +126,10 @@ def _active_of(scope: Organisation, organisations: list[Organisation], period: P
     return {o.id: counted.get(o.id, 0) + (_newly_active(o, cuts[0], whole) if cuts else 0) for o in organisations}
 
 
-def pending_of(scope: Organisation, ids: list[int], overdue_from: date | None) -> dict[int, dict]:
-    overdue = LedgerEntry.served_on <= overdue_from if overdue_from else sa.false()
-    stmt = (sa.select(Project.organisation_id, LedgerEntry.minutes, overdue.label("late"))
-            .join(Project, Project.id == LedgerEntry.project_id)
-            .where(LedgerEntry.is_pending, _in(Project.organisation_id, scope)))
-    found = grouped(stmt, "organisation_id", ids, _sum(lambda c: c.minutes), lambda rows: sa.func.count(),
-                     lambda rows: sa.func.count().filter(rows.c.late))
-    return {i: dict(zip(PENDING_PARTS, map(int, found.get(i, (0, 0, 0))), strict=True)) for i in ids}
+def pending_of(ids: list[int], overdue_from: date | None) -> dict[int, dict]:
+    """What waits now under each organisation, from the ledger's counts of it (one row per
+    organisation and recent day, however many entries wait)."""
+    return waiting_under(ids, overdue_from, execute=read.execute)
 
 
 def _coverage_of(scope: Organisation, ids: list[int], period: Period) -> dict[int, tuple[int, int]]:
@@ -185,7 +179,7 @@ def headlines(scope: Organisation, organisations: list[Organisation], period: Pe
         r, "organisation_id", ids, lambda rows: sa.func.count(sa.distinct(rows.c.station_id)))
     registered = registered if registered is not None else registered_of(ids, [period])[0]
     active = _active_of(scope, organisations, period)
-    waiting = waiting if waiting is not None else pending_of(scope, ids, overdue_from)
+    waiting = waiting if waiting is not None else pending_of(ids, overdue_from)
     coverage_ = _coverage_of(scope, ids, period)
     by_state, by_category = _projects_of(scope, ids, period, "state"), _projects_of(scope, ids, period, "category")
     found = {}

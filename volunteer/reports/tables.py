@@ -46,7 +46,7 @@ def table_of(organisation: Organisation, period: Period, *, overdue_from=None) -
     ids = [o.id for o in everyone]
     before = period.year_before()
     registered, registered_before = registered_of(ids, [period, before])
-    waiting = pending_of(organisation, ids, overdue_from)  # now, whatever the period
+    waiting = pending_of(ids, overdue_from)  # now, whatever the period
     found = headlines(organisation, everyone, period, registered=registered, waiting=waiting)
     previous = headlines(organisation, [organisation], before, registered=registered_before, waiting=waiting)
     rows = [{"organisation": child, **found[child.id]} for child in kids]

@@ -1,6 +1,7 @@
 """Use cases of the ledger, by module: who may decide (access), what an entry may be credited
 (crediting), how entries come to be (recording), deciding and correcting (decisions), disputes
-(disputes), the totals kept and their verification (totals), reading the ledger (listing).
+(disputes), the totals kept and their verification (totals), the counts of what waits
+(waiting), reading the ledger (listing).
 Callers import them from here."""
 from volunteer.ledger.services.access import (
     decides_somewhere,
@@ -29,6 +30,7 @@ from volunteer.ledger.services.listing import (
 from volunteer.ledger.services.pages import hours_page, queue_page
 from volunteer.ledger.services.recording import record_manual, record_session
 from volunteer.ledger.services.totals import project_figures, rebuild_totals, recompute, totals_of, verify
+from volunteer.ledger.services.waiting import waiting_under
 
 __all__ = [
     "FILTER_KEYS", "MAX_MINUTES", "OVERDUE_WORKING_DAYS", "approve_many", "correct", "corrected_among",
@@ -36,5 +38,5 @@ __all__ = [
     "entries_of", "filter_choices", "filter_entries", "flags", "flags_for", "get_dispute_for", "get_entry_for",
     "hold_volunteer", "hours_page", "may_correct", "may_decide", "open_dispute", "overdue_cutoff", "parse_filters",
     "project_figures", "project_titles", "queue_page", "rebuild_totals", "recompute", "record_manual", "record_session", "staff_ledger",
-    "totals_of", "uphold", "verify", "waiting_counts", "with_details",
+    "totals_of", "uphold", "verify", "waiting_counts", "waiting_under", "with_details",
 ]

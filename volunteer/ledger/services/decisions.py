@@ -27,6 +27,7 @@ from volunteer.ledger.services.crediting import (
 )
 from volunteer.ledger.services.disputes import resolve_disputes
 from volunteer.ledger.services.totals import add_to_totals
+from volunteer.ledger.services.waiting import count_waiting
 from volunteer.ledger.vocabulary import ApprovalLevel, Decision, EntrySource, EntryState, LedgerEvent, Resolution
 
 
@@ -96,6 +97,7 @@ def decide(actor, entry: LedgerEntry, decision: str, *, minutes=None, reason: st
         raise EntryDecided()
     add_to_totals(entry.volunteer_id, entry.project_id, entry.served_on.year, approved=credited or 0,
                   pending=-entry.minutes)
+    count_waiting(entry.project.organisation_id, entry.served_on, entry.minutes, -1)
     db.session.refresh(entry)
     if credited:
         signals.hours_counted.send(entry, minutes=credited)

@@ -9,12 +9,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from volunteer.accounts.models import Volunteer
+from volunteer.core import permissions
 from volunteer.core.errors import FieldErrors
 from volunteer.extensions import db
 from volunteer.ledger import rules
 from volunteer.ledger.models import LedgerEntry
 from volunteer.ledger.services.access import entries_in_scope
 from volunteer.ledger.services.crediting import credit_for, credit_rule, overdue_cutoff, shift_of
+from volunteer.ledger.services.waiting import waiting_under
 from volunteer.ledger.vocabulary import EntrySource, EntryState, Flag
 from volunteer.organisations.services import get_by_code
 from volunteer.projects.models import Project
@@ -154,11 +156,21 @@ def flags_for(entries: list[LedgerEntry], *, now: datetime) -> dict[int, list[st
 def waiting_counts(user, *, now: datetime) -> dict[str, int]:
     """Pending entries in the user's scope, and how many are past the 10 working days: the lead
     sees their stations', staff their organisation's subtree, so the organisation above sees
-    the overdue entries of the ones below it too."""
-    overdue = LedgerEntry.served_on <= overdue_cutoff(now=now)
-    row = db.session.execute(entries_in_scope(user).where(LedgerEntry.state == EntryState.PENDING).with_only_columns(
-        sa.func.count(), sa.func.count().filter(overdue))).one()
-    return {"pending": row[0], "overdue": row[1]}
+    the overdue entries of the ones below it too. Staff's from the counts kept of what waits;
+    a lead's stations', outside that, from their entries."""
+    cutoff = overdue_cutoff(now=now)
+    roots = [o.id for o in permissions.scope_roots(user, "project.manage")]
+    counted = waiting_under(roots, cutoff).values()  # the roots never overlap
+    led = [s.id for s in getattr(user, "led_stations", [])]
+    row = (0, 0)
+    if led:
+        row = db.session.execute(
+            sa.select(sa.func.count(), sa.func.count().filter(LedgerEntry.served_on <= cutoff))
+            .join(Project, Project.id == LedgerEntry.project_id)
+            .where(LedgerEntry.state == EntryState.PENDING, LedgerEntry.station_id.in_(led),
+                   ~permissions.in_scope(user, "project.manage", Project.organisation_id))).one()
+    return {"pending": sum(c["entries"] for c in counted) + row[0],
+            "overdue": sum(c["overdue_entries"] for c in counted) + row[1]}
 
 
 def entries_of(volunteer_id: int) -> sa.Select:

@@ -15,6 +15,7 @@ from volunteer.ledger.errors import ProjectNotServing
 from volunteer.ledger.models import LedgerEntry
 from volunteer.ledger.services.crediting import MAX_MINUTES, clean_minutes
 from volunteer.ledger.services.totals import add_to_totals
+from volunteer.ledger.services.waiting import count_waiting
 from volunteer.ledger.vocabulary import EntrySource, EntryState, LedgerEvent
 
 
@@ -29,6 +30,7 @@ def record_session(session) -> LedgerEntry:
         outside_radius=session.outside_radius, created_at=session.checked_out_at)
     db.session.add(entry)
     add_to_totals(session.volunteer_id, session.project_id, session.served_on.year, pending=minutes)
+    count_waiting(session.project.organisation_id, session.served_on, minutes, 1)
     return entry
 
 
@@ -70,6 +72,7 @@ def record_manual(actor, project, volunteer, data: dict, *, now: datetime) -> Le
                         activity_minutes=activity_minutes, reason=reason, created_at=now)
     db.session.add(entry)
     add_to_totals(volunteer.id, project.id, served_on.year, pending=minutes)
+    count_waiting(project.organisation_id, served_on, minutes, 1)
     record_event(actor, LedgerEvent.MANUAL_RECORDED, entry,
                  after={"volunteer_id": volunteer.id, "minutes": minutes, "served_on": served_on.isoformat()},
                  note=reason, now=now)

@@ -10,6 +10,7 @@ from volunteer.core.database import add_to, year_of
 from volunteer.extensions import db
 from volunteer.ledger import rules
 from volunteer.ledger.models import LedgerEntry, LedgerTotal
+from volunteer.ledger.services.waiting import rebuild_waiting, verify_waiting
 
 
 def add_to_totals(volunteer_id: int, project_id: int, year: int, *, approved: int = 0, pending: int = 0) -> None:
@@ -44,14 +45,17 @@ def _recomputed() -> sa.Select:
 
 
 def rebuild_totals() -> None:
-    """Fill the totals afresh from the entries, in the database (after a bulk load)."""
+    """Fill the totals, and the counts of what waits, afresh from the entries, in the database
+    (after a bulk load)."""
     db.session.execute(sa.delete(LedgerTotal))
     db.session.execute(sa.insert(LedgerTotal).from_select(
         ["volunteer_id", "project_id", "year", "approved_minutes", "pending_minutes"], _recomputed()))
+    rebuild_waiting()
 
 
 def verify() -> list[str]:
-    """Every difference between the stored totals and a recomputation from the entries."""
+    """Every difference between the stored totals, or the counts of what waits, and a
+    recomputation from the entries."""
     expected = recompute()
     stored = {(t.volunteer_id, t.project_id, t.year): (t.approved_minutes, t.pending_minutes)
               for t in db.session.scalars(sa.select(LedgerTotal))}
@@ -61,7 +65,7 @@ def verify() -> list[str]:
         if want != have:
             problems.append(f"volunteer {key[0]}, project {key[1]}, {key[2]}: stored approved/pending "
                             f"{have[0]}/{have[1]} min, entries say {want[0]}/{want[1]} min")
-    return problems
+    return problems + verify_waiting()
 
 
 
