@@ -117,6 +117,27 @@ def test_only_staff_over_the_project_record_manual_entries(client, world, site, 
     assert client.post("/api/v1/ledger", json=body, headers=bearer(api_token(site.lead))).status_code == 404
 
 
+def test_a_roster_project_records_service_only_for_its_roster(app, client, world, recent_site, api_token):
+    """As at check-in: a manual entry on a roster project names a volunteer it accepted; anyone
+    else (here a volunteer of another town who never applied) is refused and nothing is stored."""
+    from tests.checkin.test_rules import accept_on_roster, set_project
+    from volunteer.extensions import db
+    from volunteer.ledger.models import LedgerEntry
+    set_project(app, recent_site.project_id, roster_required=True)
+    body = {"project_id": recent_site.project_id, "minutes": 60, "served_on": date.today().isoformat(),
+            "reason": "活动现场未扫码"}
+    manager = api_token(world.a_manager)
+    for volunteer in (world.b_volunteer, world.a_volunteer):
+        refused = client.post("/api/v1/ledger", json={**body, "volunteer_id": volunteer.id}, headers=bearer(manager))
+        assert refused.status_code == 422
+        assert "名单" in refused.json["error"]["fields"]["volunteer_id"][0]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(LedgerEntry)) == 0
+    accept_on_roster(app, world, recent_site.project_id, world.a_volunteer)
+    created = client.post("/api/v1/ledger", json={**body, "volunteer_id": world.a_volunteer.id}, headers=bearer(manager))
+    assert created.status_code == 201
+
+
 def test_disputes_through_the_api(client, world, site, pending, api_token):
     volunteer = bearer(api_token(world.a_volunteer))
     assert client.post(f"/api/v1/ledger/{pending}/disputes", json={}, headers=volunteer).status_code == 422

@@ -3,7 +3,6 @@ lock and the scan log (scans), sessions the system closes (stale). Callers impor
 from volunteer.checkin.services.scanning import (
     ensure_kiosk,
     get_kiosk_station,
-    may_check_in_to,
     projects_open_to,
     running_projects,
     scan_card,

@@ -48,7 +48,7 @@ from volunteer.core.time import local_date
 from volunteer.extensions import db
 from volunteer.ledger import services as ledger
 from volunteer.projects.models import Project
-from volunteer.projects.services import is_on_roster
+from volunteer.projects.services import may_serve
 from volunteer.stations import codes
 from volunteer.stations.errors import RotatingCodeRequired
 from volunteer.stations.models import Station
@@ -198,7 +198,7 @@ def _choose_project(req: Request, volunteer: Volunteer) -> Project:
             raise ValidationFailed(fields={"project_id": [_l("This project does not run at this station.")]})
         if not project.accepts_checkins(now, station.zone):
             raise ProjectNotRunning(_l("This project is not taking check-ins now."))
-        if not may_check_in_to(project, volunteer):
+        if not may_serve(project, volunteer):
             raise NotOnRoster()
         return project
     running = running_projects(station, now=now)
@@ -212,11 +212,6 @@ def _choose_project(req: Request, volunteer: Volunteer) -> Project:
     return open_to_volunteer[0]
 
 
-def may_check_in_to(project: Project, volunteer: Volunteer) -> bool:
-    """Roster projects take only the volunteers accepted for one of their positions."""
-    return not project.roster_required or is_on_roster(project, volunteer)
-
-
 def running_projects(station: Station, *, now: datetime) -> list[Project]:
     """The projects taking check-ins at the station now."""
     return [p for p in station.running_projects if p.accepts_checkins(now, station.zone)]
@@ -226,7 +221,7 @@ def projects_open_to(volunteer: Volunteer, station: Station, *, now: datetime,
                      running: list[Project] | None = None) -> list[Project]:
     """The projects the volunteer may check in to at the station now (the scan page's choice)."""
     running = running_projects(station, now=now) if running is None else running
-    return [p for p in running if may_check_in_to(p, volunteer)]
+    return [p for p in running if may_serve(p, volunteer)]
 
 
 def _check_out(session: ServiceSession, req: Request) -> None:

@@ -17,6 +17,7 @@ from volunteer.ledger.services.crediting import MAX_MINUTES, clean_minutes
 from volunteer.ledger.services.totals import add_to_totals
 from volunteer.ledger.services.waiting import count_waiting
 from volunteer.ledger.vocabulary import EntrySource, EntryState, LedgerEvent
+from volunteer.projects.services import may_serve
 
 
 def record_session(session) -> LedgerEntry:
@@ -40,6 +41,9 @@ def record_manual(actor, project, volunteer, data: dict, *, now: datetime) -> Le
     errors = FieldErrors()
     if volunteer is None or not volunteer.is_active:
         errors.add("volunteer_id", _l("Unknown volunteer."))
+    elif not may_serve(project, volunteer):  # as at check-in: a roster project's service is its roster's
+        errors.add("volunteer_id", _l("This project takes only the volunteers on its roster: accept their "
+                                      "application for one of its positions first."))
     minutes = clean_minutes(errors, data.get("minutes"))
     activity_minutes = data.get("activity_minutes")
     if activity_minutes not in (None, ""):

@@ -177,6 +177,12 @@ def is_on_roster(project: Project, volunteer: Volunteer) -> bool:
                Application.is_accepted).limit(1)) is not None
 
 
+def may_serve(project: Project, volunteer: Volunteer) -> bool:
+    """Who serves on a project, by a scan or recorded without one: anyone registered, or on a
+    roster project only those accepted for one of its positions."""
+    return not project.roster_required or is_on_roster(project, volunteer)
+
+
 def roster(project: Project) -> list[Application]:
     return db.session.scalars(
         sa.select(Application).join(Application.position)
