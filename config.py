@@ -64,8 +64,13 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"          # per client address
-    LOGIN_ACCOUNT_RATE_LIMIT = "20 per 10 minutes"  # per phone or e-mail, whatever the address
+    # Signing in (volunteer/accounts/limits.py): every attempt per client address; failures per
+    # account and address; and per account from anywhere a growing wait after the free failures,
+    # which the addresses the account signed in from lately do not have to sit out.
+    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_FAILURE_LIMIT = "10 per 15 minutes"
+    LOGIN_ACCOUNT_FREE_FAILURES = 10
+    LOGIN_ACCOUNT_MAX_DELAY_SECONDS = 300
     REGISTRATION_RATE_LIMIT = "20 per hour"
 
     # Proxies in front of the app (e.g. 1 for nginx): their X-Forwarded-For gives the client
@@ -143,7 +148,8 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     LOGIN_RATE_LIMIT = "5 per minute"
-    LOGIN_ACCOUNT_RATE_LIMIT = "8 per minute"
+    LOGIN_FAILURE_LIMIT = "3 per 15 minutes"
+    LOGIN_ACCOUNT_FREE_FAILURES = 6
     REGISTRATION_RATE_LIMIT = "30 per minute"
     # Tests are fast only with a cheap hash; production keeps werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

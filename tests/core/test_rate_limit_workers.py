@@ -1,4 +1,4 @@
-"""With several workers the login limit lives in Redis, so it holds across processes."""
+"""With several workers the login limits live in Redis, so they hold across processes."""
 import json
 import os
 import socket
@@ -60,9 +60,15 @@ def test_login_limit_holds_across_two_gunicorn_workers(app, factory):
             except OSError:
                 time.sleep(0.1)
         limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
-        statuses = [post_token(base, person.phone, "wrong-pass1") for _ in range(limit * 2)]
+        statuses = [post_token(base, f"1390000{i:04d}", "wrong-pass1") for i in range(limit * 2)]
         assert statuses[:limit] == [401] * limit
         assert set(statuses[limit:]) == {429}
+        # the failures of one account from one address are counted across the workers too
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        per_pair = int(app.config["LOGIN_FAILURE_LIMIT"].split()[0])
+        statuses = [post_token(base, person.phone, "wrong-pass1") for _ in range(per_pair)]
+        assert statuses == [401] * per_pair
+        assert post_token(base, person.phone, person.password) == 429
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from volunteer.core.errors import Conflict, Forbidden
+from volunteer.core.errors import Conflict, Forbidden, TooManyAttempts
 
 
 class NotAVolunteer(Forbidden):
@@ -22,3 +22,11 @@ class OwnAdminRole(Forbidden):
     """An admin removing their own admin role could lock an organisation out."""
 
     default_message = _l("Ask another admin to remove your own admin role.")
+
+
+class SignInWaits(TooManyAttempts):
+    """This account, or this address for it, must wait before the next try (accounts/limits.py)."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(_l("Too many failed sign-ins for this account. Please try again in %(seconds)s seconds.",
+                            seconds=retry_after), retry_after=retry_after)

@@ -1,40 +1,98 @@
 """Rate limits on signing in and registering, shared by the web and the API, read from the
 configuration at request time.
 
-Sign-in has two counters, each shared by the web form and the API token endpoint: one per client
-address, and one per login (phone or e-mail), so spreading guesses over many addresses does not
-help either."""
+Signing in is limited three ways, each shared by the web form and the API token endpoint, so
+that guessing is slow and nobody can lock an owner out:
+
+- every attempt per client address (``LOGIN_RATE_LIMIT``, Flask-Limiter);
+- failed attempts per account and address (``LOGIN_FAILURE_LIMIT``): one address that keeps
+  guessing is stopped for that account only;
+- failed attempts per account from anywhere: after ``LOGIN_ACCOUNT_FREE_FAILURES`` in an hour
+  each further failure makes the account wait twice as long before the next try (up to
+  ``LOGIN_ACCOUNT_MAX_DELAY_SECONDS``), except from an address where it signed in within the
+  last 30 days, so a guesser spread over many addresses is slowed to a crawl while the owner,
+  from their usual address, still gets in with the right password.
+
+The counters live in the limiter's storage (Redis when REDIS_URL is set, so all workers share
+them); accounts and addresses are kept as hashes."""
+from __future__ import annotations
+
 import hashlib
+import math
+import time
 
 from flask import current_app, request
+from flask_limiter.util import get_remote_address
+from limits import parse
 
-from volunteer.accounts.services import normalise_login
+from volunteer.accounts.errors import SignInWaits
+from volunteer.accounts.services import authenticate, normalise_login
+from volunteer.core.errors import InvalidCredentials
+
+FAILURE_WINDOW_SECONDS = 60 * 60  # the account's failures count for an hour from the first
+KNOWN_ADDRESS_SECONDS = 30 * 24 * 60 * 60
 
 
 def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def login_account_limit() -> str:
-    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
-
-
 def registration_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
-def login_key() -> str:
-    data = request.get_json(silent=True) if request.is_json else request.form
-    login = data.get("login", "") if isinstance(data, dict) or hasattr(data, "get") else ""
-    return "login:" + hashlib.sha256(normalise_login(str(login)).encode()).hexdigest()[:24]
-
-
 def login_limits(limiter):
-    """The two sign-in limits, as one decorator for the web view and the API endpoint."""
-    per_address = limiter.shared_limit(login_limit, scope="login-address", methods=["POST"])
-    per_account = limiter.shared_limit(login_account_limit, scope="login-account",
-                                       key_func=login_key, methods=["POST"])
+    """The per-address limit on every attempt, as one decorator for the web view and the API."""
+    return limiter.shared_limit(login_limit, scope="login-address", methods=["POST"])
 
-    def decorate(view):
-        return per_address(per_account(view))
-    return decorate
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+class _Throttle:
+    """The failed-attempt counters of one login from one address."""
+
+    def __init__(self, limiter, login: str, address: str):
+        self.strategy, self.storage = limiter.limiter, limiter.storage
+        self.account, self.address = _hash(normalise_login(str(login))), _hash(address or "")
+        config = current_app.config
+        self.per_pair = parse(config["LOGIN_FAILURE_LIMIT"])
+        self.free, self.longest = config["LOGIN_ACCOUNT_FREE_FAILURES"], config["LOGIN_ACCOUNT_MAX_DELAY_SECONDS"]
+
+    def key(self, kind: str, *parts: str) -> str:
+        return "/".join(("login", kind, self.account, *parts))
+
+    def ensure_may_try(self) -> None:
+        if not self.strategy.test(self.per_pair, "login-failures", self.account, self.address):
+            reset = self.strategy.get_window_stats(self.per_pair, "login-failures", self.account, self.address)
+            raise SignInWaits(max(1, math.ceil(reset.reset_time - time.time())))
+        waiting = self.key("wait")
+        if self.storage.get(waiting) and not self.storage.get(self.key("known", self.address)):
+            raise SignInWaits(max(1, math.ceil(self.storage.get_expiry(waiting) - time.time())))
+
+    def failed(self) -> None:
+        self.strategy.hit(self.per_pair, "login-failures", self.account, self.address)
+        failures = self.storage.incr(self.key("failures"), FAILURE_WINDOW_SECONDS)
+        if failures > self.free:
+            delay = min(2 ** min(failures - self.free, 30), self.longest)
+            self.storage.clear(self.key("wait"))
+            self.storage.incr(self.key("wait"), delay)
+
+    def succeeded(self) -> None:
+        self.storage.clear(self.key("known", self.address))
+        self.storage.incr(self.key("known", self.address), KNOWN_ADDRESS_SECONDS)
+
+
+def authenticate_throttled(limiter, login: str, password: str):
+    """The user with this login and password (accounts.services.authenticate), unless this
+    account or this address must wait first (SignInWaits: 429 with Retry-After); failures are counted."""
+    throttle = _Throttle(limiter, login, get_remote_address() if request else "")
+    throttle.ensure_may_try()
+    try:
+        user = authenticate(login, password)
+    except InvalidCredentials:
+        throttle.failed()
+        raise
+    throttle.succeeded()
+    return user

@@ -28,7 +28,7 @@ blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Acc
 @blp.alt_response(429, schema="Error", description="too many attempts")
 def create_token(body):
     """Sign in and get a bearer token."""
-    user = services.authenticate(body["login"], body["password"])
+    user = limits.authenticate_throttled(limiter, body["login"], body["password"])
     raw, row = services.issue_api_token(user, now=utcnow())
     db.session.commit()
     return {"token": raw, "expires_at": row.expires_at}

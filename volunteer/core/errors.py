@@ -90,6 +90,18 @@ class AlreadyDecided(Conflict):
     default_message = _l("Someone has already decided on this. Reload to see the decision.")
 
 
+class TooManyAttempts(DomainError):
+    """Come back later: ``retry_after`` seconds (also the Retry-After header)."""
+
+    status = 429
+    code = "rate_limited"
+    default_message = _l("Too many attempts. Please wait a minute and try again.")
+
+    def __init__(self, message=None, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class FieldErrors:
     """Collects field messages so a form reports every problem at once."""
 

@@ -91,8 +91,11 @@ def register_error_handlers(app: Flask) -> None:
         if is_api_request():
             response = jsonify({"error": exc.to_dict()})
             response.status_code = exc.status
-            return response
-        return _error_page(exc.status, exc.message)
+        else:
+            response = make_response(_error_page(exc.status, exc.message))
+        if getattr(exc, "retry_after", None):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.errorhandler(RefusedInput)
     def refused_input(exc: RefusedInput):

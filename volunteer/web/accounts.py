@@ -35,7 +35,7 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.login.data, form.password.data)
+            user = limits.authenticate_throttled(limiter, form.login.data, form.password.data)
         except InvalidCredentials as exc:
             flash(str(exc.message), "error")
         else:
