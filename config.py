@@ -58,6 +58,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    # A browser session ends after this long without a request, and this long after signing in.
+    SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", 2 * 60 * 60))
+    SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60))
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # bound to the session instead of a clock
 

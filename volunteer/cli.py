@@ -89,6 +89,19 @@ def create_user(phone, email, password, display_name, role, org_code, existing):
     click.echo(f"User {user.id} is now {role} of {org.code}{note}.")
 
 
+@users_cli.command("sign-out")
+@click.argument("login")
+def sign_out_user(login):
+    """End every browser session and API token of the account with this phone or e-mail (a lost
+    phone, a staff member who left): they must sign in again everywhere."""
+    user = accounts.find_user_by_login(login)
+    if user is None:
+        raise click.ClickException(f"No account signs in with {login}.")
+    accounts.sign_out_everywhere(None, user, now=utcnow())
+    db.session.commit()
+    click.echo(f"User {user.id} is signed out everywhere.")
+
+
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--volunteers", default=300, show_default=True, help="How many demo volunteers.")

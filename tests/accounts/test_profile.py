@@ -17,7 +17,8 @@ def test_profile_shows_the_owner_everything(world, signed_in):
 def test_profile_edit_is_logged(app, world, signed_in):
     me = signed_in(world.a_volunteer)
     response = me.post_form("/me/edit", {"email": "ming@example.com", "political_status": "league_member",
-                                         "school_or_employer": "临溪一中", "skills": "摄影"})
+                                         "school_or_employer": "临溪一中", "skills": "摄影",
+                                         "current_password": world.a_volunteer.password})
     assert response.status_code == 302
     with app.app_context():
         volunteer = db.session.get(Volunteer, world.a_volunteer.id)
@@ -25,6 +26,20 @@ def test_profile_edit_is_logged(app, world, signed_in):
         assert volunteer.user.email == "ming@example.com"
         event = db.session.scalar(sa.select(Event).where(Event.action == "volunteer.profile_updated"))
         assert event.after["skills"] == "摄影" and event.before["skills"] is None
+
+
+def test_a_new_email_needs_the_current_password(app, world, signed_in):
+    """Whoever finds the browser signed in cannot take the account over by changing its login."""
+    me = signed_in(world.a_volunteer)
+    for password in ("", "wrong-pass1"):
+        html = me.post_form("/me/edit", {"email": "thief@example.com", "current_password": password,
+                                         "skills": "摄影"}).get_data(as_text=True)
+        assert "请输入当前密码以修改邮箱" in html
+    with app.app_context():
+        user = db.session.get(User, world.a_volunteer.user_id)
+        assert user.email is None and user.volunteer.skills is None
+    kept = me.post_form("/me/edit", {"skills": "摄影"})  # the rest needs no password
+    assert kept.status_code == 302
 
 
 def test_profile_edit_refuses_an_email_someone_else_uses(app, world, signed_in, factory):

@@ -38,6 +38,7 @@ class RegistrationForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     email = EmailField(_l("E-mail (optional)"), validators=[Length(max=254)])
+    current_password = PasswordField(_l("Current password (to change the e-mail)"))
     political_status = SelectField(_l("Political status (optional)"),
                                    choices=[("", "—")] + PoliticalStatus.choices(), validate_choice=False)
     school_or_employer = StringField(_l("School or employer (optional)"), validators=[Length(max=120)])

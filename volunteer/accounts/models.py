@@ -1,7 +1,7 @@
-"""Users (one login each), their staff roles on organisations, API tokens, volunteer profiles."""
+"""Users (one login each), their staff roles on organisations, browser sessions, API tokens,
+volunteer profiles."""
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -48,14 +48,6 @@ class User(UserMixin, db.Model):
         return f"<User {self.id}>"
 
     @property
-    def session_stamp(self) -> str:
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
-
-    def get_id(self) -> str:
-        # The stamp changes with the password, so old sessions stop working (see load_user).
-        return f"{self.id}.{self.session_stamp}"
-
-    @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active and self.closed_at is None
 
@@ -94,6 +86,22 @@ class Membership(db.Model):
     @property
     def scope_organisation(self) -> Organisation:
         return self.organisation
+
+
+class UserSession(db.Model):
+    """A browser session, kept here so that it can end: the signed cookie holds only its token
+    (the SHA-256 of which is stored), so a copied cookie stops working when the session ends —
+    signing out, a new password, a closed account, "sign out everywhere" — or times out."""
+
+    __tablename__ = "user_sessions"
+
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
 
 
 class ApiToken(db.Model):

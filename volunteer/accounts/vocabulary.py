@@ -38,6 +38,7 @@ class AccountEvent(Vocabulary):
     REGISTERED = "volunteer.registered", _l("Volunteer registered")
     PROFILE_UPDATED = "volunteer.profile_updated", _l("Profile updated")
     PASSWORD_CHANGED = "user.password_changed", _l("Password changed")
+    SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere", _l("Signed out everywhere")
     CLOSED = "account.closed", _l("Account closed")
 
 

@@ -3,10 +3,11 @@ as the API. A view parses, calls a service with the actor and ``now``, commits o
 or redirects."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, session
 from flask_babel import lazy_gettext as _l
 
-from volunteer.accounts.models import User
+from volunteer.accounts import services as account_services
+from volunteer.core.time import utcnow
 from volunteer.extensions import db, login_manager
 from volunteer.web import (
     accounts,
@@ -20,6 +21,7 @@ from volunteer.web import (
     reports,
     stations,
 )
+from volunteer.web.helpers import SESSION_TOKEN
 from volunteer.web.templating import register_template_helpers
 
 BLUEPRINTS = (home.bp, accounts.bp, organisations.bp, projects.bp, stations.bp, checkin.bp, ledger.bp,
@@ -40,12 +42,11 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(session_id: str):
-        user_id, _, stamp = session_id.partition(".")
+    def load_user(user_id: str):
+        # The cookie names a session kept in the database: one that has ended (signed out, a
+        # new password, a closed account, "sign out everywhere") or timed out signs nobody in.
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
-        # A changed password or a closed account ends every browser session at once.
-        if user is None or not user.is_active or user.session_stamp != stamp:
-            return None
+        user = account_services.session_user(int(user_id), session.get(SESSION_TOKEN), now=utcnow())
+        db.session.commit()  # when it was last seen, or that it has ended
         return user

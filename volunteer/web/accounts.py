@@ -5,7 +5,7 @@ import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
 from volunteer.accounts import limits, privacy, services
 from volunteer.accounts.forms import (
@@ -22,7 +22,7 @@ from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import limiter
 from volunteer.organisations import services as organisations
-from volunteer.web.helpers import safe_next, sign_in, submit
+from volunteer.web.helpers import safe_next, sign_in, sign_out, submit
 
 bp = Blueprint("accounts", __name__)
 
@@ -47,9 +47,22 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if ConfirmForm().validate_on_submit():
-        logout_user()
+        sign_out()
         flash(_("You have signed out."), "success")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/me/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """End every session of the account, this browser's, the other browsers' and the app's tokens."""
+    if ConfirmForm().validate_on_submit():
+        user = current_user._get_current_object()
+        services.sign_out_everywhere(user, user, now=utcnow())
+        sign_out()
+        flash(_("You have signed out on every device."), "success")
+        return redirect(url_for("main.home"))
+    return redirect(url_for("accounts.profile"))
 
 
 def _organisation_choices():
@@ -102,7 +115,7 @@ def edit_profile():
     if request.method == "GET":
         form.email.data = current_user.email
     if submit(form, lambda: services.update_profile(current_user, {k: form[k].data for k in (
-            "email", "political_status", "school_or_employer", "skills")}, now=utcnow())):
+            "email", "current_password", "political_status", "school_or_employer", "skills")}, now=utcnow())):
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/edit_profile.html", form=form, volunteer=volunteer)
@@ -133,7 +146,7 @@ def export_data():
 def close_account():
     form = CloseAccountForm()
     if submit(form, lambda: services.close_account(current_user, password=form.password.data, now=utcnow())):
-        logout_user()
+        sign_out()
         flash(_("Your account has been closed and your personal data erased."), "success")
         return redirect(url_for("main.home"))
     return render_template("accounts/close.html", form=form)

@@ -1,22 +1,39 @@
-"""What every page of the web shares: following ``next`` safely, a form submitted to a service and
-committed once, field errors shown beside the fields, the query string of list pages."""
+"""What every page of the web shares: signing in and out, following ``next`` safely, a form
+submitted to a service and committed once, field errors shown beside the fields, the query
+string of list pages."""
 from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, flash, request, session
-from flask_login import login_user
+from flask_login import login_user, logout_user
 
+from volunteer.accounts import services as account_services
 from volunteer.core.errors import Conflict, ValidationFailed
+from volunteer.core.time import utcnow
 from volunteer.extensions import db
+
+# The cookie's key for the token of the browser session (accounts.services.sessions).
+SESSION_TOKEN = "session_token"
 
 
 def sign_in(user) -> None:
-    """Sign ``user`` in with a new CSRF token: the one a page showed before signing in (to
-    whoever used the browser then) does not work after. What is kept across signing in on
-    purpose stays (a scanned station code waiting for its volunteer)."""
+    """Sign ``user`` in with a new session, kept in the database, and a new CSRF token: neither
+    the session nor the token a page showed before signing in (to whoever used the browser
+    then) works after. What is kept across signing in on purpose stays (a scanned station code
+    waiting for its volunteer). Commits."""
     session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # Flask-WTF makes a new one
+    account_services.end_session(session.get(SESSION_TOKEN), now=utcnow())
+    session[SESSION_TOKEN] = account_services.start_session(user, now=utcnow())
+    db.session.commit()
     login_user(user)
+
+
+def sign_out() -> None:
+    """End this browser's session for good (a copy of the cookie no longer works). Commits."""
+    account_services.end_session(session.pop(SESSION_TOKEN, None), now=utcnow())
+    db.session.commit()
+    logout_user()
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -1,7 +1,14 @@
-"""Use cases of accounts, by module: signing in and tokens (signin), staff accounts and roles
+"""Use cases of accounts, by module: signing in and tokens (signin), browser sessions that end
+(sessions), staff accounts and roles
 (staff), volunteers' registration, profile and closing (volunteers), the export of everything
 held about a person (personal_data). Callers import them from here."""
 from volunteer.accounts.services.personal_data import export_personal_data
+from volunteer.accounts.services.sessions import (
+    end_session,
+    revoke_all_tokens,
+    session_user,
+    start_session,
+)
 from volunteer.accounts.services.signin import (
     authenticate,
     change_password,
@@ -10,8 +17,8 @@ from volunteer.accounts.services.signin import (
     issue_api_token,
     normalise_login,
     password_problem,
-    revoke_all_tokens,
     revoke_api_token,
+    sign_out_everywhere,
     user_for_token,
 )
 from volunteer.accounts.services.staff import (
@@ -38,6 +45,7 @@ __all__ = [
     "ADULT_AGE", "SENSITIVE_AGE", "authenticate", "change_password", "close_account", "create_user",
     "export_personal_data", "find_user_by_login", "get_membership_of", "get_volunteer_for", "grant_role",
     "grant_role_by_login", "hash_password", "issue_api_token", "normalise_login", "password_problem",
-    "register_volunteer", "revoke_all_tokens", "revoke_api_token", "revoke_role", "set_locale", "staff_of",
+    "register_volunteer", "revoke_all_tokens", "revoke_api_token", "revoke_role", "session_user", "set_locale",
+    "sign_out_everywhere", "staff_of", "start_session", "end_session",
     "update_profile", "user_for_token", "volunteer_of", "volunteers_in_scope",
 ]

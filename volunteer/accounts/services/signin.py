@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from volunteer.accounts.identity import is_valid_phone, normalise_phone
 from volunteer.accounts.models import ApiToken, User
+from volunteer.accounts.services.sessions import end_all_sessions
 from volunteer.accounts.vocabulary import AccountEvent
 from volunteer.core.audit import record_event
 from volunteer.core.crypto import token_digest
@@ -101,8 +102,8 @@ def change_password(user: User, *, current: str, new: str, now: datetime) -> Non
         errors.add("new_password", problem)
     errors.raise_if_any()
     user.password_hash = hash_password(new)
-    # A new password ends every API session that the old one opened.
-    revoke_all_tokens(user, now=now)
+    # A new password ends every browser session and API token that the old one opened.
+    end_all_sessions(user, now=now)
     record_event(user, AccountEvent.PASSWORD_CHANGED, user, organisation=home_organisation(user), now=now)
 
 
@@ -133,8 +134,7 @@ def revoke_api_token(row: ApiToken, *, now: datetime) -> None:
         row.revoked_at = now
 
 
-def revoke_all_tokens(user: User, *, now: datetime) -> None:
-    db.session.execute(
-        sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+def sign_out_everywhere(actor: User, user: User, *, now: datetime) -> None:
+    """End every browser session and API token of the user, on every device, in the event log."""
+    end_all_sessions(user, now=now)
+    record_event(actor, AccountEvent.SIGNED_OUT_EVERYWHERE, user, organisation=home_organisation(user), now=now)

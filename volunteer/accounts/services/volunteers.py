@@ -13,12 +13,12 @@ from volunteer.accounts import privacy
 from volunteer.accounts.errors import NotAVolunteer
 from volunteer.accounts.identity import InvalidIdNumber, is_valid_phone, normalise_phone, parse_id_number
 from volunteer.accounts.models import User, Volunteer
+from volunteer.accounts.services.sessions import end_all_sessions
 from volunteer.accounts.services.signin import (
     check_logins,
     hash_password,
     home_organisation,
     password_problem,
-    revoke_all_tokens,
 )
 from volunteer.accounts.vocabulary import AccountEvent, PoliticalStatus
 from volunteer.core import flush_unique, get_by_id, permissions, signals
@@ -154,6 +154,9 @@ def update_profile(user: User, data: dict, *, now: datetime) -> Volunteer:
         raise NotFound()
     errors = FieldErrors()
     _phone, email = check_logins(errors, None, data.get("email"), require_one=False, exclude_user=user)
+    if email != user.email and not check_password_hash(user.password_hash, data.get("current_password") or ""):
+        # a login is changed only by someone who knows the password, not by whoever finds the browser open
+        errors.add("current_password", _l("Enter your current password to change the e-mail."))
     political_status = data.get("political_status") or None
     if political_status is not None and political_status not in PoliticalStatus.values():
         errors.add("political_status", _l("Please choose from the list."))
@@ -203,7 +206,7 @@ def close_account(user: User, *, password: str, now: datetime) -> None:
             .values(before=None, after=None))
     for membership in list(user.memberships):
         db.session.delete(membership)
-    revoke_all_tokens(user, now=now)
+    end_all_sessions(user, now=now)
     user.phone = None
     user.email = None
     user.display_name = "-"
