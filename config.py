@@ -66,6 +66,9 @@ class Config:
 
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Redis unreachable: count the same limits per worker process meanwhile (as without REDIS_URL)
+    # rather than answer 500; Flask-Limiter goes back to Redis once it answers (bench/faults.py).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     # Signing in (volunteer/accounts/limits.py): every attempt per client address; failures per
     # account and address; and per account from anywhere a growing wait after the free failures,

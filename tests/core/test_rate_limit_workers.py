@@ -73,3 +73,29 @@ def test_login_limit_holds_across_two_gunicorn_workers(app, factory):
         server.terminate()
         server.wait(timeout=10)
         redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def test_signing_in_goes_on_while_redis_is_down(app, factory):
+    """Redis unreachable (nothing listens on its port): the limits are counted in memory and the
+    owner still signs in; a wrong password is still a 401, not a 500."""
+    factory.org("LX", kind="city")
+    person = factory.volunteer("LX")
+    port, dead = free_port(), free_port()
+    env = {**os.environ, "FLASK_CONFIG": "testing", "REDIS_URL": f"redis://127.0.0.1:{dead}/0",
+           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "run:app"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/api/v1/privacy", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert post_token(base, person.phone, "wrong-pass1") == 401
+        assert post_token(base, person.phone, person.password) == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -24,6 +24,7 @@ import time
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from limits import parse
+from redis.exceptions import RedisError
 
 from volunteer.accounts.errors import SignInWaits
 from volunteer.accounts.services import authenticate, normalise_login
@@ -84,15 +85,24 @@ class _Throttle:
         self.storage.incr(self.key("known", self.address), KNOWN_ADDRESS_SECONDS)
 
 
+def _unless_storage_is_down(step) -> None:
+    """Run a step of the throttle; while Redis is unreachable, signing in goes on under the
+    per-address limit alone (which Flask-Limiter then counts in memory) rather than failing."""
+    try:
+        step()
+    except RedisError:
+        current_app.logger.warning("sign-in throttle: the limiter's storage is unreachable", exc_info=True)
+
+
 def authenticate_throttled(limiter, login: str, password: str):
     """The user with this login and password (accounts.services.authenticate), unless this
     account or this address must wait first (SignInWaits: 429 with Retry-After); failures are counted."""
     throttle = _Throttle(limiter, login, get_remote_address() if request else "")
-    throttle.ensure_may_try()
+    _unless_storage_is_down(throttle.ensure_may_try)
     try:
         user = authenticate(login, password)
     except InvalidCredentials:
-        throttle.failed()
+        _unless_storage_is_down(throttle.failed)
         raise
-    throttle.succeeded()
+    _unless_storage_is_down(throttle.succeeded)
     return user
