@@ -248,3 +248,36 @@ def test_a_worker_taken_over_stops_and_each_volunteer_still_has_one(app, world, 
     assert issued_in(app, job_id) == eligible
     job = job_row(app, job_id)
     assert (job.state, job.done, job.total) == ("done", 6, 6)
+
+
+def test_on_sqlite_a_batch_waits_for_a_web_write_instead_of_failing(app, world, town):
+    """Another connection holds SQLite's write lock (a web request writing) while the batch runs:
+    the batch waits its turn (BEGIN IMMEDIATE, busy_timeout) and ends done, not 'database is locked'."""
+    import sqlite3
+    import threading
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite":
+        pytest.skip("SQLite's single write lock; PostgreSQL locks rows")
+    eligible = town(3)
+    job_id = start(app, world)
+    holding, released = threading.Event(), threading.Event()
+
+    def web_write():
+        other = sqlite3.connect(url.database, isolation_level=None, timeout=10)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE jobs SET heartbeat_at = heartbeat_at WHERE id = ?", (job_id,))
+        holding.set()
+        time.sleep(1.5)
+        other.execute("COMMIT")
+        other.close()
+        released.set()
+
+    writer = threading.Thread(target=web_write)
+    writer.start()
+    holding.wait(5)
+    with app.app_context():
+        jobs.run_job(job_id, now=utcnow())
+    assert released.is_set()  # it could only finish once the other writer had committed
+    writer.join()
+    job = job_row(app, job_id)
+    assert (job.state, job.done) == ("done", 3) and issued_in(app, job_id) == eligible
