@@ -102,6 +102,20 @@ def sign_out_user(login):
     click.echo(f"User {user.id} is signed out everywhere.")
 
 
+@users_cli.command("look-alikes")
+def list_lookalikes():
+    """List accounts and volunteers stored before phones and ID numbers were normalised that are
+    one number once normalised (full-width digits and the like): merge or correct them by hand;
+    nothing is changed. Exit 1 when there are any."""
+    from volunteer.accounts.services.lookalikes import lookalikes
+    lines = lookalikes()
+    for line in lines:
+        click.echo(line)
+    if lines:
+        raise SystemExit(1)
+    click.echo("No look-alike phones or ID numbers.")
+
+
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--volunteers", default=300, show_default=True, help="How many demo volunteers.")
