@@ -162,3 +162,17 @@ def test_guessing_from_many_addresses_slows_the_guesser_but_not_the_owner(app, c
     assert token(client, person.phone, "wrong-pass1", "10.0.9.3").status_code == 401
     longer = token(client, person.phone, person.password, "10.0.9.4")
     assert longer.status_code == 429 and 2 < wait_said(longer) <= 4
+
+
+def test_with_rate_limits_switched_off_signing_in_still_works(app, client, person):
+    """RATELIMIT_ENABLED = False (a load test, a trusted network): the throttle has no storage."""
+    from volunteer import create_app
+    from volunteer.extensions import limiter
+    try:
+        bare = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                          RATELIMIT_ENABLED=False)
+        answer = bare.test_client().post("/api/v1/auth/token", json={"login": person.phone,
+                                                                     "password": person.password})
+        assert answer.status_code == 200
+    finally:
+        limiter.init_app(app)  # the one limiter of the process counts for the tests' app again

@@ -97,6 +97,8 @@ def _unless_storage_is_down(step) -> None:
 def authenticate_throttled(limiter, login: str, password: str):
     """The user with this login and password (accounts.services.authenticate), unless this
     account or this address must wait first (SignInWaits: 429 with Retry-After); failures are counted."""
+    if not limiter.enabled:  # RATELIMIT_ENABLED = False: no storage to count in
+        return authenticate(login, password)
     throttle = _Throttle(limiter, login, get_remote_address() if request else "")
     _unless_storage_is_down(throttle.ensure_may_try)
     try:
