@@ -64,6 +64,22 @@ def test_the_report_reads_back_with_its_title_period_and_figures(app, world, ser
         assert event is not None and event.actor_id == world.city_admin.id
 
 
+def test_a_town_with_projects_of_its_own_gets_its_report(app, world, served, signed_in, tmp_path):
+    """A town's table has a row for what it holds itself beside its village's (a label the
+    charts must take as text too)."""
+    admin = signed_in(world.a_admin)
+    started = _start(admin, **{**PERIOD, "organisation": "LX-A"})
+    job_id = int(started.headers["Location"].rstrip("/").split("/")[-1])
+    for _ in range(200):
+        status = admin.get(f"/reports/jobs/{job_id}.json").json
+        if status["finished"] or status["failed"]:
+            break
+        time.sleep(0.05)
+    assert status["finished"], status
+    text = _text(admin.get(f"/reports/jobs/{job_id}.pdf").data, tmp_path)
+    assert "甲镇团委（本级）" in text and "甲村团支部" in text
+
+
 def test_only_staff_over_the_organisation_start_or_read_a_report(app, world, served, signed_in):
     started = _start(signed_in(world.a_admin), organisation="LX-A", period="this_year", **{"from": "", "to": ""})
     job_id = int(started.headers["Location"].rstrip("/").split("/")[-1])

@@ -95,7 +95,7 @@ def bars_chart(labels: list[str], values: list[float], title: str, font: str) ->
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 40 * mm, 6 * mm, WIDTH - 48 * mm, height - 14 * mm
     chart.data = [list(reversed(values))]
-    chart.categoryAxis.categoryNames = list(reversed(labels))
+    chart.categoryAxis.categoryNames = [str(label) for label in reversed(labels)]  # reportlab takes no lazy text
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
