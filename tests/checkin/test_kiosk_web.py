@@ -101,3 +101,12 @@ def test_replacing_the_card_revokes_the_old_one(app, world, now_site, signed_in,
 
 def test_staff_without_a_volunteer_profile_have_no_card(world, signed_in):
     assert signed_in(world.a_manager).get("/me/card").status_code == 403
+
+
+def test_a_kiosk_post_without_a_code_shows_the_kiosk_again(app, now_site, signed_in):
+    lead = signed_in(now_site.lead)
+    token = csrf_from(lead.get(f"/stations/{now_site.station_id}/kiosk").get_data(as_text=True))
+    answer = lead.client.post(f"/stations/{now_site.station_id}/kiosk", data={"csrf_token": token})
+    assert answer.status_code == 200 and 'data-outcome' not in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ServiceSession.id))) == 0

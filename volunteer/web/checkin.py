@@ -124,7 +124,7 @@ def kiosk(station_id: int):
         if not form.validate_on_submit():
             outcome = services.ScanOutcome(ScanAction.REFUSED, 400, error=DomainError(
                 _("The form has expired or did not come from this site. Please reload the page and try again.")))
-        elif form.code.data.strip():
+        elif (form.code.data or "").strip():  # a post without the field is an empty one
             outcome = services.scan_card(current_user, station, form.code.data, now=now,
                                          project_id=form.project_id.data or None, request_id=form.request_id.data)
             db.session.commit()
