@@ -1,0 +1,153 @@
+"""The access matrix: every route of the app and who may use it. tests/shape/test_access_matrix.py
+fails for a route without an entry here (or in access_matrix_api.py) and for an entry without a
+route; and asks each route as each actor of tests/shape/access_world.py.
+
+Adding a route: add ``route(method, endpoint, rule, **url_arguments)`` below, with the rule
+its view enforces (access_rules.py: PUBLIC, SIGNED_IN, VOLUNTEER, may(action, record), own(record),
+lead_of(record), anywhere(action), combined with ``|``) and, for a write, a body that gets past
+the parsing to the permission check. A record the route needs goes into access_world.py."""
+from __future__ import annotations
+
+from tests.shape.access_matrix_api import API
+from tests.shape.access_rules import DECIDES, PUBLIC, SIGNED_IN, VOLUNTEER, anywhere, lead_of, may, own, route
+from volunteer.projects.vocabulary import ProjectState
+from volunteer.reports.vocabulary import PeriodChoice
+
+A = "LX-A"  # town A's code: the organisation the records belong to
+STATION_VIEW = lead_of("station") | may("station.view", "station")
+DECIDES_ENTRY = lead_of("pending_entry") | may("project.manage", "pending_entry")
+
+WEB = [
+    # the home page, languages, the privacy notice, static files
+    route("GET", "main.home", PUBLIC),
+    route("GET", "main.privacy_notice", PUBLIC),
+    route("POST", "main.switch_language", PUBLIC, code="en"),
+    route("GET", "static", PUBLIC, filename="css/app.css"),
+    # signing in, registering, one's own account
+    route("GET", "accounts.login", PUBLIC),
+    route("POST", "accounts.login", PUBLIC),
+    route("POST", "accounts.logout", PUBLIC),
+    route("GET", "accounts.register", PUBLIC),
+    route("POST", "accounts.register", PUBLIC),
+    route("POST", "accounts.sign_out_everywhere", SIGNED_IN),
+    route("GET", "accounts.profile", SIGNED_IN),
+    route("GET", "accounts.edit_profile", VOLUNTEER),
+    route("POST", "accounts.edit_profile", VOLUNTEER),
+    route("GET", "accounts.change_password", SIGNED_IN),
+    route("POST", "accounts.change_password", SIGNED_IN),
+    route("GET", "accounts.export_data", SIGNED_IN),
+    route("GET", "accounts.close_account", SIGNED_IN),
+    route("POST", "accounts.close_account", SIGNED_IN),
+    route("GET", "accounts.volunteer_list", anywhere("volunteer.view"), query={"q": "@volunteer_no"}),
+    route("GET", "accounts.volunteer_detail", may("volunteer.view", "volunteer"), volunteer_id="@volunteer"),
+    route("GET", "core.events", anywhere("event.view")),
+    # the organisation tree and its staff
+    route("GET", "organisations.index", anywhere("organisation.view")),
+    route("GET", "organisations.detail", may("organisation.view", "org_a"), code=A),
+    route("GET", "organisations.create_child", may("organisation.manage", "org_a"), code=A),
+    route("POST", "organisations.create_child", may("organisation.manage", "org_a"), code=A),
+    # an organisation is renamed from above (organisations.services.can_rename)
+    route("GET", "organisations.rename", may("organisation.manage", "city"), code=A),
+    route("POST", "organisations.rename", may("organisation.manage", "city"), code=A),
+    route("GET", "organisations.grant_role", may("membership.manage", "org_a"), code=A),
+    route("POST", "organisations.grant_role", may("membership.manage", "org_a"), code=A),
+    route("POST", "organisations.revoke_role", may("membership.manage", "membership"), code=A,
+          membership_id="@membership"),
+    # projects
+    route("GET", "projects.index", PUBLIC),
+    route("GET", "projects.manage", anywhere("project.view"), query={"organisation": A}),
+    route("GET", "projects.create", anywhere("project.manage")),
+    route("POST", "projects.create", may("project.manage", "org_a"), body={"organisation_code": A}),
+    route("GET", "projects.detail", may("project.view", "draft_project"), project_id="@draft_project"),
+    route("GET", "projects.edit", may("project.manage", "draft_project"), project_id="@draft_project"),
+    route("POST", "projects.edit", may("project.manage", "draft_project"), project_id="@draft_project"),
+    route("POST", "projects.transition", may("project.manage", "draft_project"), project_id="@draft_project",
+          body={"to": ProjectState.SUBMITTED}),
+    route("POST", "projects.add_resource", may("project.manage", "running_project"), project_id="@running_project"),
+    route("POST", "projects.add_position", may("project.manage", "running_project"), project_id="@running_project"),
+    route("GET", "projects.evaluation", may("project.manage", "evaluating_project"),
+          project_id="@evaluating_project"),
+    route("POST", "projects.evaluation", may("project.manage", "evaluating_project"),
+          project_id="@evaluating_project"),
+    route("GET", "projects.attachment", may("project.view", "evaluating_project"), attachment_id="@attachment"),
+    route("POST", "projects.apply", VOLUNTEER, position_id="@position"),
+    route("POST", "projects.decide", may("project.manage", "application"), application_id="@application"),
+    route("POST", "projects.withdraw", own("application"), application_id="@application"),
+    route("GET", "projects.my_applications", SIGNED_IN),
+    # stations, their codes and leads
+    route("GET", "stations.index", anywhere("station.view")),
+    route("GET", "stations.create", anywhere("station.manage")),
+    route("POST", "stations.create", may("station.manage", "org_a"), body={"organisation_code": A}),
+    route("GET", "stations.detail", STATION_VIEW, station_id="@station"),
+    route("GET", "stations.edit", may("station.manage", "station"), station_id="@station"),
+    route("POST", "stations.edit", may("station.manage", "station"), station_id="@station"),
+    route("GET", "stations.qr", STATION_VIEW, station_id="@station", image_format="svg"),
+    route("GET", "stations.display", STATION_VIEW, station_id="@station"),
+    route("GET", "stations.rotating_qr", STATION_VIEW, station_id="@station", image_format="svg"),
+    route("GET", "stations.poster", STATION_VIEW, station_id="@station"),
+    route("POST", "stations.reset_code", may("station.manage", "station"), station_id="@station"),
+    route("POST", "stations.add_lead", may("station.manage", "station"), station_id="@station"),
+    route("POST", "stations.remove_lead", may("station.manage", "station"), station_id="@station",
+          user_id="@lead_user_id"),
+    # check-in: the station's code on a phone, the kiosk, the volunteer's card
+    route("GET", "checkin.scan", VOLUNTEER, code="@station_code"),
+    route("POST", "checkin.scan_post", VOLUNTEER, code="@station_code", stores=("scans",)),
+    route("GET", "checkin.kiosk", lead_of("station") | may("station.manage", "station"), station_id="@station"),
+    route("POST", "checkin.kiosk", lead_of("station") | may("station.manage", "station"), station_id="@station",
+          body={"code": ""}),
+    route("GET", "checkin.my_card", VOLUNTEER),
+    route("GET", "checkin.my_card_qr", VOLUNTEER, image_format="svg"),
+    route("POST", "checkin.replace_card", VOLUNTEER),
+    # the ledger: the queue, decisions, corrections, one's own hours and disputes
+    # list pages answer everyone who decides somewhere, with their own scope's rows only
+    route("GET", "ledger.index", DECIDES, query={"project_id": "@running_project"}),
+    route("GET", "ledger.export", DECIDES, kind="csv", query={"project_id": "@running_project"}),
+    route("GET", "ledger.queue", DECIDES),
+    route("POST", "ledger.approve_selected", DECIDES, body={"entry_ids": "@pending_entry"}, writes=DECIDES_ENTRY),
+    route("POST", "ledger.decide", DECIDES_ENTRY, entry_id="@pending_entry"),
+    route("POST", "ledger.uphold", lead_of("approved_entry") | may("project.manage", "approved_entry"),
+          dispute_id="@dispute"),
+    # a correction is the project's staff's, not the lead's (ledger.services.decisions)
+    route("POST", "ledger.correct", may("project.manage", "approved_entry"), entry_id="@approved_entry"),
+    route("GET", "ledger.mine", SIGNED_IN),
+    route("POST", "ledger.dispute", own("pending_entry"), entry_id="@pending_entry"),
+    # certificates: the volunteer's, the admins' register and batches, seals, verification
+    # with the right code: the masked name, never the name (also as ?serial= on /verify)
+    route("GET", "certificates.verify", PUBLIC, serial="@serial", query={"c": "@verification_code"}),
+    route("GET", "certificates.mine", SIGNED_IN),
+    route("POST", "certificates.request_one", VOLUNTEER),
+    route("GET", "certificates.download", own("certificate") | may("volunteer.view", "volunteer"), serial="@serial"),
+    route("GET", "certificates.register", anywhere("certificate.issue")),
+    # another town's volunteer number is answered as an unknown one (a field error, nothing issued)
+    route("POST", "certificates.issue", anywhere("certificate.issue"), body={"volunteer_no": "@volunteer_no"},
+          writes=may("certificate.issue", "volunteer")),
+    route("POST", "certificates.revoke", may("certificate.issue", "certificate"), serial="@serial"),
+    route("POST", "certificates.reissue", may("certificate.issue", "certificate"), serial="@serial"),
+    route("POST", "certificates.decide_request", may("certificate.issue", "certificate_request"),
+          request_id="@certificate_request"),
+    route("GET", "certificates.seal", may("certificate.issue", "org_a"), code=A),
+    route("POST", "certificates.seal", may("certificate.issue", "org_a"), code=A),
+    route("GET", "certificates.seal_image", may("certificate.issue", "org_a"), code=A),
+    route("GET", "certificates.batches", anywhere("certificate.issue")),
+    route("POST", "certificates.batches", may("certificate.issue", "org_a"), body={"organisation_code": A}),
+    route("GET", "certificates.batch", may("certificate.issue", "batch"), job_id="@batch"),
+    route("GET", "certificates.batch_status", may("certificate.issue", "batch"), job_id="@batch"),
+    route("GET", "certificates.batch_zip", may("certificate.issue", "batch"), job_id="@batch"),
+    route("POST", "certificates.batch_resume", may("certificate.issue", "batch"), job_id="@batch"),
+    # dashboards, their exports, the printable report, public figures
+    route("GET", "reports.dashboard", may("report.view", "org_a"), query={"organisation": A}),
+    route("GET", "reports.export", may("report.view", "org_a"), name="headline", fmt="csv",
+          query={"organisation": A}),
+    # a period that is no date: the report is not started, after the organisation is checked
+    route("POST", "reports.start_print", may("report.view", "org_a"),
+          body={"organisation": A, "period": PeriodChoice.CUSTOM, "start": "x", "end": "x"}),
+    route("GET", "reports.report_job", may("report.view", "report"), job_id="@report"),
+    route("GET", "reports.report_status", may("report.view", "report"), job_id="@report"),
+    route("GET", "reports.report_pdf", may("report.view", "report"), job_id="@report"),
+    route("POST", "reports.report_resume", may("report.view", "report"), job_id="@report"),
+    route("GET", "reports.figure_settings", may("report.publish", "org_a"), code=A),
+    route("POST", "reports.figure_settings", may("report.publish", "org_a"), code=A),
+    route("GET", "reports.public", PUBLIC, code=A),
+]
+
+ENTRIES = WEB + API

@@ -1,0 +1,226 @@
+"""The records the access matrix asks for: town A (LX-A) holds one of everything a route can
+name (a station with its lead, projects in three states, a position and an application, entries
+pending and approved, a dispute, a certificate and a request for one, a seal, a batch, a report,
+an evaluation's attachment); town B (LX-B) its own staff, lead and volunteer; the city (LX) an
+admin above both. Built once through the services, committed; each actor signed in once.
+
+The texts in ``SECRETS`` are town A's and appear nowhere else: no refused answer carries one, nor
+any answer to someone outside town A and the city."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from PIL import Image
+
+from tests.conftest import csrf_from
+from tests.factories import Factory, make_id_number
+from volunteer.accounts.models import Membership, User, Volunteer
+from volunteer.accounts.services import issue_api_token
+from volunteer.certificates import batches
+from volunteer.certificates import services as certificates
+from volunteer.checkin import services as checkin
+from volunteer.core import jobs
+from volunteer.core.time import utcnow
+from volunteer.extensions import db
+from volunteer.ledger import services as ledger
+from volunteer.ledger.models import LedgerEntry
+from volunteer.ledger.vocabulary import Decision
+from volunteer.organisations.services import get_by_code
+from volunteer.organisations.vocabulary import OrganisationKind, Role
+from volunteer.projects import services as projects
+from volunteer.projects.models import Project
+from volunteer.projects.vocabulary import Category, ProjectState
+from volunteer.reports import printing
+from volunteer.reports import services as reports
+from volunteer.reports.vocabulary import PeriodChoice
+from volunteer.stations import codes
+from volunteer.stations import services as stations
+from volunteer.stations.models import Station
+from volunteer.stations.vocabulary import StationKind
+
+# Town A's texts, each unique to the test (none is public: a published page may show the running
+# project's title or the station's name, so those are not here).
+SECRETS = {
+    "volunteer_name": "王矩阵", "volunteer_phone": "13911110001",
+    "volunteer_id_number": make_id_number(date(1996, 4, 1), seq=71), "lead_name": "赵矩阵站长",
+    "lead_phone": "13911110002", "manager_name": "甲矩阵负责人", "admin_name": "甲矩阵管理员",
+    "draft_title": "矩阵草案项目", "application_note": "矩阵报名备注", "dispute_note": "矩阵申诉说明",
+    "evaluation_summary": "矩阵评估总结", "request_note": "矩阵证明用途", "decision_reason": "矩阵核实理由",
+}
+ACTORS = ("anonymous", "a_volunteer", "a_lead", "a_manager", "a_admin",
+          "b_volunteer", "b_lead", "b_manager", "b_admin", "city_admin")
+
+
+@dataclass
+class Actor:
+    name: str
+    user_id: int | None = None
+    login: str | None = None
+    address: str = "10.0.0.1"      # each actor its own client address: rate limits count apart
+    cookie: str | None = None      # the signed session cookie (a fresh client gets it per request)
+    csrf: str | None = None
+    token: str | None = None       # the API's bearer token
+    own: frozenset = frozenset()   # SECRETS of the actor themselves (their name on their own pages)
+
+
+@dataclass
+class World:
+    """Town A's records by name (model, id), the values URLs take, and the actors."""
+    records: dict[str, tuple[type, int]] = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+
+    def keep(self, name: str, record) -> None:
+        self.records[name] = (type(record), record.id)
+        self.values[name] = record.id
+
+    def record(self, name: str):
+        model, record_id = self.records[name]
+        return db.session.get(model, record_id)
+
+
+def _seal_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", (120, 120), (200, 0, 0, 128)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _people(factory: Factory) -> dict:
+    factory.org("LX", "临溪市团委", kind=OrganisationKind.CITY)
+    factory.org("LX-A", "甲镇团委", parent="LX")
+    factory.org("LX-A-1", "甲村团支部", kind=OrganisationKind.VILLAGE, parent="LX-A")
+    factory.org("LX-B", "乙镇团委", parent="LX")
+    factory.org("LX-B-1", "乙村团支部", kind=OrganisationKind.VILLAGE, parent="LX-B")
+    s = SECRETS
+    return {
+        "a_volunteer": factory.volunteer("LX-A-1", name=s["volunteer_name"], phone=s["volunteer_phone"],
+                                         id_number=s["volunteer_id_number"]),
+        "a_lead": factory.volunteer("LX-A-1", name=s["lead_name"], phone=s["lead_phone"]),
+        "a_manager": factory.staff(Role.MANAGER, "LX-A", name=s["manager_name"]),
+        "a_admin": factory.staff(Role.LEAGUE_ADMIN, "LX-A", name=s["admin_name"]),
+        "b_volunteer": factory.volunteer("LX-B-1", name="乙志愿者"),
+        "b_lead": factory.volunteer("LX-B-1", name="乙站长"),
+        "b_manager": factory.staff(Role.MANAGER, "LX-B", name="乙负责人"),
+        "b_admin": factory.staff(Role.LEAGUE_ADMIN, "LX-B", name="乙管理员"),
+        "city_admin": factory.staff(Role.LEAGUE_ADMIN, "LX", name="市管理员"),
+    }
+
+
+def _user(person) -> User:
+    return db.session.get(User, getattr(person, "user_id", None) or person.id)
+
+
+def _station(admin: User, code: str, name: str, lead: User, now) -> Station:
+    station = stations.create_station(admin, get_by_code(code), {"name": name, "kind": StationKind.POST}, now=now)
+    db.session.flush()
+    stations.add_lead(admin, station, lead, now=now)
+    return station
+
+
+def _project(manager: User, title: str, state: ProjectState, station: Station, now) -> Project:
+    today = date.today()
+    project = projects.create_project(manager, get_by_code("LX-A"), {
+        "title": title, "category": Category.ELDERLY, "starts_on": today - timedelta(days=30),
+        "ends_on": today + timedelta(days=365), "station_ids": [station.id]}, now=now)
+    db.session.flush()
+    if state != ProjectState.DRAFT:
+        project.submitted_by_id, project.state = manager.id, state
+    return project
+
+
+def _served(volunteer: User, station: Station, project: Project, days_ago: int, minutes: int) -> LedgerEntry:
+    text = codes.make_code(station, codes.STATIC)
+    start = utcnow() - timedelta(days=days_ago)
+    checkin.scan_station_code(volunteer, text, now=start, project_id=project.id)
+    checkin.scan_station_code(volunteer, text, now=start + timedelta(minutes=minutes), project_id=project.id)
+    db.session.flush()
+    return db.session.scalars(db.select(LedgerEntry).order_by(LedgerEntry.id.desc())).first()
+
+
+def _records(world: World, people: dict) -> None:
+    now = utcnow()
+    city, admin, manager = (_user(people[k]) for k in ("city_admin", "a_admin", "a_manager"))
+    volunteer, lead = _user(people["a_volunteer"]), _user(people["a_lead"])
+    station = _station(city, "LX-A-1", "甲村矩阵驿站", lead, now)
+    world.keep("station", station)
+    _station(city, "LX-B-1", "乙村驿站", _user(people["b_lead"]), now)  # town B's lead leads one of their own
+    running = _project(manager, "社区矩阵服务", ProjectState.RUNNING, station, now)
+    draft = _project(manager, SECRETS["draft_title"], ProjectState.DRAFT, station, now)
+    evaluating = _project(manager, "矩阵评估中项目", ProjectState.EVALUATING, station, now)
+    db.session.flush()
+    position = projects.add_position(manager, running, {"title": "矩阵岗位", "capacity": 5}, now=now)
+    db.session.flush()
+    application = projects.apply_for_position(volunteer, position, note=SECRETS["application_note"], now=now)
+    projects.save_evaluation(manager, evaluating, {
+        "beneficiaries_served": 12, "rating": 4, "outcomes": "矩阵成效", "summary": SECRETS["evaluation_summary"]},
+        [("矩阵附件.pdf", b"%PDF-1.4 matrix")], now=now)
+    approved = _served(volunteer, station, running, days_ago=3, minutes=120)
+    ledger.decide(lead, approved, Decision.APPROVE, reason=SECRETS["decision_reason"], now=now)
+    pending = _served(volunteer, station, running, days_ago=2, minutes=60)
+    db.session.flush()
+    dispute = ledger.open_dispute(volunteer, approved.id, SECRETS["dispute_note"], now=now)
+    certificate = certificates.issue_certificate(admin, db.session.get(Volunteer, people["a_volunteer"].id),
+                                                 base_url="http://localhost/", now=now)
+    request = certificates.request_certificate(volunteer, {"note": SECRETS["request_note"]}, now=now)
+    certificates.set_seal(admin, get_by_code("LX-A"), _seal_png(), "甲矩阵印章", now=now)
+    reports.set_public_figures(admin, get_by_code("LX-A"), publishes=True, population=None, now=now)
+    batch = batches.start_batch(admin, get_by_code("LX-A"), {"min_hours": "1000"},  # it issues nothing
+                                base_url="http://localhost/", now=now)
+    report = printing.start_report(admin, get_by_code("LX-A"),
+                                   reports.period_of(PeriodChoice.THIS_YEAR, now=now)[1], now=now)
+    db.session.flush()
+    for name, record in (("running_project", running), ("draft_project", draft), ("evaluating_project", evaluating),
+                         ("position", position), ("application", application), ("approved_entry", approved),
+                         ("pending_entry", pending), ("dispute", dispute), ("certificate", certificate),
+                         ("certificate_request", request), ("batch", batch), ("report", report),
+                         ("attachment", evaluating.evaluation.attachments[0]), ("org_a", get_by_code("LX-A")),
+                         ("city", get_by_code("LX")),
+                         ("volunteer", db.session.get(Volunteer, people["a_volunteer"].id)),
+                         ("membership", db.session.scalar(db.select(Membership).filter_by(user_id=manager.id)))):
+        world.keep(name, record)
+    world.values.update(serial=certificate.serial, verification_code=certificate.verification_code,
+                        station_code=codes.make_code(station, codes.STATIC), lead_user_id=lead.id,
+                        volunteer_no=certificate.snapshot["volunteer_no"])
+    db.session.commit()
+    for job_id in (batch.id, report.id):
+        jobs.run_job(job_id, now=utcnow())
+
+
+def _sign_in(app, actor: Actor, password: str | None) -> None:
+    """The web session (cookie and CSRF token) and the API token of one actor."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = actor.address
+    if actor.login:
+        page = client.get("/login")
+        answer = client.post("/login", data={"login": actor.login, "password": password,
+                                             "csrf_token": csrf_from(page.get_data(as_text=True))})
+        assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    page = client.get("/me" if actor.login else "/login")
+    actor.csrf = csrf_from(page.get_data(as_text=True))
+    actor.cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    if actor.user_id:
+        with app.app_context():
+            actor.token, _row = issue_api_token(db.session.get(User, actor.user_id), now=utcnow())
+            db.session.commit()
+
+
+OWN = {"a_volunteer": ("volunteer_name", "volunteer_phone", "volunteer_id_number"),
+       "a_lead": ("lead_name", "lead_phone"), "a_manager": ("manager_name",), "a_admin": ("admin_name",)}
+
+
+def build(app) -> World:
+    world = World()
+    people = _people(Factory(app))
+    with app.app_context():
+        _records(world, people)
+    for number, name in enumerate(ACTORS, start=1):
+        person = people.get(name)
+        actor = Actor(name, address=f"10.0.0.{number}", own=frozenset(SECRETS[k] for k in OWN.get(name, ())))
+        if person is not None:
+            actor.user_id, actor.login = getattr(person, "user_id", None) or person.id, person.login
+        _sign_in(app, actor, getattr(person, "password", None))
+        world.actors[name] = actor
+    return world
+
