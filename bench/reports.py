@@ -188,9 +188,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--existing", help="databases made by `flask generate`, comma separated, smallest first "
                                            "(measured as they are, nothing made or dropped)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="with --existing: measure the databases in turn this many times and take each "
+                             "figure's median, so that a load that comes and goes falls on every size alike")
     args = parser.parse_args()
     if args.existing:
-        rows = [measure(_app(url), args.repeat) for url in args.existing.split(",")]
+        apps = [_app(url) for url in args.existing.split(",")]
+        rounds = [[measure(app, args.repeat) for app in apps] for _ in range(args.rounds)]
+        rows = [{key: statistics.median(r[i][key] for r in rounds) if isinstance(value, float) else value
+                 for key, value in rounds[0][i].items()} for i in range(len(apps))]
     else:
         rows = [_at_size(args.database_url, args.volunteers, int(size), args.repeat) for size in args.sizes.split(",")]
     print()
