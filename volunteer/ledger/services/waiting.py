@@ -16,8 +16,6 @@ from volunteer.ledger.models import LedgerEntry, PendingCount, PendingDay
 from volunteer.organisations.models import OrganisationAncestor
 from volunteer.projects.models import Project
 
-PARTS = ("entries", "minutes", "overdue_entries")
-
 
 def count_waiting(organisation_id: int, served_on: date, minutes: int, step: int) -> None:
     """An entry of this organisation's projects begins to wait (step 1) or is decided (-1)."""
