@@ -1,12 +1,16 @@
 """/api/v1: the JSON API over the same services as the web, documented by construction: one module
 of endpoints per domain, their shapes in api/schemas/."""
 from flask import Flask
+from werkzeug.routing import UnicodeConverter
 
 from volunteer.api import accounts, certificates, checkin, ledger, organisations, projects, reports, stations
 from volunteer.api.auth import resolve_api_user
-from volunteer.api.schemas.base import ErrorBodySchema, ErrorSchema
+from volunteer.api.schemas.base import ErrorBodySchema, ErrorSchema, text_path_parameter
 from volunteer.core.handlers import error_codes
 from volunteer.extensions import api, csrf
+
+# a serial in a path is text like any other: documented so, once, before any route is
+api.register_converter(UnicodeConverter, text_path_parameter)
 
 BLUEPRINTS = (accounts.blp, organisations.blp, projects.blp, stations.blp, checkin.blp, ledger.blp,
               certificates.blp, reports.blp)

@@ -92,7 +92,7 @@ def create_position(body, project_id):
 
 @blp.route("/positions/<int:position_id>/applications", methods=["POST"])
 @login_required
-@blp.arguments(ApplicationRequestSchema)
+@blp.arguments(ApplicationRequestSchema, required=False)  # the note is optional, so is the body
 @blp.response(201, ApplicationSchema)
 @blp.alt_response(409, schema="Error", description="`position_full`, `already_applied`, `already_declined` or "
                                                    "`not_recruiting`")

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from marshmallow import fields, pre_dump
 
+from volunteer.accounts import privacy
 from volunteer.accounts.vocabulary import PoliticalStatus
-from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, WholeNumber, enum, page_of
+from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, Text, WholeNumber, enum, max_length, page_of
 from volunteer.api.schemas.checkin import SessionSchema
 from volunteer.checkin.services import open_session_of
 from volunteer.ledger.services import totals_of
@@ -12,8 +13,8 @@ from volunteer.organisations.vocabulary import OrganisationKind, Role
 
 
 class TokenRequestSchema(BaseSchema):
-    login = fields.String(required=True, metadata={"description": "mobile number or e-mail"})
-    password = fields.String(required=True, load_only=True)
+    login = Text(required=True, metadata={"description": "mobile number or e-mail"})
+    password = Text(required=True, load_only=True)
 
 
 class TokenSchema(BaseSchema):
@@ -27,23 +28,26 @@ class PrivacySchema(BaseSchema):
 
 
 class GuardianSchema(BaseSchema):
-    name = fields.String()
-    phone = fields.String()
+    name = Text(validate=max_length(40))
+    phone = Text()
     consent = fields.Boolean()
     sensitive_consent = fields.Boolean(metadata={"description": "required under 14"})
 
 
 class VolunteerCreateSchema(BaseSchema):
-    name = fields.String(required=True)
-    phone = fields.String(required=True)
-    id_number = fields.String(required=True)
-    password = fields.String(required=True, load_only=True)
-    organisation_code = fields.String(required=True)
-    consent_version = fields.String(required=True)
-    email = fields.String()
+    name = Text(required=True, blank=False, validate=max_length(40))
+    phone = Text(required=True, metadata={"description": "11 digits starting with 13 to 19"})
+    id_number = Text(required=True, metadata={"description": "the 18 characters of a resident ID card"})
+    # the service says what is wrong with a password, in the caller's language
+    password = Text(required=True, load_only=True, metadata={
+        "minLength": 8, "maxLength": 128, "description": "letters and digits"})
+    organisation_code = Text(required=True)
+    consent_version = fields.String(required=True, metadata={
+        "enum": [privacy.CURRENT_VERSION], "description": "the version of GET /api/v1/privacy"})
+    email = Text()
     political_status = enum(PoliticalStatus)
-    school_or_employer = fields.String()
-    skills = fields.String()
+    school_or_employer = Text()
+    skills = Text()
     guardian = fields.Nested(GuardianSchema, allow_none=True,
                              metadata={"description": "required under 18"})
 
@@ -102,7 +106,7 @@ class OrganisationSchema(BaseSchema):
 
 
 class OrganisationArgsSchema(PageArgsSchema):
-    parent = fields.String(metadata={"description": "only the children of this organisation code"})
+    parent = Text(metadata={"description": "only the children of this organisation code"})
 
 
 OrganisationPageSchema = page_of(OrganisationSchema, "OrganisationPageSchema")

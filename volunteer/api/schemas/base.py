@@ -1,12 +1,19 @@
-"""What every shape of the API shares: unknown fields ignored, the error shape, pages, ids, and
-closed sets documented as an ``enum`` from their vocabulary."""
+"""What every shape of the API shares: unknown fields ignored, the error shape, pages, ids, text
+without control characters, and closed sets documented as an ``enum`` from their vocabulary."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from volunteer.core import MAX_ID
+from volunteer.core.edge import FORBIDDEN
 from volunteer.core.vocabulary import Vocabulary
+
+# What core.edge refuses in any text of a request (C0 controls), said as each text's pattern; a
+# text that a service requires holds more than spaces besides.
+_CONTROL = FORBIDDEN.pattern[1:-1]  # the character class without its brackets
+ANY_TEXT = f"^[^{_CONTROL}]*$"
+NOT_BLANK = f"^[^{_CONTROL}]*[^{_CONTROL}\\s][^{_CONTROL}]*$"
 
 
 class WholeNumber(fields.Integer):
@@ -17,6 +24,20 @@ class WholeNumber(fields.Integer):
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
         return super()._validated(value)
+
+
+class Text(fields.String):
+    """Text a client sends. The document gives its pattern: no control characters (refused at the
+    edge), and with ``blank=False`` something besides spaces (the service requires it)."""
+
+    def __init__(self, *, blank: bool = True, **kwargs):
+        kwargs["metadata"] = {"pattern": ANY_TEXT if blank else NOT_BLANK, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
+
+def text_path_parameter(converter) -> dict:
+    """A path's text segment (werkzeug's default converter), documented like Text."""
+    return {"type": "string", "minLength": 1, "pattern": ANY_TEXT}
 
 
 class BaseSchema(Schema):
@@ -60,7 +81,14 @@ def record_id(**options):
 
 
 def max_length(n: int):
-    return validate.Length(max=n, error=_l("At most %(n)s characters."))
+    return validate.Length(max=n, error=_l("At most %(n)s characters.", n=n))
+
+
+def day_text(**options) -> fields.String:
+    """A day kept as text (so the service says which one is wrong, in the caller's language),
+    documented as a date: an empty one is no day."""
+    return fields.String(validate=validate.Length(min=1, max=10, error=_l("Must be a date (YYYY-MM-DD).")),
+                         metadata={"format": "date", **options.pop("metadata", {})}, **options)
 
 
 class PageSchema(BaseSchema):

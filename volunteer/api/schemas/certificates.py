@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import request, url_for
 from marshmallow import fields
 
-from volunteer.api.schemas.base import BaseSchema, enum, max_length, page_of, record_id
+from volunteer.api.schemas.base import BaseSchema, Text, enum, max_length, page_of, record_id
 from volunteer.certificates import services
 from volunteer.certificates.vocabulary import CertificateStatus
 
@@ -35,11 +35,11 @@ CertificatePageSchema = page_of(CertificateSchema, "CertificatePageSchema")
 
 
 class ReasonSchema(BaseSchema):
-    reason = fields.String(required=True, validate=max_length(2000))
+    reason = Text(required=True, blank=False, validate=max_length(2000))
 
 
 class VerificationArgsSchema(BaseSchema):
-    code = fields.String(load_default=None)  # any text: a code of the wrong shape is simply not valid
+    code = Text(load_default=None)  # any text: a code of the wrong shape is simply not valid
 
 
 class VerificationSchema(BaseSchema):

@@ -4,21 +4,21 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from volunteer.api.schemas.base import BaseSchema, NamedRefSchema, ProjectRefSchema, WholeNumber, enum, max_length
+from volunteer.api.schemas.base import BaseSchema, NamedRefSchema, ProjectRefSchema, Text, WholeNumber, enum, max_length
 from volunteer.checkin.vocabulary import ScanAction, SessionSource, SessionState
 
 
 class _ScanRequestSchema(BaseSchema):
     project_id = WholeNumber(allow_none=True, load_default=None)
-    request_id = fields.String(allow_none=True, load_default=None, validate=max_length(64),
-                               metadata={"description": "the same id on a retry returns the first answer and writes nothing"})
+    request_id = Text(allow_none=True, load_default=None, validate=max_length(64),
+                      metadata={"description": "the same id on a retry returns the first answer and writes nothing"})
     scanned_at = fields.AwareDateTime(allow_none=True, load_default=None,
                                       metadata={"description": "when the code was read, if not just now"})
 
 
 def _code_field(description: str):
-    return fields.String(required=True, validate=validate.Length(min=1, max=500, error=_l("At most %(n)s characters.")),
-                         metadata={"description": description})
+    return Text(required=True, validate=[validate.Length(min=1, error=_l("This field may not be empty.")),
+                                         max_length(500)], metadata={"description": description})
 
 
 class CheckinRequestSchema(_ScanRequestSchema):

@@ -11,6 +11,7 @@ from volunteer.api.schemas.base import (
     NamedRefSchema,
     PageArgsSchema,
     ProjectRefSchema,
+    Text,
     WholeNumber,
     enum,
     max_length,
@@ -79,7 +80,7 @@ class DisputeSchema(BaseSchema):
 
 
 class DisputeRequestSchema(BaseSchema):
-    note = fields.String(required=True, validate=max_length(2000))
+    note = Text(required=True, blank=False, validate=max_length(2000))
 
 
 class MyLedgerEntrySchema(LedgerEntrySchema):
@@ -95,22 +96,28 @@ MyLedgerPageSchema = page_of(MyLedgerEntrySchema, "MyLedgerPageSchema")
 LedgerPageSchema = page_of(LedgerEntrySchema, "LedgerPageSchema")
 
 
+def entry_minutes(**options) -> WholeNumber:
+    """Minutes of one entry, which the service checks (in its own words) against a day's."""
+    return WholeNumber(metadata={"minimum": 0, "maximum": services.MAX_MINUTES}, **options)
+
+
 class ManualEntrySchema(BaseSchema):
     volunteer_id = WholeNumber(required=True)
     project_id = WholeNumber(required=True)
-    minutes = WholeNumber(required=True)
+    minutes = entry_minutes(required=True)
     served_on = fields.Date(required=True)
-    reason = fields.String(required=True, validate=max_length(2000))
-    activity = fields.String(validate=max_length(200))
-    activity_minutes = WholeNumber(allow_none=True)
+    reason = Text(required=True, blank=False, validate=max_length(2000))
+    activity = Text(validate=max_length(200))
+    activity_minutes = entry_minutes(allow_none=True)
 
 
 class LedgerDecisionSchema(BaseSchema):
     decision = one_of(Decision, _l("Choose approve or reject."), required=True)
-    minutes = WholeNumber(allow_none=True, load_default=None)
-    reason = fields.String(allow_none=True, load_default=None, validate=max_length(2000))
+    minutes = entry_minutes(allow_none=True, load_default=None)
+    reason = Text(allow_none=True, load_default=None, validate=max_length(2000),
+                  metadata={"description": "required to reject, or to approve other minutes"})
 
 
 class CorrectionSchema(BaseSchema):
-    minutes = WholeNumber(required=True)
-    reason = fields.String(required=True, validate=max_length(2000))
+    minutes = entry_minutes(required=True)
+    reason = Text(required=True, blank=False, validate=max_length(2000))

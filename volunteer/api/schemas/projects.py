@@ -5,16 +5,16 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from volunteer.api.auth import api_user
-from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, WholeNumber, enum, one_of, page_of
+from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, Text, WholeNumber, enum, max_length, one_of, page_of
 from volunteer.projects import services
 from volunteer.projects.vocabulary import APPLICATION_DECISIONS, ApplicationState, Category, Level, ProjectState
 
 
 class ProjectArgsSchema(PageArgsSchema):
-    state = enum(ProjectState)
-    category = enum(Category)
-    organisation = fields.String(metadata={"description": "an organisation code: its whole subtree"})
-    q = fields.String(metadata={"description": "text in the title or description"})
+    state = one_of(ProjectState, _l("Please choose from the list."))
+    category = one_of(Category, _l("Please choose a category."))
+    organisation = Text(metadata={"description": "an organisation code: its whole subtree"})
+    q = Text(metadata={"description": "text in the title or description"})
     starts_from = fields.Date(metadata={"description": "projects still running on or after this day"})
     ends_until = fields.Date(metadata={"description": "projects starting on or before this day"})
     scope = fields.String(validate=validate.OneOf(["mine"], error=_l("Only “mine” is allowed.")),
@@ -61,39 +61,44 @@ class ProjectSchema(BaseSchema):
 ProjectPageSchema = page_of(ProjectSchema, "ProjectPageSchema")
 
 
+def _count(low: int, high: int, **metadata) -> WholeNumber:
+    """A number the service checks (in its own words): the document gives its bounds."""
+    return WholeNumber(allow_none=True, metadata={"minimum": low, "maximum": high, **metadata})
+
+
 class ProjectCreateSchema(BaseSchema):
-    title = fields.String(required=True)
-    organisation_code = fields.String(required=True)
+    title = Text(required=True, blank=False, validate=max_length(200))
+    organisation_code = Text(required=True)
     category = enum(Category, required=True)
-    description = fields.String(load_default="")
+    description = Text(load_default="", metadata={"description": "kept to its first 20,000 characters"})
     level = enum(Level, allow_none=True)
     starts_on = fields.String(allow_none=True, metadata={"format": "date"})
     ends_on = fields.String(allow_none=True, metadata={"format": "date"})
     station_ids = fields.List(WholeNumber(), load_default=list)
     roster_required = fields.Boolean(load_default=False)
     require_rotating_code = fields.Boolean(load_default=False)
-    shift_minutes = WholeNumber(allow_none=True)
-    min_attendance_percent = WholeNumber(allow_none=True)
-    target_volunteers = WholeNumber(allow_none=True)
-    target_hours = WholeNumber(allow_none=True)
-    target_beneficiaries = WholeNumber(allow_none=True)
+    shift_minutes = _count(1, 1440, description="needed with min_attendance_percent")
+    min_attendance_percent = _count(1, 100)
+    target_volunteers = _count(0, 10_000_000)
+    target_hours = _count(0, 10_000_000)
+    target_beneficiaries = _count(0, 10_000_000)
 
 
 class TransitionRequestSchema(BaseSchema):
     to = enum(ProjectState, required=True)
-    comment = fields.String(allow_none=True)
+    comment = Text(allow_none=True, metadata={"description": "required to reject; kept to 2,000 characters"})
 
 
 class PositionCreateSchema(BaseSchema):
-    title = fields.String(required=True)
-    capacity = WholeNumber(required=True)
+    title = Text(required=True, blank=False, validate=max_length(120))
+    capacity = WholeNumber(required=True, metadata={"minimum": 1, "maximum": 100_000})
     starts_at = fields.AwareDateTime(allow_none=True, default_timezone=None)
     ends_at = fields.AwareDateTime(allow_none=True, default_timezone=None)
-    requirements = fields.String(allow_none=True)
+    requirements = Text(allow_none=True, metadata={"description": "kept to 2,000 characters"})
 
 
 class ApplicationRequestSchema(BaseSchema):
-    note = fields.String(allow_none=True)
+    note = Text(allow_none=True, metadata={"description": "kept to 500 characters"})
 
 
 class ApplicationSchema(BaseSchema):

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from volunteer.api.schemas.base import BaseSchema, WholeNumber, enum, max_length
+from volunteer.api.schemas.base import BaseSchema, Text, WholeNumber, day_text, enum, max_length
 from volunteer.projects.vocabulary import Category, ProjectState
 
 
 class SummaryArgsSchema(BaseSchema):
-    organisation = fields.String(validate=max_length(40), metadata={"description": "An organisation's code; "
+    organisation = Text(validate=max_length(40), metadata={"description": "An organisation's code; "
                                                                    "the caller's own by default."})
-    # kept as text: the service says which date is wrong, in the caller's language
-    from_ = fields.String(data_key="from", attribute="from", validate=max_length(10),
-                          metadata={"format": "date", "description": "YYYY-MM-DD; this year's first day by default"})
-    to = fields.String(validate=max_length(10), metadata={"format": "date", "description": "YYYY-MM-DD; today by default"})
+    from_ = day_text(data_key="from", attribute="from",
+                     metadata={"description": "YYYY-MM-DD; this year's first day by default"})
+    to = day_text(metadata={"description": "YYYY-MM-DD; today by default"})
 
 
 class OrganisationRefSchema(BaseSchema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, WholeNumber, enum, one_of, page_of
+from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, Text, WholeNumber, enum, max_length, one_of, page_of
 from volunteer.stations.vocabulary import CodeKind, StationKind
 
 IMAGE_FORMATS = ("svg", "png")
@@ -15,7 +15,7 @@ def _clock(moment):
 
 
 class StationArgsSchema(PageArgsSchema):
-    organisation = fields.String(metadata={"description": "an organisation code: its whole subtree"})
+    organisation = Text(metadata={"description": "an organisation code: its whole subtree"})
 
 
 class StationSchema(BaseSchema):
@@ -39,16 +39,17 @@ StationPageSchema = page_of(StationSchema, "StationPageSchema")
 
 
 class StationCreateSchema(BaseSchema):
-    name = fields.String(required=True)
-    organisation_code = fields.String(required=True)
+    name = Text(required=True, blank=False, validate=max_length(120))
+    organisation_code = Text(required=True)
     kind = enum(StationKind, required=True)
-    address = fields.String(allow_none=True)
-    lat = fields.Float(allow_none=True)
-    lng = fields.Float(allow_none=True)
-    radius_m = WholeNumber(allow_none=True)
-    opens_at = fields.String(allow_none=True)
-    closes_at = fields.String(allow_none=True)
-    timezone = fields.String(allow_none=True)
+    address = Text(allow_none=True, metadata={"description": "kept to 200 characters"})
+    # the service checks these (in its own words): the document gives the bounds
+    lat = fields.Float(allow_none=True, metadata={"minimum": -90, "maximum": 90, "description": "with lng"})
+    lng = fields.Float(allow_none=True, metadata={"minimum": -180, "maximum": 180, "description": "with lat"})
+    radius_m = WholeNumber(allow_none=True, metadata={"minimum": 10, "maximum": 5000, "description": "with lat and lng"})
+    opens_at = Text(allow_none=True, metadata={"example": "08:30", "description": "HH:MM, with closes_at"})
+    closes_at = Text(allow_none=True, metadata={"example": "17:30", "description": "HH:MM, with opens_at"})
+    timezone = Text(allow_none=True, metadata={"example": "Asia/Shanghai", "description": "an IANA time zone"})
     require_rotating_code = fields.Boolean(load_default=False)
     lead_user_ids = fields.List(WholeNumber(), load_default=list)
 
