@@ -17,11 +17,25 @@ def test_each_started_hour_rounds_to_nothing_half_or_full(minutes, credited):
 
 
 def test_exact_rule_credits_exact_minutes():
-    assert rules.CreditRule(version="exact", zero_below=0, full_above=0).credit(47) == 47
+    exact = rules.CreditRule(version="exact", zero_below=0, full_above=0)
+    assert (exact.credit(47), exact.credit(1)) == (47, 1)
+
+
+def test_a_rule_without_half_hours_counts_a_started_hour_whole_from_its_threshold():
+    whole = rules.CreditRule(version="whole", zero_below=15, full_above=0)
+    assert [whole.credit(m) for m in (14, 15, 60, 74, 75)] == [0, 60, 60, 60, 120]
+
+
+@pytest.mark.parametrize("zero_below, full_above", [(15, 45), (0, 0), (0, 30), (20, 0)])
+def test_no_minutes_credit_nothing_whatever_the_rule(zero_below, full_above):
+    rule = rules.CreditRule(version="any", zero_below=zero_below, full_above=full_above)
+    assert rule.credit(0) == 0 and rule.credit(-5) == 0
 
 
 @pytest.mark.parametrize("minutes, shift, percent, ok", [
-    (71, 120, 60, False), (72, 120, 60, True), (10, 120, None, True), (10, None, 60, True)])
+    (71, 120, 60, False), (72, 120, 60, True), (10, 120, None, True), (10, None, 60, True),
+    (71, 143, 50, False), (72, 143, 50, True),  # half of 143 minutes is 71.5: 71 is not enough
+])
 def test_minimum_attendance(minutes, shift, percent, ok):
     assert rules.meets_minimum(minutes, shift, percent) is ok
 
@@ -43,3 +57,14 @@ def test_working_days_skip_weekends_and_holidays():
 @pytest.mark.parametrize("hours, stars", [(99, 0), (100, 1), (299, 1), (300, 2), (1000, 4), (1500, 5), (9999, 5)])
 def test_star_levels(hours, stars):
     assert rules.star_level(hours * 60) == stars
+
+
+@pytest.mark.parametrize("stars, hours", [(1, 100), (2, 300), (3, 600), (4, 1000), (5, 1500)])
+def test_each_star_comes_with_its_hour_not_a_minute_before(stars, hours):
+    """DESIGN.md's default levels: 100, 300, 600, 1,000 and 1,500 approved hours."""
+    assert rules.star_level(hours * 60 - 1) == stars - 1
+    assert rules.star_level(hours * 60) == stars
+
+
+def test_a_region_may_set_its_own_star_levels():
+    assert rules.star_level(500 * 60, (100, 200, 500, 800, 1000)) == 3

@@ -1,12 +1,15 @@
 """Station codes: signed, per station, revocable, and rotating ones expire within a minute.
 Time is passed in, never slept."""
+import hashlib
 import io
+import re
 import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+from itsdangerous import Signer
 
 from tests.conftest import require_tool
 from tests.stations.test_stations import make_station
@@ -148,3 +151,83 @@ def test_display_page_serves_a_fresh_rotating_code(app, world, signed_in, statio
     scanned = read(app, image.headers["X-Code-Text"], datetime.now(timezone.utc))
     assert scanned.kind == codes.ROTATING and scanned.station.id == station_ids[0]
     assert signed_in(world.b_admin).get(f"/stations/{station_ids[0]}/rotating.png").status_code == 404
+
+
+def test_a_replaced_code_says_so_and_every_refusal_names_its_station(app, world, station_ids):
+    old = make(app, station_ids[0], codes.STATIC)
+    rotating = make(app, station_ids[0], codes.ROTATING, NOW)
+    with app.test_request_context("/"):
+        codes.reset_code(db.session.get(User, world.a_admin.id), db.session.get(Station, station_ids[0]), now=NOW)
+        db.session.commit()
+    with app.test_request_context("/api/v1/", headers={"Accept-Language": "en"}):
+        with pytest.raises(codes.InvalidCode) as info:
+            codes.read_code(old, now=NOW)
+        assert "replaced" in str(info.value.message)  # not a forgery: the poster is simply old
+        assert info.value.station.id == station_ids[0]  # so the scan log can name the station
+        fresh = codes.make_code(db.session.get(Station, station_ids[0]), codes.ROTATING, NOW)
+        with pytest.raises(codes.ExpiredCode) as info:
+            codes.read_code(fresh, now=NOW + timedelta(minutes=5))
+        assert info.value.station.id == station_ids[0]
+    with pytest.raises(codes.InvalidCode):
+        read(app, rotating)
+    with app.test_request_context("/"):  # the web's first language
+        with pytest.raises(codes.InvalidCode) as info:
+            codes.read_code(old, now=NOW)
+        assert re.search(r"[\u4e00-\u9fff]", str(info.value.message))
+
+
+def test_a_poster_code_needs_no_moment_but_a_screen_code_does(app, station_ids):
+    with app.test_request_context("/"):
+        station = db.session.get(Station, station_ids[0])
+        assert codes.read_code(codes.make_code(station, codes.STATIC), now=NOW).kind == codes.STATIC
+        with pytest.raises(ValueError):
+            codes.make_code(station, codes.ROTATING)
+
+
+def test_the_qr_holds_a_full_url_a_phone_camera_can_open(app, station_ids):
+    code = make(app, station_ids[0], codes.STATIC)
+    with app.test_request_context("/"):
+        url = codes.code_url(code)
+    assert url.startswith(("http://", "https://")) and url.endswith("/" + code)
+
+
+@pytest.mark.parametrize("scanned", ["{url}/", " {url} ", "{code}", " {code}\n", "{code}/"])
+def test_what_a_scanner_adds_around_the_code_is_ignored(app, station_ids, scanned):
+    code = make(app, station_ids[0], codes.STATIC)
+    with app.test_request_context("/"):
+        text = scanned.format(url=codes.code_url(code), code=code)
+        assert codes.read_code(text, now=NOW).station.id == station_ids[0]
+
+
+def test_only_the_slashes_a_scanner_adds_are_dropped():
+    """A signature may end in any of its letters: only slashes go, never the code's own end."""
+    for code in ("S1.1.s0.abcdefghijklmnopqrstX", "S1.1.s0.abcdefghijklmnopqrst-", "S1.1.s0.abcdefghijklmnopqrs_X"):
+        assert codes.extract_code(f"https://example.org/s/{code}/") == code
+
+
+def signed(app, station_id, payload: str) -> str:
+    """A code signed as the module's docstring specifies: HMAC-SHA256 (itsdangerous) under the
+    app's secret and the station's secret, salted with the station and the key version."""
+    with app.app_context():
+        station = db.session.get(Station, station_id)
+        signer = Signer(f"{app.config['SECRET_KEY']}:{station.secret}",
+                        salt=f"station-code:{station.id}:{station.key_version}", digest_method=hashlib.sha256)
+        return signer.sign(payload).decode()
+
+
+def test_posters_already_printed_stay_valid_across_releases(app, station_ids):
+    """The key and the code's text are a format printed on paper: they may not drift."""
+    with app.app_context():
+        station = db.session.get(Station, station_ids[0])
+        payload = f"S{station.id}.{station.key_version}.s0"
+    assert make(app, station_ids[0], codes.STATIC) == signed(app, station_ids[0], payload)
+    assert read(app, signed(app, station_ids[0], payload)).station.id == station_ids[0]
+
+
+def test_a_static_code_with_a_step_is_refused_even_when_signed(app, station_ids):
+    with app.app_context():
+        station = db.session.get(Station, station_ids[0])
+        payload = f"S{station.id}.{station.key_version}.s{codes.current_step(NOW)}"
+    with pytest.raises(codes.InvalidCode) as info:
+        read(app, signed(app, station_ids[0], payload))
+    assert info.value.code == "invalid_code"

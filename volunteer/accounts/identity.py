@@ -85,12 +85,16 @@ def mask_id_number(number: str | None) -> str:
 
 
 def mask_phone(phone: str | None) -> str:
-    """``138****8000``."""
+    """``138****8000``: up to the first three and the last four stay, and at least four are
+    hidden, so a shorter number (a landline, ``****345``) is never shown whole."""
     if not phone:
         return ""
     if len(phone) < 7:
         return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    hidden = max(4, len(phone) - 7)
+    tail = min(4, len(phone) - hidden)
+    head = len(phone) - hidden - tail
+    return phone[:head] + "*" * hidden + phone[-tail:]  # tail >= 3 here
 
 
 def mask_name(name: str | None) -> str:
