@@ -83,7 +83,7 @@ STORED = {
     "Gender": {"male", "female"},
     "IdType": {"resident_id"},
     "AccountEvent": {"membership.granted", "membership.revoked", "volunteer.registered", "volunteer.profile_updated",
-                     "user.password_changed", "account.closed"},
+                     "user.password_changed", "user.signed_out_everywhere", "account.closed"},
     "StationKind": {"驿站", "青年之家", "服务站", "助残服务站", "联络站", "其他"},
     "CodeKind": {"static", "rotating"},
     "StationEvent": {"station.created", "station.updated", "station.lead_added", "station.lead_removed",
