@@ -27,6 +27,16 @@ def _start(browser, **chosen):
         "start": chosen["from"], "end": chosen["to"]})
 
 
+def _settled(browser, job_id) -> dict:
+    """The job's status once the in-process worker thread has finished or failed it."""
+    for _ in range(200):
+        status = browser.get(f"/reports/jobs/{job_id}.json").json
+        if status["finished"] or status["failed"]:
+            return status
+        time.sleep(0.05)
+    return status
+
+
 def _text(pdf: bytes, tmp_path) -> str:
     require_tool(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     path = tmp_path / "report.pdf"
@@ -44,11 +54,7 @@ def test_the_report_reads_back_with_its_title_period_and_figures(app, world, ser
     job_id = int(started.headers["Location"].rstrip("/").split("/")[-1])
     progress = admin.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
     assert 'data-testid="job-progress"' in progress
-    for _ in range(200):  # the in-process worker thread
-        status = admin.get(f"/reports/jobs/{job_id}.json").json
-        if status["finished"] or status["failed"]:
-            break
-        time.sleep(0.05)
+    status = _settled(admin, job_id)
     assert status["finished"] and status["percent"] == 100, status
     pdf = admin.get(f"/reports/jobs/{job_id}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
@@ -70,11 +76,7 @@ def test_a_town_with_projects_of_its_own_gets_its_report(app, world, served, sig
     admin = signed_in(world.a_admin)
     started = _start(admin, **{**PERIOD, "organisation": "LX-A"})
     job_id = int(started.headers["Location"].rstrip("/").split("/")[-1])
-    for _ in range(200):
-        status = admin.get(f"/reports/jobs/{job_id}.json").json
-        if status["finished"] or status["failed"]:
-            break
-        time.sleep(0.05)
+    status = _settled(admin, job_id)
     assert status["finished"], status
     text = _text(admin.get(f"/reports/jobs/{job_id}.pdf").data, tmp_path)
     assert "甲镇团委（本级）" in text and "甲村团支部" in text
@@ -119,11 +121,7 @@ def test_a_report_that_failed_resumes_and_keeps_one_pdf(app, world, served, sign
         monkeypatch.setattr(report_pdf, "render", real)
     resumed = admin.client.post(f"/reports/jobs/{job_id}/resume", data={"csrf_token": csrf_from(page)})
     assert resumed.status_code == 302
-    for _ in range(200):
-        status = admin.get(f"/reports/jobs/{job_id}.json").json
-        if status["finished"] or status["failed"]:
-            break
-        time.sleep(0.05)
+    status = _settled(admin, job_id)
     assert status["finished"], status
     with app.app_context():
         assert jobs.run_job(job_id, now=utcnow()).is_finished  # a repeat run: still one PDF
