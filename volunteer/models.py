@@ -3,7 +3,7 @@ from volunteer.accounts.models import ApiToken, Membership, User, Volunteer  # n
 from volunteer.certificates.models import Certificate, CertificatePdf, CertificateRequest, Seal  # noqa: F401
 from volunteer.checkin.models import Scan, ServiceSession  # noqa: F401
 from volunteer.core.models import Counter, Event, Job  # noqa: F401
-from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal  # noqa: F401
+from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal, SheetPhoto  # noqa: F401
 from volunteer.organisations.models import Organisation  # noqa: F401
 from volunteer.projects.models import (  # noqa: F401
     Application,

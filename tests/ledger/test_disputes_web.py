@@ -40,7 +40,7 @@ def test_a_dispute_goes_to_the_queue_staff_correct_and_the_volunteer_sees_it(app
     empty = post(volunteer, f"/ledger/{entry.id}/dispute", {"note": ""})
     assert "请说明这条记录哪里有误" in empty.get_data(as_text=True)
     sent = post(volunteer, f"/ledger/{entry.id}/dispute", {"note": "午休时我在值班,忘记说明"})
-    assert "你的说明已提交给站长" in sent.get_data(as_text=True)
+    assert "您的说明已提交给站长" in sent.get_data(as_text=True)
     again = post(volunteer, f"/ledger/{entry.id}/dispute", {"note": "再说一次"})
     assert "该记录已提出异议" in again.get_data(as_text=True)
 
@@ -53,7 +53,7 @@ def test_a_dispute_goes_to_the_queue_staff_correct_and_the_volunteer_sees_it(app
     manager = signed_in(world.a_manager)
     assert 'data-testid="correct-dispute"' in manager.get("/ledger/queue").get_data(as_text=True)
     too_much = post(manager, f"/ledger/{entry.id}/correct", {"minutes": "180", "reason": "核实"}, page="/ledger/queue")
-    assert "不能超过记录的时长(150 分钟)" in too_much.get_data(as_text=True)
+    assert "不能超过记录的时长（150 分钟）" in too_much.get_data(as_text=True)
     corrected = post(manager, f"/ledger/{entry.id}/correct", {"minutes": "150", "reason": "核实午休时在岗"},
                      page="/ledger/queue")
     assert "记录已更正" in corrected.get_data(as_text=True)

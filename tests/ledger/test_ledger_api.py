@@ -36,7 +36,7 @@ def test_the_lead_sees_the_queue_and_approves(client, world, site, pending, api_
     again = client.post(f"/api/v1/ledger/{pending}/decision", json={"decision": "reject", "reason": "x"},
                         headers=bearer(api_token(world.a_manager)))
     assert (again.status_code, again.json["error"]["code"]) == (409, "already_decided")
-    assert again.json["error"]["message"] == "该记录已被他人审核,请刷新查看审核结果。"
+    assert again.json["error"]["message"] == "该记录已被他人审核，请刷新查看审核结果。"
     me = client.get("/api/v1/me", headers=bearer(api_token(world.a_volunteer))).json
     assert (me["approved_hours"], me["pending_hours"], me["star_level"]) == (2.5, 0.0, 0)
     mine = client.get("/api/v1/me/ledger", headers=bearer(api_token(world.a_volunteer))).json

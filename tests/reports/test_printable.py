@@ -60,7 +60,7 @@ def test_the_report_reads_back_with_its_title_period_and_figures(app, world, ser
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = _text(pdf.data, tmp_path)
     assert "临溪市<b>团委</b> & 青年志愿服务工作报告" in text
-    assert "2027年3月1日至2027年5月31日" in text
+    assert "2027年3月1日 至 2027年5月31日" in text
     # the headline against the year before: 9.5 h approved (4.5 h the year before)
     dashboard = admin.get("/reports/", query_string=PERIOD).get_data(as_text=True)
     assert 'data-value="9.5"' in dashboard and "9.5" in text and "4.5" in text

@@ -109,6 +109,12 @@ WEB = [
           dispute_id="@dispute"),
     # a correction is the project's staff's, not the lead's (ledger.services.decisions)
     route("POST", "ledger.correct", may("project.manage", "approved_entry"), entry_id="@approved_entry"),
+    route("GET", "ledger.record", anywhere("project.manage"), query={"project": "@running_project", "q": "矩阵"}),
+    route("POST", "ledger.record", may("project.manage", "running_project"),
+          body={"project_id": "@running_project", "volunteer_id": "@volunteer", "served_on": "2026-01-01",
+                "minutes": "30", "reason": "矩阵"}),
+    route("GET", "ledger.photo", may("project.manage", "manual_entry"),
+          entry_id="@manual_entry"),
     route("GET", "ledger.mine", SIGNED_IN),
     route("POST", "ledger.dispute", own("pending_entry"), entry_id="@pending_entry"),
     # certificates: the volunteer's, the admins' register and batches, seals, verification

@@ -160,6 +160,9 @@ def _records(world: World, people: dict) -> None:
     ledger.decide(lead, approved, Decision.APPROVE, reason=SECRETS["decision_reason"], now=now)
     pending = _served(volunteer, station, running, days_ago=2, minutes=60)
     db.session.flush()
+    manual = ledger.record_manual(manager, running, db.session.get(Volunteer, people["a_volunteer"].id), {
+        "minutes": 30, "served_on": (now - timedelta(days=1)).date(), "reason": "矩阵补录",
+        "photo": _seal_png()}, now=now)
     dispute = ledger.open_dispute(volunteer, approved.id, SECRETS["dispute_note"], now=now)
     certificate = certificates.issue_certificate(admin, db.session.get(Volunteer, people["a_volunteer"].id),
                                                  base_url="http://localhost/", now=now)
@@ -173,7 +176,7 @@ def _records(world: World, people: dict) -> None:
     db.session.flush()
     for name, record in (("running_project", running), ("draft_project", draft), ("evaluating_project", evaluating),
                          ("position", position), ("application", application), ("approved_entry", approved),
-                         ("pending_entry", pending), ("dispute", dispute), ("certificate", certificate),
+                         ("pending_entry", pending), ("manual_entry", manual), ("dispute", dispute), ("certificate", certificate),
                          ("certificate_request", request), ("batch", batch), ("report", report),
                          ("attachment", evaluating.evaluation.attachments[0]), ("org_a", get_by_code("LX-A")),
                          ("city", get_by_code("LX")),

@@ -5,7 +5,7 @@ An approved entry is never changed or deleted (a database trigger refuses it too
 is a new entry that refers to the one it corrects, and totals follow the newest figure."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -61,7 +61,9 @@ class LedgerEntry(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # manual entries, corrections
     corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_entries.id"))
     activity: Mapped[str | None] = mapped_column(sa.String(200))  # manual entries: what was done...
-    activity_minutes: Mapped[int | None] = mapped_column()        # ...and how long it lasted
+    activity_minutes: Mapped[int | None] = mapped_column()        # ...and how long it lasted,
+    service_from: Mapped[time | None] = mapped_column(sa.Time)       # from when to when, where it
+    service_to: Mapped[time | None] = mapped_column(sa.Time)         # was given (local time)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -76,6 +78,8 @@ class LedgerEntry(db.Model):
     corrects: Mapped[LedgerEntry | None] = relationship(remote_side=[id], back_populates="corrected_by")
     corrected_by: Mapped[LedgerEntry | None] = relationship(back_populates="corrects", uselist=False,
                                                             viewonly=True)
+
+    photo: Mapped[SheetPhoto | None] = relationship(uselist=False, viewonly=True)
 
     @property
     def scope_organisation(self):
@@ -142,6 +146,21 @@ class LedgerEntry(db.Model):
     @classmethod
     def _counts_toward_hours_clause(cls) -> sa.ColumnElement[bool]:
         return sa.and_(cls.state == EntryState.APPROVED, cls.credited_minutes > 0, ~cls.is_superseded)
+
+
+class SheetPhoto(db.Model):
+    """A photo that backs a manual entry (a sign-in sheet, say): re-encoded as JPEG without its
+    metadata (a phone's photo carries where it was taken), kept with the entry in the database so
+    that a backup holds both, and like the entry never changed."""
+
+    __tablename__ = "ledger_sheet_photos"
+
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("ledger_entries.id"), primary_key=True)
+    jpeg: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class LedgerTotal(db.Model):

@@ -113,9 +113,11 @@ class Project(db.Model):
         """Check-in happens only while the project runs, on its dates (in the station's zone)."""
         return self.state == ProjectState.RUNNING and self.runs_on(local_date(now, zone))
 
+    # Service is recorded once a project runs, until it closes (paused and being evaluated too).
+    MANUAL_ENTRY_STATES = (ProjectState.RUNNING, ProjectState.SUSPENDED, ProjectState.EVALUATING)
+
     def accepts_manual_entries(self) -> bool:
-        """Service is recorded once a project runs, until it closes (paused and being evaluated too)."""
-        return self.state in (ProjectState.RUNNING, ProjectState.SUSPENDED, ProjectState.EVALUATING)
+        return self.state in self.MANUAL_ENTRY_STATES
 
     def accepts_applications(self, now: datetime) -> bool:
         """Volunteers apply while the project recruits or runs, until its last day."""

@@ -16,7 +16,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer.accounts.forms import ConfirmForm
-from volunteer.core import database
+from volunteer.accounts.models import Volunteer
+from volunteer.core import database, permissions
 from volunteer.core.database import retried
 from volunteer.core.errors import Conflict, ValidationFailed
 from volunteer.core.pagination import paginate
@@ -24,7 +25,7 @@ from volunteer.core.time import utcnow
 from volunteer.core.vocabulary import MIMETYPES, ExportFormat
 from volunteer.extensions import db
 from volunteer.ledger import exports, services
-from volunteer.ledger.forms import DecisionForm, DisputeForm
+from volunteer.ledger.forms import DecisionForm, DisputeForm, ManualEntryForm
 from volunteer.ledger.vocabulary import EntrySource, EntryState, Flag
 from volunteer.web.helpers import flash_form_errors, query_url, submit
 
@@ -133,6 +134,47 @@ def correct(entry_id: int):
     else:
         flash_form_errors(form)
     return redirect(url_for("ledger.queue"))
+
+
+@bp.route("/record", methods=["GET", "POST"])
+@login_required
+@retried
+def record():
+    """Service without a scan (补录): choose the project and find the volunteer, then say when and
+    why; the entry waits for someone else's approval."""
+    projects = services.recordable_projects(current_user)
+    if not projects and not permissions.scope_roots(current_user, "project.manage"):
+        abort(403)
+    form = ManualEntryForm()
+    chosen = form.project_id.data if request.method == "POST" else request.args.get("project")
+    project = services.recordable_project(current_user, int(chosen) if (chosen or "").isdigit() else None)
+    search = request.values.get("q", "").strip()
+    found = services.candidates(current_user, project, search) if project is not None else []
+    form.volunteer_id.choices = [(v.id, v.name or v.volunteer_no) for v in found]
+    if request.method == "POST":
+        if project is None:
+            abort(404)
+        volunteer = db.session.get(Volunteer, form.volunteer_id.data) if form.volunteer_id.data else None
+        upload = form.photo.data.read() if form.photo.data else None
+        entry = submit(form, lambda: services.record_manual(current_user, project, volunteer, {
+            "minutes": form.minutes.data, "served_on": form.served_on.data, "service_from": form.service_from.data,
+            "service_to": form.service_to.data, "activity": form.activity.data, "reason": form.reason.data,
+            "photo": upload}, now=utcnow()))
+        if entry:
+            flash(_("Recorded: %(minutes)s minutes for %(name)s, waiting for someone else to approve them.",
+                    minutes=entry.minutes, name=entry.volunteer.name or entry.volunteer.volunteer_no), "success")
+            return redirect(url_for("ledger.record", project=project.id))
+    elif project is not None:
+        form.project_id.data = project.id
+    return render_template("ledger/record.html", form=form, projects=projects, project=project, q=search,
+                           found=found)
+
+
+@bp.route("/<int:entry_id>/photo")
+@login_required
+def photo(entry_id: int):
+    return Response(services.photo_for(current_user, entry_id), mimetype="image/jpeg",
+                    headers={"Cache-Control": "private, no-store", "Content-Disposition": "inline"})
 
 
 @bp.route("/mine")

@@ -43,10 +43,11 @@ NAV = (
     ("projects.my_applications", _l("My applications"), "volunteer"),
     ("ledger.mine", _l("My hours"), "volunteer"),
     ("certificates.mine", _l("My certificates"), "volunteer"),
-    ("accounts.profile", _l("My profile"), "volunteer"),
+    ("accounts.profile", _l("My profile"), "signed_in"),
     ("reports.dashboard", _l("Dashboard"), "staff"),
     ("ledger.queue", _l("Hours to approve"), "decides"),
     ("ledger.index", _l("Hours ledger"), "decides"),
+    ("ledger.record", _l("Record service"), "manages"),
     ("certificates.register", _l("Certificates"), "issues"),
     ("projects.manage", _l("Manage projects"), "staff"),
     ("stations.index", _l("Stations"), "staff"),
@@ -62,7 +63,9 @@ def nav_items():
     volunteer = signed_in and current_user.volunteer is not None
     decides = decides_somewhere(current_user)
     issues = bool(permissions.scope_roots(current_user, "certificate.issue"))
-    shown = {"all": True, "volunteer": volunteer, "staff": staff, "decides": decides, "issues": issues}
+    manages = bool(permissions.scope_roots(current_user, "project.manage"))
+    shown = {"all": True, "signed_in": signed_in, "volunteer": volunteer, "staff": staff, "decides": decides,
+             "issues": issues, "manages": manages}
     return [(endpoint, label) for endpoint, label, who in NAV if shown[who]]
 
 

@@ -2,7 +2,7 @@
 scan (补录), which someone other than its author approves."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
 
@@ -14,6 +14,7 @@ from volunteer.extensions import db
 from volunteer.ledger.errors import ProjectNotServing
 from volunteer.ledger.models import LedgerEntry
 from volunteer.ledger.services.crediting import MAX_MINUTES, clean_minutes
+from volunteer.ledger.services.photos import clean_photo, keep_photo
 from volunteer.ledger.services.totals import add_to_totals
 from volunteer.ledger.services.waiting import count_waiting
 from volunteer.ledger.vocabulary import EntrySource, EntryState, LedgerEvent
@@ -35,6 +36,13 @@ def record_session(session) -> LedgerEntry:
     return entry
 
 
+def span_minutes(start: time, end: time) -> int:
+    """From a start to an end on the clock; an end before the start is on the next day (a night
+    shift), so 22:00 to 02:00 is four hours."""
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    return minutes if minutes >= 0 else minutes + 24 * 60
+
+
 def record_manual(actor, project, volunteer, data: dict, *, now: datetime) -> LedgerEntry:
     """A manager records service done without a scan; someone else approves it."""
     permissions.ensure(actor, "project.manage", project)
@@ -44,6 +52,14 @@ def record_manual(actor, project, volunteer, data: dict, *, now: datetime) -> Le
     elif not may_serve(project, volunteer):  # as at check-in: a roster project's service is its roster's
         errors.add("volunteer_id", _l("This project takes only the volunteers on its roster: accept their "
                                       "application for one of its positions first."))
+    service_from, service_to = data.get("service_from"), data.get("service_to")
+    if (service_from is None) != (service_to is None):
+        errors.add("service_to" if service_to is None else "service_from",
+                   _l("Give both the start and the end, or neither."))
+    elif service_from is not None:
+        data = {**data, "activity_minutes": span_minutes(service_from, service_to)}
+        if data.get("minutes") in (None, ""):
+            data["minutes"] = data["activity_minutes"]
     minutes = clean_minutes(errors, data.get("minutes"))
     activity_minutes = data.get("activity_minutes")
     if activity_minutes not in (None, ""):
@@ -67,18 +83,24 @@ def record_manual(actor, project, volunteer, data: dict, *, now: datetime) -> Le
     if not reason:
         errors.add("reason", _l("Say why the service was not scanned."))
     activity = (data.get("activity") or "").strip()[:200] or project.title
+    photo = clean_photo(errors, data.get("photo"))
     errors.raise_if_any()
     if not project.accepts_manual_entries():
         raise ProjectNotServing()
     entry = LedgerEntry(volunteer_id=volunteer.id, project_id=project.id, station_id=None, minutes=minutes,
                         recorded_minutes=minutes, served_on=served_on, source=EntrySource.MANUAL,
                         state=EntryState.PENDING, created_by_id=actor.id, activity=activity,
-                        activity_minutes=activity_minutes, reason=reason, created_at=now)
+                        activity_minutes=activity_minutes, service_from=service_from, service_to=service_to,
+                        reason=reason, created_at=now)
     db.session.add(entry)
+    if photo is not None:
+        db.session.flush()
+        keep_photo(entry, photo, now=now)
     add_to_totals(volunteer.id, project.id, served_on.year, pending=minutes)
     count_waiting(project.organisation_id, served_on, minutes, 1)
     record_event(actor, LedgerEvent.MANUAL_RECORDED, entry,
-                 after={"volunteer_id": volunteer.id, "minutes": minutes, "served_on": served_on.isoformat()},
+                 after={"volunteer_id": volunteer.id, "minutes": minutes, "served_on": served_on.isoformat(),
+                        "photo": photo is not None},
                  note=reason, now=now)
     return entry
 
