@@ -8,6 +8,7 @@ from volunteer.core.models import Event
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.stations.models import Station
+from volunteer.stations.vocabulary import CoordinateSystem
 
 
 def bearer(token):
@@ -101,7 +102,8 @@ def test_edit_is_logged_with_before_and_after(app, world, signed_in):
     admin = signed_in(world.a_admin)
     response = admin.post_form(f"/stations/{station_id}/edit", {
         "name": "甲村志愿驿站", "kind": "驿站", "address": "甲村文化礼堂", "lat": "30.25", "lng": "120.16",
-        "radius_m": "300", "opens_at": "09:00", "closes_at": "18:00", "timezone": "Asia/Shanghai", "active": "y"})
+        "coordinate_system": CoordinateSystem.WGS84, "radius_m": "300", "opens_at": "09:00", "closes_at": "18:00",
+        "timezone": "Asia/Shanghai", "active": "y"})
     assert response.status_code == 302
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.action == "station.updated"))

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer.core import permissions
-from volunteer.core.time import UTCDateTime, utcnow
+from volunteer.core.time import DEFAULT_ZONE, UTCDateTime, utcnow
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
 from volunteer.stations.vocabulary import StationKind
@@ -46,7 +46,7 @@ class Station(db.Model):
     radius_m: Mapped[int | None] = mapped_column()
     opens_at: Mapped[time | None] = mapped_column(sa.Time)
     closes_at: Mapped[time | None] = mapped_column(sa.Time)
-    timezone: Mapped[str] = mapped_column(sa.String(40), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(sa.String(40), default=DEFAULT_ZONE.key)
     require_rotating_code: Mapped[bool] = mapped_column(default=False)
     # The station's codes are signed with a key derived from this secret and the version; bumping
     # the version ("reset code") revokes every printed code at once.

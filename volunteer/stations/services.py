@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -12,12 +11,15 @@ from volunteer.accounts.services import find_user_by_login
 from volunteer.core import get_by_id, permissions
 from volunteer.core.audit import changes, record_event
 from volunteer.core.errors import FieldErrors, NotFound, ValidationFailed
+from volunteer.core.time import DEFAULT_ZONE
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
 from volunteer.organisations.services import get_by_code
+from volunteer.stations.coordinates import to_stored
 from volunteer.stations.errors import AlreadyLead
 from volunteer.stations.models import Station
-from volunteer.stations.vocabulary import StationEvent, StationKind
+from volunteer.stations.vocabulary import STORED_SYSTEM, CoordinateSystem, StationEvent, StationKind
+from volunteer.stations.zones import is_known_zone
 
 FIELDS = ("name", "kind", "address", "lat", "lng", "radius_m", "opens_at", "closes_at", "timezone",
           "require_rotating_code", "active")
@@ -46,6 +48,26 @@ def _time(errors: FieldErrors, field: str, value):
         return None
 
 
+def _point(errors: FieldErrors, data: dict) -> tuple[float | None, float | None]:
+    """The station's point as it is kept (WGS-84), from a point given in ``coordinate_system``
+    (WGS-84 when a client names none): a point copied from a Chinese map app is converted here, or
+    every scan at the station would be measured against a place hundreds of metres away."""
+    lat = _number(errors, "lat", data.get("lat"), -90, 90)
+    lng = _number(errors, "lng", data.get("lng"), -180, 180)
+    if "lat" in errors and lat is not None and lng is not None and abs(lng) <= 90 < abs(lat) <= 180:
+        # AMap's coordinate picker, among others, writes "lng,lat": say so rather than give the bounds
+        errors.fields["lat"] = [_l("This looks like a longitude: map apps often give the longitude first.")]
+    if (lat is None) != (lng is None) and "lat" not in errors and "lng" not in errors:
+        errors.add("lng", _l("Give both latitude and longitude, or neither."))
+    system = data.get("coordinate_system", STORED_SYSTEM)
+    if lat is None or lng is None or "lat" in errors or "lng" in errors:
+        return lat, lng
+    if system not in CoordinateSystem.values():
+        errors.add("coordinate_system", _l("Please choose where these coordinates come from."))
+        return lat, lng
+    return to_stored(lat, lng, system)
+
+
 def _clean(data: dict) -> dict:
     errors = FieldErrors()
     values = {}
@@ -59,10 +81,7 @@ def _clean(data: dict) -> dict:
     if values["kind"] not in StationKind.values():
         errors.add("kind", _l("Please choose a kind."))
     values["address"] = (data.get("address") or "").strip()[:200] or None
-    values["lat"] = _number(errors, "lat", data.get("lat"), -90, 90)
-    values["lng"] = _number(errors, "lng", data.get("lng"), -180, 180)
-    if (values["lat"] is None) != (values["lng"] is None) and "lat" not in errors and "lng" not in errors:
-        errors.add("lng", _l("Give both latitude and longitude, or neither."))
+    values["lat"], values["lng"] = _point(errors, data)
     values["radius_m"] = _number(errors, "radius_m", data.get("radius_m"), 10, 5000, integer=True)
     if values["radius_m"] is not None and values["lat"] is None:
         errors.add("radius_m", _l("A radius needs coordinates."))
@@ -71,8 +90,8 @@ def _clean(data: dict) -> dict:
     if (values["opens_at"] is None) != (values["closes_at"] is None) and \
             "opens_at" not in errors and "closes_at" not in errors:
         errors.add("closes_at", _l("Give both the opening and the closing time, or neither."))
-    values["timezone"] = (data.get("timezone") or "Asia/Shanghai").strip()
-    if values["timezone"] not in available_timezones():
+    values["timezone"] = (data.get("timezone") or DEFAULT_ZONE.key).strip()
+    if not is_known_zone(values["timezone"]):
         errors.add("timezone", _l("Unknown time zone."))
     values["require_rotating_code"] = bool(data.get("require_rotating_code"))
     values["active"] = True if data.get("active") is None else bool(data.get("active"))
@@ -100,12 +119,27 @@ def create_station(actor, organisation: Organisation | None, data: dict, *, now:
     return station
 
 
+def _gives_back_the_stored_point(station: Station, data: dict) -> bool:
+    try:
+        return station.lat is not None and (round(float(data.get("lat")), 7), round(float(data.get("lng")), 7)) \
+            == (round(station.lat, 7), round(station.lng, 7))
+    except (TypeError, ValueError):
+        return False
+
+
 def update_station(actor, station: Station, data: dict, *, now: datetime) -> Station:
+    """Saved as given; the stored point given back unchanged needs no coordinate system (the edit
+    form names none, so that a newly pasted point is never taken for one already converted)."""
     permissions.ensure(actor, "station.manage", station)
+    if not data.get("coordinate_system") and _gives_back_the_stored_point(station, data):
+        data = {**data, "coordinate_system": STORED_SYSTEM}
     values = _clean(data)
     before, after = changes(station, list(FIELDS), values)
     for key, value in values.items():
         setattr(station, key, value)
+    system = data.get("coordinate_system", STORED_SYSTEM)
+    if ("lat" in after or "lng" in after) and station.lat is not None and system != STORED_SYSTEM:
+        after["coordinate_system"] = system  # the log says the point was converted, and from what
     if after:
         record_event(actor, StationEvent.UPDATED, station, before=_jsonable(before), after=_jsonable(after), now=now)
     return station

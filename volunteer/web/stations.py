@@ -11,9 +11,10 @@ from volunteer.core.errors import NotFound
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.organisations import services as organisations
-from volunteer.stations import codes, services
+from volunteer.stations import codes, coordinates, services, zones
 from volunteer.stations.forms import LeadForm, StationForm
 from volunteer.stations.poster import station_poster
+from volunteer.stations.vocabulary import STORED_SYSTEM
 from volunteer.web.helpers import submit
 
 bp = Blueprint("stations", __name__, url_prefix="/stations")
@@ -41,15 +42,17 @@ def create():
     if station:
         flash(_("The station has been created."), "success")
         return redirect(url_for("stations.detail", station_id=station.id))
-    return render_template("stations/edit.html", form=form, station=None)
+    return render_template("stations/edit.html", form=form, station=None, stored_system=STORED_SYSTEM)
 
 
 @bp.route("/<int:station_id>")
 @login_required
 def detail(station_id: int):
     station = services.get_station_for(current_user, station_id)
+    other_views = coordinates.other_views(station.lat, station.lng) if station.lat is not None else []
     return render_template("stations/detail.html", station=station, lead_form=LeadForm(),
-                           remove_form=ConfirmForm(),
+                           remove_form=ConfirmForm(), stored_system=STORED_SYSTEM, other_views=other_views,
+                           zone_label=zones.zone_label(station.timezone),
                            can_manage=permissions.can(current_user, "station.manage", station),
                            can_kiosk=station.may_run_kiosk(current_user))
 
@@ -61,12 +64,15 @@ def edit(station_id: int):
     form = StationForm(obj=station) if request.method == "GET" else StationForm()
     del form.organisation_code
     if request.method == "GET":
+        # No system chosen: the stored point saved back unchanged stays where it is, and a point
+        # pasted over it must say where it comes from (stations.services.update_station).
+        form.coordinate_system.data = ""
         form.opens_at.data = station.opens_at.strftime("%H:%M") if station.opens_at else ""
         form.closes_at.data = station.closes_at.strftime("%H:%M") if station.closes_at else ""
     if submit(form, lambda: services.update_station(current_user, station, form.data_for_service(), now=utcnow())):
         flash(_("The station has been saved."), "success")
         return redirect(url_for("stations.detail", station_id=station.id))
-    return render_template("stations/edit.html", form=form, station=station)
+    return render_template("stations/edit.html", form=form, station=station, stored_system=STORED_SYSTEM)
 
 
 @bp.route("/<int:station_id>/qr.<image_format>")

@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from volunteer.api.schemas.base import BaseSchema, PageArgsSchema, Text, WholeNumber, enum, max_length, one_of, page_of
-from volunteer.stations.vocabulary import CodeKind, StationKind
+from volunteer.core.time import DEFAULT_ZONE
+from volunteer.stations.vocabulary import STORED_SYSTEM, CodeKind, CoordinateSystem, StationKind
 
 IMAGE_FORMATS = ("svg", "png")
 
@@ -27,6 +28,9 @@ class StationSchema(BaseSchema):
     address = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
     lng = fields.Float(allow_none=True)
+    coordinate_system = fields.Function(lambda station: STORED_SYSTEM.value, metadata={
+        "type": "string", "enum": [STORED_SYSTEM.value],
+        "description": "lat and lng are always answered in WGS-84, the system of GPS and of a phone's location"})
     radius_m = WholeNumber(allow_none=True)
     opens_at = fields.Function(lambda station: _clock(station.opens_at), allow_none=True,
                                metadata={"type": "string", "example": "08:30"})
@@ -46,10 +50,15 @@ class StationCreateSchema(BaseSchema):
     # the service checks these (in its own words): the document gives the bounds
     lat = fields.Float(allow_none=True, metadata={"minimum": -90, "maximum": 90, "description": "with lng"})
     lng = fields.Float(allow_none=True, metadata={"minimum": -180, "maximum": 180, "description": "with lat"})
+    coordinate_system = enum(CoordinateSystem, load_default=STORED_SYSTEM.value, metadata={
+        "description": f"the system lat and lng are given in: {CoordinateSystem.WGS84} (GPS, a phone's location), "
+                       f"{CoordinateSystem.GCJ02} (AMap, Tencent Maps, WeChat), {CoordinateSystem.BD09} (Baidu Maps); "
+                       "the station keeps them converted to WGS-84 (no conversion outside China)"})
     radius_m = WholeNumber(allow_none=True, metadata={"minimum": 10, "maximum": 5000, "description": "with lat and lng"})
     opens_at = Text(allow_none=True, metadata={"example": "08:30", "description": "HH:MM, with closes_at"})
     closes_at = Text(allow_none=True, metadata={"example": "17:30", "description": "HH:MM, with opens_at"})
-    timezone = Text(allow_none=True, metadata={"example": "Asia/Shanghai", "description": "an IANA time zone"})
+    timezone = Text(allow_none=True, metadata={"example": DEFAULT_ZONE.key,
+                                               "description": f"an IANA time zone; {DEFAULT_ZONE.key} when left out"})
     require_rotating_code = fields.Boolean(load_default=False)
     lead_user_ids = fields.List(WholeNumber(), load_default=list)
 
