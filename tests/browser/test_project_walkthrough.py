@@ -74,7 +74,7 @@ def test_draft_to_recruiting_then_apply_and_accept(chromium, live_server, world,
     assert "王小明" in manager.locator("[data-testid=application]").inner_text()
     manager.click("[data-testid=accept]")
     manager.wait_for_load_state()
-    assert "1 / 共 3" in manager.locator("[data-testid=position]").inner_text()
+    assert "已录用 1 人，共 3 个名额" in manager.locator("[data-testid=position]").inner_text()
     assert manager.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     manager.screenshot(path=str(tmp_path_factory.getbasetemp() / "project.png"), full_page=True)
 

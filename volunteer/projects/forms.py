@@ -1,13 +1,13 @@
 """Forms parse and render; projects.services checks every rule."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 
+from volunteer.core.forms import Form
 from volunteer.projects.vocabulary import Category, Level, ResourceKind, ResourceStatus
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(Form):
     organisation_code = SelectField(_l("Organisation"), choices=[], validate_choice=False)
     title = StringField(_l("Title"))
     category = SelectField(_l("Category"), choices=Category.choices(), validate_choice=False)
@@ -24,29 +24,34 @@ class ProjectForm(FlaskForm):
     shift_minutes = StringField(_l("Shift length in minutes (optional)"), render_kw={"inputmode": "numeric"})
     min_attendance_percent = StringField(_l("Minimum attendance in percent of the shift, for any credit (optional)"),
                                          render_kw={"inputmode": "numeric"})
+    place = StringField(_l("Place (optional)"),
+                        description=_l("Where volunteers go, if not (only) the stations above: an address or a meeting point."))
+    contact_name = StringField(_l("Contact person (optional)"))
+    contact_phone = StringField(_l("Contact phone (optional)"), render_kw={"type": "tel", "inputmode": "tel"},
+                                description=_l("A work phone volunteers may call. Shown on the project's page to everyone."))
 
     def data_for_service(self) -> dict:
         return {name: self[name].data for name in (
             "title", "category", "level", "description", "starts_on", "ends_on", "target_volunteers",
             "target_hours", "target_beneficiaries", "roster_required", "require_rotating_code", "station_ids",
-            "shift_minutes", "min_attendance_percent")}
+            "shift_minutes", "min_attendance_percent", "place", "contact_name", "contact_phone")}
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     to = HiddenField()
     comment = StringField(_l("Comment"))
 
 
-class ResourceForm(FlaskForm):
+class ResourceForm(Form):
     kind = SelectField(_l("Kind"), choices=ResourceKind.choices(), validate_choice=False)
     status = SelectField(_l("Status"), choices=ResourceStatus.choices(), validate_choice=False)
     description = StringField(_l("What"))
-    source = StringField(_l("From (optional)"))
+    source = StringField(_l("Source (optional)"))
     amount = StringField(_l("Amount (optional)"), render_kw={"inputmode": "decimal"})
     unit = StringField(_l("Unit"), description=_l("e.g. yuan, boxes, people"))
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     title = StringField(_l("Position"))
     capacity = StringField(_l("Places"), render_kw={"inputmode": "numeric"})
     starts_at = StringField(_l("Starts (optional)"), render_kw={"type": "datetime-local"})
@@ -54,15 +59,15 @@ class PositionForm(FlaskForm):
     requirements = TextAreaField(_l("Requirements (optional)"))
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(Form):
     note = StringField(_l("A note for the manager (optional)"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = HiddenField()
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(Form):
     beneficiaries_served = StringField(_l("People served"), render_kw={"inputmode": "numeric"})
     rating = SelectField(_l("Rating"), choices=[("", "—")] + [(str(n), "★" * n) for n in range(5, 0, -1)],
                          validate_choice=False)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -64,6 +65,12 @@ class Project(db.Model):
     # Optional minimum attendance: a share of the shift below which a session credits nothing.
     shift_minutes: Mapped[int | None] = mapped_column()
     min_attendance_percent: Mapped[int | None] = mapped_column()
+    # Where it is held beside (or instead of) its stations, and whom volunteers may call: typed by
+    # its staff to be published, never taken from anyone's account (a manager's own phone and name
+    # stay private).
+    place: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(60))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(30))
     state: Mapped[str] = mapped_column(sa.String(20), default=ProjectState.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -94,6 +101,13 @@ class Project(db.Model):
     @property
     def level_label(self) -> str:
         return Level.label_of(self.level) if self.level else ""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone its times are entered and shown in: its stations' where they share one (as
+        check-in reads a station's), else the default."""
+        zones = {s.timezone for s in self.stations}
+        return self.stations[0].zone if len(zones) == 1 else DEFAULT_ZONE
 
     @hybrid_property
     def is_public(self) -> bool:
@@ -251,6 +265,16 @@ class Position(db.Model):
     @property
     def places_left(self) -> int:
         return self.capacity - self.accepted_count
+
+    @hybrid_property
+    def is_full(self) -> bool:
+        """Every place is taken: nobody more may apply, and no acceptance can take one."""
+        return self.accepted_count >= self.capacity
+
+    @is_full.inplace.expression
+    @classmethod
+    def _is_full_clause(cls) -> sa.ColumnElement[bool]:
+        return cls.accepted_count >= cls.capacity
 
     @property
     def has_pending_applications(self) -> bool:

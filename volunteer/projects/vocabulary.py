@@ -3,6 +3,7 @@ levels, resources, applications; who may do what."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from volunteer.core.audit import Glossary
 from volunteer.core.vocabulary import Vocabulary
@@ -85,6 +86,15 @@ class ProjectEvent(Vocabulary):
 
 EVENT_LOG = Glossary(
     actions=ProjectEvent,
+    name=_l("Projects"),
+    verbs={ProjectEvent.CREATED: lazy_pgettext("event", "created"), ProjectEvent.UPDATED: lazy_pgettext("event", "edited"),
+           ProjectEvent.TRANSITION: lazy_pgettext("event", "changed the state of"), ProjectEvent.RESOURCE_ADDED: lazy_pgettext("event", "recorded"),
+           ProjectEvent.EVALUATED: lazy_pgettext("event", "evaluated"), ProjectEvent.EVALUATION_UPDATED: lazy_pgettext("event", "corrected the evaluation of"),
+           ProjectEvent.POSITION_CREATED: lazy_pgettext("event", "added"), ProjectEvent.APPLIED: lazy_pgettext("event", "sent"),
+           ProjectEvent.ACCEPTED: lazy_pgettext("event", "accepted"), ProjectEvent.DECLINED: lazy_pgettext("event", "declined"),
+           ProjectEvent.WITHDRAWN: lazy_pgettext("event", "withdrew")},
+    references={"volunteer_id": "volunteers", "position_id": "positions"},
+    minutes=frozenset({"shift_minutes"}),
     subjects={"projects": _l("Project"), "positions": _l("Position"), "applications": _l("Application"),
               "project_resources": _l("Resource")},
     fields={"description": _l("Description"), "category": _l("Category"), "level": _l("Level"),
@@ -94,7 +104,8 @@ EVENT_LOG = Glossary(
             "target_hours": _l("Target service hours"), "target_beneficiaries": _l("Target beneficiaries"),
             "capacity": _l("Places"), "position_id": _l("Position"), "volunteer_id": _l("Volunteer"),
             "amount": _l("Amount"), "unit": _l("Unit"), "rating": _l("Rating"),
-            "beneficiaries_served": _l("People served")},
+            "beneficiaries_served": _l("People served"), "place": _l("Place"),
+            "contact_name": _l("Contact person"), "contact_phone": _l("Contact phone")},
     values={"projects": {"state": ProjectState, "category": Category, "level": Level},
             "applications": {"state": ApplicationState},
             "project_resources": {"kind": ResourceKind, "status": ResourceStatus}},

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,12 +17,15 @@ from volunteer.accounts.forms import (
     ProfileForm,
     RegistrationForm,
 )
+from volunteer.certificates import services as certificates
 from volunteer.core import permissions
 from volunteer.core.errors import InvalidCredentials, NotFound
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
-from volunteer.extensions import limiter
+from volunteer.extensions import db, limiter
+from volunteer.ledger import services as ledger
 from volunteer.organisations import services as organisations
+from volunteer.projects import services as projects
 from volunteer.web.helpers import safe_next, sign_in, sign_out, submit
 
 bp = Blueprint("accounts", __name__)
@@ -165,4 +169,26 @@ def volunteer_list():
 @login_required
 def volunteer_detail(volunteer_id: int):
     volunteer = services.get_volunteer_for(current_user, volunteer_id)
-    return render_template("accounts/volunteer_detail.html", volunteer=volunteer)
+    return render_template("accounts/volunteer_detail.html", volunteer=volunteer, **_service_record(volunteer))
+
+
+RECENT_PROJECTS = 10
+RECENT_CERTIFICATES = 10
+
+
+def _service_record(volunteer) -> dict:
+    """What staff over the volunteer see of their service: the hours the ledger keeps for them
+    (their whole record, the total a certificate for them states), the projects most recently
+    served, each named only where the viewer may open the project (another town's closed project
+    shows its organisation, not its title), and their certificates, which staff over the
+    volunteer may open (certificates.get_certificate_for)."""
+    totals = ledger.totals_of(volunteer.id)
+    recent, served_count = ledger.projects_served(totals, RECENT_PROJECTS)
+    found = projects.projects_by_id(project_id for project_id, _ in recent)
+    rows = [{**figures, "project": found[project_id], "visible": projects.is_visible_to(current_user, found[project_id])}
+            for project_id, figures in recent if project_id in found]
+    listed = certificates.certificates_of(volunteer.id)
+    return {"totals": totals, "served": rows, "served_count": served_count,
+            "certificates": db.session.scalars(listed.limit(RECENT_CERTIFICATES)).all(),
+            "certificate_count": db.session.scalar(listed.with_only_columns(sa.func.count()).order_by(None)),
+            "ledger_link": ledger.decides_somewhere(current_user)}

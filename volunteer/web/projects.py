@@ -40,7 +40,9 @@ def index():
     page = paginate(services.search_projects(current_user, filters, view="public"),
                     request.args.get("page", 1), 20)
     return render_template("projects/index.html", page=page, filters=filters, staff_view=False,
-                           states=ProjectState.choices(PUBLIC_STATES), categories=Category.choices())
+                           states=ProjectState.choices(PUBLIC_STATES), categories=Category.choices(),
+                           organisations=services.organisation_choices(current_user, view="public",
+                                                                       selected=filters["organisation"]))
 
 
 @bp.route("/projects/manage")
@@ -52,6 +54,8 @@ def manage():
                     request.args.get("page", 1), 20)
     return render_template("projects/index.html", page=page, filters=filters, staff_view=True,
                            states=ProjectState.choices(), categories=Category.choices(),
+                           organisations=services.organisation_choices(current_user, view="staff",
+                                                                       selected=filters["organisation"]),
                            can_create=bool(permissions.scope_roots(current_user, "project.manage")))
 
 
@@ -140,7 +144,9 @@ def add_position(project_id: int):
 
     def create_position():
         data = dict(form.data)
-        data["starts_at"], data["ends_at"] = parse_moment(data["starts_at"]), parse_moment(data["ends_at"])
+        # Typed in the zone the page shows them in (the project's stations').
+        zone = project.zone
+        data["starts_at"], data["ends_at"] = parse_moment(data["starts_at"], zone), parse_moment(data["ends_at"], zone)
         return services.add_position(current_user, project, data, now=utcnow())
 
     if submit(form, create_position):

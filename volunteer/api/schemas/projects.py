@@ -30,6 +30,7 @@ class PositionSchema(BaseSchema):
     starts_at = fields.DateTime(allow_none=True)
     ends_at = fields.DateTime(allow_none=True)
     requirements = fields.String(allow_none=True)
+    is_full = fields.Boolean(metadata={"description": "every place is taken: nobody more may apply"})
 
 
 class ProjectSchema(BaseSchema):
@@ -49,6 +50,9 @@ class ProjectSchema(BaseSchema):
     target_volunteers = WholeNumber(allow_none=True)
     target_hours = WholeNumber(allow_none=True)
     target_beneficiaries = WholeNumber(allow_none=True)
+    place = fields.String(allow_none=True)
+    contact_name = fields.String(allow_none=True)
+    contact_phone = fields.String(allow_none=True)
     station_ids = fields.Function(lambda project: [s.id for s in project.stations],
                                   metadata={"type": "array", "items": {"type": "integer"}})
     positions = fields.List(fields.Nested(PositionSchema))
@@ -82,6 +86,11 @@ class ProjectCreateSchema(BaseSchema):
     target_volunteers = _count(0, 10_000_000)
     target_hours = _count(0, 10_000_000)
     target_beneficiaries = _count(0, 10_000_000)
+    place = Text(allow_none=True, validate=max_length(200),
+                 metadata={"description": "where volunteers go, besides the stations; published"})
+    contact_name = Text(allow_none=True, validate=max_length(60), metadata={"description": "published"})
+    contact_phone = Text(allow_none=True, validate=max_length(30),
+                         metadata={"description": "a work phone (digits, hyphens, spaces); published"})
 
 
 class TransitionRequestSchema(BaseSchema):

@@ -38,7 +38,10 @@ from volunteer.projects.services.reading import (
     get_managed_project,
     get_project_for,
     get_project_to_evaluate,
+    is_visible_to,
     may_manage,
+    organisation_choices,
+    projects_by_id,
     projects_to_screen,
     search_projects,
 )
@@ -47,7 +50,8 @@ __all__ = [
     "add_position", "add_resource", "allowed_transitions", "applications_for_project", "applications_of",
     "apply_for_position", "caller_for", "computed_figures", "create_project", "decide_application",
     "ensure_visible", "figures_for", "get_application_for_manager", "get_attachment_for", "get_editable_project", "get_managed_project",
-    "get_own_application", "get_position_for", "get_project_for", "get_project_to_evaluate", "is_on_roster", "may_manage", "may_serve", "page_context",
+    "get_own_application", "get_position_for", "get_project_for", "get_project_to_evaluate", "is_on_roster", "is_visible_to", "may_manage", "may_serve",
+    "organisation_choices", "page_context", "projects_by_id",
     "resource_totals", "roster", "save_evaluation", "projects_to_screen", "search_projects", "transition_project", "update_project",
     "withdraw_application",
 ]

@@ -70,7 +70,7 @@ def apply_for_position(user, position: Position, *, note: str | None = None, now
     volunteer = volunteer_of(user, _l("Only registered volunteers can apply."))
     if not position.project.accepts_applications(now):
         raise NotRecruiting()
-    if position.places_left <= 0:
+    if position.is_full:
         raise PositionFull()
     previous = set(db.session.scalars(sa.select(Application.state).where(
         Application.position_id == position.id, Application.volunteer_id == volunteer.id)).all())
@@ -110,8 +110,7 @@ def decide_application(actor, application: Application, decision: str, *, now: d
         raise ApplicationDecided()
     if decision == ApplicationState.ACCEPTED:
         took_place = db.session.execute(
-            sa.update(Position).where(Position.id == application.position_id,
-                                      Position.accepted_count < Position.capacity)
+            sa.update(Position).where(Position.id == application.position_id, ~Position.is_full)
             .values(accepted_count=Position.accepted_count + 1)
             .execution_options(synchronize_session=False))
         if took_place.rowcount != 1:
@@ -157,7 +156,10 @@ def applications_of(user) -> list[Application]:
     volunteer = getattr(user, "volunteer", None)
     if volunteer is None:
         return []
+    load = sa.orm.selectinload
     return db.session.scalars(sa.select(Application).where(Application.volunteer_id == volunteer.id)
+                              .options(load(Application.position).selectinload(Position.project)
+                                       .selectinload(Project.stations))
                               .order_by(Application.id.desc())).all()
 
 

@@ -2,6 +2,7 @@
 the resources raised."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -10,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from volunteer.core import get_by_id, permissions
 from volunteer.core.audit import changes, record_event
+from volunteer.core.edge import identifier
 from volunteer.core.errors import FieldErrors, Forbidden, ValidationFailed
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
@@ -29,7 +31,11 @@ from volunteer.stations.models import Station
 
 PROJECT_FIELDS = ("title", "category", "level", "description", "starts_on", "ends_on",
                   "target_volunteers", "target_hours", "target_beneficiaries", "roster_required",
-                  "require_rotating_code", "shift_minutes", "min_attendance_percent")
+                  "require_rotating_code", "shift_minutes", "min_attendance_percent", "place", "contact_name",
+                  "contact_phone")
+# A work phone as people write it: digits, with an area code's hyphen, spaces, brackets or a + if
+# they like (0571-8888 6666, (0571) 88886666, 13800138000, +86 138 0013 8000).
+CONTACT_PHONE_RE = re.compile(r"\+?\(?[0-9][0-9 ()-]{4,26}")
 
 
 def optional_count(errors: FieldErrors, field: str, value) -> int | None:
@@ -74,7 +80,25 @@ def _clean_project(data: dict) -> tuple[dict, FieldErrors]:
     values["roster_required"] = bool(data.get("roster_required"))
     values["require_rotating_code"] = bool(data.get("require_rotating_code"))
     _clean_attendance(values, errors, data)
+    _clean_contact(values, errors, data)
     return values, errors
+
+
+def _optional_text(errors: FieldErrors, field: str, value, limit: int) -> str | None:
+    text = " ".join(str(value or "").split())
+    if len(text) > limit:
+        errors.add(field, _l("At most %(n)s characters.", n=limit))
+    return text or None
+
+
+def _clean_contact(values: dict, errors: FieldErrors, data: dict) -> None:
+    """Where it is held and whom to call: optional, published on the project's page as typed."""
+    values["place"] = _optional_text(errors, "place", data.get("place"), 200)
+    values["contact_name"] = _optional_text(errors, "contact_name", data.get("contact_name"), 60)
+    phone = identifier(data.get("contact_phone"))
+    if phone and not CONTACT_PHONE_RE.fullmatch(phone):
+        errors.add("contact_phone", _l("A phone number: digits, with a hyphen or spaces if you like."))
+    values["contact_phone"] = phone or None
 
 
 def _optional_between(errors: FieldErrors, field: str, value, low: int, high: int) -> int | None:

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from volunteer.core import get_by_id, permissions
 from volunteer.core.errors import NotFound
 from volunteer.extensions import db
-from volunteer.organisations.services import get_by_code
+from volunteer.organisations.models import Organisation, OrganisationAncestor
+from volunteer.organisations.services import get_by_code, indented_choices
 from volunteer.projects.errors import NotEditable, NotEvaluating
 from volunteer.projects.models import Application, Position, Project
 from volunteer.projects.vocabulary import ProjectState
@@ -23,6 +24,11 @@ def _has_applied(user, project: Project) -> bool:
     return volunteer is not None and db.session.scalar(
         sa.select(Application.id).join(Application.position)
         .where(Position.project_id == project.id, Application.volunteer_id == volunteer.id).limit(1)) is not None
+
+
+def is_visible_to(user, project: Project) -> bool:
+    """Whether the user may open the project's page (ensure_visible, as a question)."""
+    return project.is_public or permissions.can(user, "project.view", project) or _has_applied(user, project)
 
 
 def ensure_visible(user, project: Project) -> None:
@@ -40,6 +46,14 @@ def get_project_for(user, project_id) -> Project:
         raise NotFound()
     ensure_visible(user, project)
     return project
+
+
+def projects_by_id(project_ids) -> dict[int, Project]:
+    """These projects in one query (a list of someone's service names them)."""
+    ids = set(project_ids)
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(sa.select(Project).where(Project.id.in_(ids)))}
 
 
 def get_managed_project(user, project_id) -> Project:
@@ -87,10 +101,7 @@ def search_projects(user, filters: dict, *, view: str = "public") -> sa.Select:
     """``view``: "public" (recruiting and running), "staff" (everything in the user's scope) or
     "visible" (both). ``filters``: state, category, organisation (a code: its subtree),
     starts_from, ends_until, q."""
-    stmt = sa.select(Project).join(Project.organisation)
-    public = Project.is_public
-    in_scope = permissions.in_scope(user, "project.view", Project.organisation_id)
-    stmt = stmt.where({"public": public, "staff": in_scope, "visible": sa.or_(public, in_scope)}[view])
+    stmt = sa.select(Project).join(Project.organisation).where(_shown_in(user, view))
     if filters.get("state"):
         stmt = stmt.where(Project.state == filters["state"])
     if filters.get("category"):
@@ -111,3 +122,28 @@ def search_projects(user, filters: dict, *, view: str = "public") -> sa.Select:
     return stmt.order_by(Project.starts_on.desc().nulls_last(), Project.id.desc())
 
 
+
+
+def _shown_in(user, view: str) -> sa.ColumnElement[bool]:
+    public = Project.is_public
+    in_scope = permissions.in_scope(user, "project.view", Project.organisation_id)
+    return {"public": public, "staff": in_scope, "visible": sa.or_(public, in_scope)}[view]
+
+
+def organisation_choices(user, *, view: str = "public", selected: str | None = None) -> list[tuple[str, str]]:
+    """The organisations the library can be narrowed to, for its select box: those holding a
+    project the view shows and the ones above them (choosing one takes its whole subtree),
+    indented by the tree; on the staff view only those within the user's scope. A few hundred
+    at most where a province has thousands of villages, most without a project. The chosen one
+    stays listed even when it holds none, so the form says what the list is filtered by."""
+    holding = sa.select(Project.organisation_id).where(_shown_in(user, view))
+    above = sa.select(OrganisationAncestor.ancestor_id).where(OrganisationAncestor.organisation_id.in_(holding))
+    stmt = sa.select(Organisation).where(Organisation.id.in_(above))
+    if view == "staff":
+        stmt = stmt.where(permissions.in_scope(user, "project.view", Organisation.id))
+    choices = indented_choices(db.session.scalars(stmt.order_by(Organisation.path)).all())
+    chosen = get_by_code(selected) if selected else None
+    if chosen is not None and chosen.code not in {code for code, _ in choices} \
+            and (view != "staff" or permissions.can(user, "project.view", chosen)):
+        choices.append((chosen.code, chosen.name))
+    return choices
