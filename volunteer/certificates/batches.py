@@ -3,7 +3,12 @@ a period gets one certificate, as a background job.
 
 Idempotent: a certificate carries its batch's job id, and a unique index allows one per
 volunteer and batch; the work skips volunteers who have theirs, commits each certificate on its
-own, so a crash loses nothing done and a resumed or repeated run issues only what is missing."""
+own, so a crash loses nothing done and a resumed or repeated run issues only what is missing.
+
+A batch also skips the volunteers who hold a valid certificate stating the same already, from an
+earlier batch or an admin's hand (Certificate.states_the_same: the same issuer, all projects, the
+same period, the same hours), and says how many; one whose hours changed since gets a new one.
+A second certificate of the same hours is only ever an admin's explicit issue or re-issue."""
 from __future__ import annotations
 
 import tempfile
@@ -31,21 +36,54 @@ from volunteer.organisations.models import Organisation
 KIND = CertificateJob.BATCH
 
 
-def eligible(organisation: Organisation, min_minutes: int, period_from: date | None,
-             period_to: date | None) -> list[int]:
-    """Volunteers of the subtree whose approved hours in the period reach the threshold, by id."""
-    stmt = (sa.select(LedgerEntry.volunteer_id)
+def _hours(organisation: Organisation, min_minutes: int, period_from: date | None, period_to: date | None) -> sa.Select:
+    """Volunteers of the subtree whose approved hours in the period reach the threshold, with
+    those hours (the minutes their certificate would state)."""
+    minutes = sa.func.sum(LedgerEntry.credited_minutes)
+    stmt = (sa.select(LedgerEntry.volunteer_id, minutes.label("minutes"))
             .join(Volunteer, Volunteer.id == LedgerEntry.volunteer_id)
             .join(Organisation, Organisation.id == Volunteer.organisation_id)
             .where(organisation.subtree(), Volunteer.is_active, LedgerEntry.counts_toward_hours)
             .group_by(LedgerEntry.volunteer_id)
-            .having(sa.func.sum(LedgerEntry.credited_minutes) >= max(min_minutes, 1))
-            .order_by(LedgerEntry.volunteer_id))
+            .having(minutes >= max(min_minutes, 1)))
     if period_from:
         stmt = stmt.where(LedgerEntry.served_on >= period_from)
     if period_to:
         stmt = stmt.where(LedgerEntry.served_on <= period_to)
-    return list(db.session.scalars(stmt))
+    return stmt
+
+
+def eligible(organisation: Organisation, min_minutes: int, period_from: date | None,
+             period_to: date | None) -> list[int]:
+    """Volunteers of the subtree whose approved hours in the period reach the threshold, by id."""
+    hours = _hours(organisation, min_minutes, period_from, period_to).subquery()
+    return list(db.session.scalars(sa.select(hours.c.volunteer_id).order_by(hours.c.volunteer_id)))
+
+
+def already_certified(job: Job, issuer: Organisation | None, organisation: Organisation, min_minutes: int,
+                      period_from: date | None, period_to: date | None) -> set[int]:
+    """The eligible volunteers who hold a valid certificate stating what this batch would, not
+    issued by this batch: it skips them."""
+    if issuer is None:
+        return set()
+    hours = _hours(organisation, min_minutes, period_from, period_to).subquery()
+    return set(db.session.scalars(
+        sa.select(Certificate.volunteer_id).join(hours, hours.c.volunteer_id == Certificate.volunteer_id)
+        .where(Certificate.states_the_same(organisation_id=issuer.id, project_id=None, period_from=period_from,
+                                           period_to=period_to, minutes=hours.c.minutes),
+               sa.or_(Certificate.job_id.is_(None), Certificate.job_id != job.id))))
+
+
+def skipped_in(job: Job) -> int | None:
+    """How many volunteers the batch skipped as already certified of the same hours (None
+    until its work has begun)."""
+    return (job.params or {}).get("skipped")
+
+
+def _say_skipped(job: Job, params: dict, skipped: int) -> None:
+    # kept in the job's row beside what it was asked (the work's own count, like done and total)
+    db.session.execute(sa.update(Job).where(Job.id == job.id, Job.claim == job.held_claim)
+                       .values(params={**params, "skipped": skipped}).execution_options(synchronize_session=False))
 
 
 def start_batch(actor, organisation: Organisation | None, data: dict, *, base_url: str, now: datetime) -> Job:
@@ -86,17 +124,28 @@ def run_batch(job: Job) -> None:
     jobs.progress(job)  # alive, before a long read of the eligible volunteers
     wanted = eligible(organisation, params["min_minutes"], period_from, period_to)
     issued = set(db.session.scalars(sa.select(Certificate.volunteer_id).where(Certificate.job_id == job.id)))
-    total = len(set(wanted) | issued)
+    skipped = already_certified(job, services.issuing_root(actor, organisation), organisation,
+                                params["min_minutes"], period_from, period_to) - issued
+    total = len((set(wanted) - skipped) | issued)
+    _say_skipped(job, params, len(skipped))
     jobs.progress(job, done=len(issued), total=total)
     for volunteer_id in wanted:
-        if volunteer_id in issued:
+        if volunteer_id in issued or volunteer_id in skipped:
             continue
         # Each certificate is a transaction of its own: what went before is committed already.
         try:
             services.issue_certificate(actor, db.session.get(Volunteer, volunteer_id), base_url=params["base_url"],
-                                       period_from=period_from, period_to=period_to, job_id=job.id, now=utcnow())
+                                       period_from=period_from, period_to=period_to, job_id=job.id,
+                                       unless_held=True, now=utcnow())
         except sa.exc.IntegrityError:
             db.session.rollback()  # another worker issued this one meanwhile: the unique index keeps it single
+        except services.AlreadyCertified:
+            db.session.rollback()  # issued elsewhere since the list was read (another batch, an admin)
+            skipped.add(volunteer_id)
+            total -= 1
+            _say_skipped(job, params, len(skipped))
+            jobs.progress(job, total=total)
+            continue
         except services.NoApprovedHours:
             db.session.rollback()
             continue  # corrected below the hours since the list was read

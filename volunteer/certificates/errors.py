@@ -33,3 +33,8 @@ class RequestAnswered(Conflict):
 
 class BatchNotStopped(Conflict):
     code = "not_stopped"
+
+
+class AlreadyCertified(Conflict):
+    code = "already_certified"
+    default_message = _l("The volunteer already holds a valid certificate of these same hours.")

@@ -101,6 +101,16 @@ class Certificate(db.Model):
     def status_label(self) -> str:
         return CertificateStatus.label_of(self.status)
 
+    @classmethod
+    def states_the_same(cls, *, organisation_id, project_id, period_from, period_to, minutes) -> sa.ColumnElement[bool]:
+        """A valid certificate that already says this: the same issuer, the same project (or all)
+        and period as asked for (an open end stays open), and the same approved hours. Its
+        volunteer's hours since grown or corrected make a different statement, and a new one."""
+        return sa.and_(cls.status == CertificateStatus.VALID, cls.organisation_id == organisation_id,
+                       cls.project_id.is_not_distinct_from(project_id),
+                       cls.period_from.is_not_distinct_from(period_from),
+                       cls.period_to.is_not_distinct_from(period_to), cls.minutes == minutes)
+
     @hybrid_property
     def awaits_review(self) -> bool:
         """Still valid, but hours behind it were corrected since: its admin revokes and re-issues it."""

@@ -3,6 +3,7 @@ answered, the background job that issues batches; who may issue."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from volunteer.core.audit import Glossary
 from volunteer.core.vocabulary import Vocabulary
@@ -23,8 +24,10 @@ class RequestState(Vocabulary):
 
 
 class RequestDecision(Vocabulary):
-    ISSUE = "issue", _l("Issue")
-    DECLINE = "decline", _l("Decline")
+    """An admin's answer to a volunteer's request (its own words: not an application's decline)."""
+
+    ISSUE = "issue", _l("Issue the certificate")
+    DECLINE = "decline", _l("Decline the request")
 
 
 class CertificateJob(Vocabulary):
@@ -51,6 +54,12 @@ class CertificateEvent(Vocabulary):
 
 EVENT_LOG = Glossary(
     actions=CertificateEvent,
+    name=_l("Certificates"),
+    verbs={CertificateEvent.ISSUED: lazy_pgettext("event", "issued"), CertificateEvent.REVOKED: lazy_pgettext("event", "revoked"),
+           CertificateEvent.REQUESTED: lazy_pgettext("event", "sent"), CertificateEvent.REQUEST_ISSUED: lazy_pgettext("event", "issued a certificate for"),
+           CertificateEvent.REQUEST_DECLINED: lazy_pgettext("event", "declined"), CertificateEvent.BATCH_STARTED: lazy_pgettext("event", "started"),
+           CertificateEvent.BATCH_RESUMED: lazy_pgettext("event", "resumed"), CertificateEvent.SEAL_UPDATED: lazy_pgettext("event", "changed the seal of")},
+    hidden=frozenset({"sha256"}),
     subjects={"certificates": _l("Certificate"), "certificate_requests": _l("Certificate request"),
               "jobs": _l("Background job")},
     fields={"serial": _l("Serial"), "min_hours": _l("Minimum hours"), "person_in_charge": _l("Person in charge"),

@@ -83,10 +83,15 @@ def register():
     permissions.ensure_any_scope(current_user, "certificate.issue")
     form = IssueForm()
     form.project_id.choices = services.project_choices(current_user)
-    page = paginate(services.register_in_scope(current_user), request.args.get("page", 1), 30)
+    search = (request.args.get("q") or "").strip()
+    page = paginate(services.register_in_scope(current_user, search), request.args.get("page", 1), 30)
     pending = services.requests_waiting_for(current_user)
+    # Issuing by hand: the volunteer is found by name or number within the admin's scope, then picked.
+    who = (request.args.get("who") or "").strip()
+    candidates, more_candidates = services.volunteers_to_certify(current_user, who)
     return render_template("certificates/register.html", page=page, form=form, pending=pending,
-                           reason_form=ReasonForm(),
+                           reason_form=ReasonForm(), search=search, who=who,
+                           candidates=candidates, more_candidates=more_candidates,
                            roots=permissions.scope_roots(current_user, "certificate.issue"))
 
 
@@ -101,9 +106,11 @@ def issue():
         period_from=form.period_from.data, period_to=form.period_to.data, now=utcnow()))
     if certificate:
         flash(_("Certificate %(serial)s issued.", serial=certificate.serial), "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("certificates.register"))
+        return redirect(url_for("certificates.register", q=certificate.serial))
+    flash_form_errors(form)
+    # back to the volunteers the search found, to pick again
+    return redirect(url_for("certificates.register", who=(form.who.data or "").strip()[:80] or None,
+                            _anchor="issuing"))
 
 
 @bp.route("/certificates/<serial>/revoke", methods=["POST"])
@@ -182,7 +189,7 @@ def batches():
         jobs.enqueue(job.id)
         return redirect(url_for("certificates.batch", job_id=job.id))
     page = paginate(batch_service.batches_in_scope(current_user), request.args.get("page", 1), 20)
-    return render_template("certificates/batches.html", form=form, page=page)
+    return render_template("certificates/batches.html", form=form, page=page, skipped_in=batch_service.skipped_in)
 
 
 @bp.route("/certificates/batches/<int:job_id>")
@@ -190,13 +197,14 @@ def batches():
 def batch(job_id: int):
     job, now = batch_service.get_batch_for(current_user, job_id), utcnow()
     return render_template("certificates/batch.html", job=job, form=ReasonForm(), resumable=job.is_resumable(now),
-                           under_way=job.is_under_way(now))
+                           under_way=job.is_under_way(now), skipped=batch_service.skipped_in(job))
 
 
 @bp.route("/certificates/batches/<int:job_id>.json")
 @login_required
 def batch_status(job_id: int):
-    return jobs.status_of(batch_service.get_batch_for(current_user, job_id), now=utcnow())
+    job = batch_service.get_batch_for(current_user, job_id)
+    return {**jobs.status_of(job, now=utcnow()), "skipped": batch_service.skipped_in(job)}
 
 
 @bp.route("/certificates/batches/<int:job_id>/resume", methods=["POST"])

@@ -32,8 +32,10 @@ from volunteer.accounts.services.staff import (
 from volunteer.accounts.services.volunteers import (
     ADULT_AGE,
     SENSITIVE_AGE,
+    VOLUNTEERS_OFFERED,
     close_account,
     get_volunteer_for,
+    matching,
     register_volunteer,
     set_locale,
     update_profile,
@@ -42,9 +44,9 @@ from volunteer.accounts.services.volunteers import (
 )
 
 __all__ = [
-    "ADULT_AGE", "SENSITIVE_AGE", "authenticate", "change_password", "close_account", "create_user",
+    "ADULT_AGE", "SENSITIVE_AGE", "VOLUNTEERS_OFFERED", "authenticate", "change_password", "close_account", "create_user",
     "export_personal_data", "find_user_by_login", "get_membership_of", "get_volunteer_for", "grant_role",
-    "grant_role_by_login", "hash_password", "issue_api_token", "normalise_login", "password_problem",
+    "grant_role_by_login", "hash_password", "issue_api_token", "matching", "normalise_login", "password_problem",
     "register_volunteer", "revoke_all_tokens", "revoke_api_token", "revoke_role", "session_user", "set_locale",
     "sign_out_everywhere", "staff_of", "start_session", "end_session",
     "update_profile", "user_for_token", "volunteer_of", "volunteers_in_scope",

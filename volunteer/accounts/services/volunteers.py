@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash
 
 from volunteer.accounts import privacy
 from volunteer.accounts.errors import NotAVolunteer
-from volunteer.accounts.identity import InvalidIdNumber, is_valid_phone, normalise_phone, parse_id_number
+from volunteer.accounts.identity import InvalidIdNumber, identifier, is_valid_phone, normalise_phone, parse_id_number
 from volunteer.accounts.models import User, Volunteer
 from volunteer.accounts.services.sessions import end_all_sessions
 from volunteer.accounts.services.signin import (
@@ -39,7 +39,7 @@ def _clean_name(errors: FieldErrors, field: str, raw: str | None, *, required: b
     name = unicodedata.normalize("NFC", (raw or "").strip())
     if not name:
         if required:
-            errors.add(field, _l("Please enter a name."))
+            errors.add(field, _l("Please enter a full name."))  # a person's: 姓名, not a thing's 名称
         return None
     if len(name) > 40:
         errors.add(field, _l("At most %(n)s characters.", n=40))
@@ -216,14 +216,23 @@ def close_account(user: User, *, password: str, now: datetime) -> None:
     record_event(user, AccountEvent.CLOSED, volunteer or user, organisation=organisation, now=now)
 
 
+# How many volunteers a search offers to pick from, where staff find one by name or number.
+VOLUNTEERS_OFFERED = 20
+
+
+def matching(search: str) -> sa.ColumnElement[bool]:
+    """Staff find a volunteer by a part of the name or by the whole volunteer number (any case,
+    full-width characters too): the one question every finder asks."""
+    search = identifier(search).strip()[:80]
+    return sa.or_(Volunteer.volunteer_no == search.upper(), Volunteer.name.contains(search, autoescape=True))
+
+
 def volunteers_in_scope(user, search: str | None = None) -> sa.Select:
     stmt = (sa.select(Volunteer)
             .where(permissions.in_scope(user, "volunteer.view", Volunteer.organisation_id))
             .order_by(Volunteer.id.desc()))
-    search = (search or "").strip()
-    if search:
-        stmt = stmt.where(sa.or_(Volunteer.volunteer_no == search.upper(),
-                                 Volunteer.name.contains(search, autoescape=True)))
+    if (search or "").strip():
+        stmt = stmt.where(matching(search))
     return stmt
 
 

@@ -1,15 +1,17 @@
 """Use cases of certificates, by module: issuing (issuing), the register with verification,
 revocation and re-issue (register), seals (seals), volunteers' requests (requests); batches are
 certificates.batches. Callers import them from here."""
-from volunteer.certificates.errors import NoApprovedHours
+from volunteer.certificates.errors import AlreadyCertified, NoApprovedHours
 from volunteer.certificates.services.issuing import (
     approved_entries,
     issue_certificate,
     issue_for_number,
     issuer_for,
+    issuing_root,
     project_choices,
     render_pdf,
     verify_url,
+    volunteers_to_certify,
 )
 from volunteer.certificates.services.register import (
     certificates_of,
@@ -34,9 +36,10 @@ from volunteer.certificates.services.requests import (
 from volunteer.certificates.services.seals import seal_png_for, seal_settings_for, set_seal
 
 __all__ = [
-    "NoApprovedHours", "approved_entries", "certificates_of", "decide_request", "flag_for_review",
+    "AlreadyCertified", "NoApprovedHours", "approved_entries", "certificates_of", "decide_request", "flag_for_review",
     "get_certificate_for", "get_for_admin", "get_request_for", "issue_certificate", "issue_for_number", "issuer_for",
+    "issuing_root",
     "pdf_of", "project_choices", "needing_review", "register_in_scope", "reissue", "render_pdf", "request_certificate",
     "requests_in_scope", "requests_of", "requests_waiting_for", "revoke", "seal_png_for", "seal_settings_for", "set_seal", "verify",
-    "verify_url",
+    "verify_url", "volunteers_to_certify",
 ]

@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from volunteer.accounts import services as accounts
 from volunteer.accounts.models import Volunteer
 from volunteer.certificates import pdf
-from volunteer.certificates.errors import NoApprovedHours
+from volunteer.certificates.errors import AlreadyCertified, NoApprovedHours
 from volunteer.certificates.models import Certificate, CertificatePdf, Seal
 from volunteer.certificates.vocabulary import CertificateEvent, CertificateStatus
 from volunteer.core import get_by_id, permissions
@@ -44,11 +45,16 @@ def approved_entries(volunteer_id: int, *, project_id=None, period_from=None, pe
     return db.session.execute(stmt).all()
 
 
+def issuing_root(actor, organisation: Organisation) -> Organisation | None:
+    """The root of the admin's scope that holds the organisation: it issues their certificates."""
+    return next((root for root in permissions.scope_roots(actor, "certificate.issue")
+                 if root.contains(organisation)), None)
+
+
 def issuer_for(actor, volunteer: Volunteer) -> Organisation:
     """The organisation the admin issues for: the root of their scope that holds the volunteer."""
     permissions.ensure(actor, "certificate.issue", volunteer)
-    return next(root for root in permissions.scope_roots(actor, "certificate.issue")
-                if root.contains(volunteer.organisation))
+    return issuing_root(actor, volunteer.organisation)
 
 
 def _code(statement: dict) -> str:
@@ -77,8 +83,10 @@ def _period_text(first: date, last: date) -> str:
 def issue_certificate(actor, volunteer: Volunteer, *, base_url: str, project: Project | None = None,
                       period_from: date | None = None, period_to: date | None = None,
                       handled_by: str | None = None, job_id: int | None = None, request_id: int | None = None,
-                      now: datetime) -> Certificate:
-    """Issue one certificate of the volunteer's approved hours (all, a period, or a project)."""
+                      unless_held: bool = False, now: datetime) -> Certificate:
+    """Issue one certificate of the volunteer's approved hours (all, a period, or a project).
+    ``unless_held`` (a batch's): refuse when they hold a valid one stating the same already, so
+    only an admin's own issue or re-issue gives a second one of the same hours."""
     if volunteer is None or not volunteer.is_active:
         raise NotFound()
     issuer = issuer_for(actor, volunteer)
@@ -89,6 +97,8 @@ def issue_certificate(actor, volunteer: Volunteer, *, base_url: str, project: Pr
     minutes = sum(row[2] for row in rows)
     if not minutes:
         raise NoApprovedHours()
+    if unless_held and _holds_the_same(volunteer, issuer, project, period_from, period_to, minutes):
+        raise AlreadyCertified()
     by_project: dict[int, list] = {}
     for _id, _day, credited, project_id, title in rows:
         by_project.setdefault(project_id, [title, 0])[1] += credited
@@ -121,6 +131,17 @@ def issue_certificate(actor, volunteer: Volunteer, *, base_url: str, project: Pr
     record_event(actor, CertificateEvent.ISSUED, certificate, after={"serial": serial, "minutes": minutes,
                                                                   "volunteer_id": volunteer.id}, now=now)
     return certificate
+
+
+def _holds_the_same(volunteer: Volunteer, issuer: Organisation, project: Project | None, period_from, period_to,
+                    minutes: int) -> bool:
+    # One at a time per volunteer (a row lock on PostgreSQL, the write lock on SQLite): two
+    # batches running at once do not both find none and both issue.
+    db.session.execute(sa.select(Volunteer.id).where(Volunteer.id == volunteer.id).with_for_update(key_share=True))
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        Certificate.volunteer_id == volunteer.id,
+        Certificate.states_the_same(organisation_id=issuer.id, project_id=project.id if project else None,
+                                    period_from=period_from, period_to=period_to, minutes=minutes)))))
 
 
 def render_pdf(certificate: Certificate, base_url: str, seal: Seal | None) -> bytes:
@@ -171,3 +192,16 @@ def project_choices(user=None, volunteer_id: int | None = None) -> list[tuple[st
     return [("", str(_l("All projects")))] + [(str(p.id), p.title) for p in projects]
 
 
+def volunteers_to_certify(user, search: str | None) -> tuple[list[Volunteer], bool]:
+    """The volunteers an admin may certify whose name holds the search, or whose number it is:
+    only their own organisations' (another town's volunteers are not found), open profiles; the
+    first VOLUNTEERS_OFFERED, and whether there are more (the search is then to be narrowed)."""
+    search = (search or "").strip()[:80]
+    if not search:
+        return [], False
+    found = db.session.scalars(
+        sa.select(Volunteer)
+        .where(permissions.in_scope(user, "certificate.issue", Volunteer.organisation_id), Volunteer.is_active,
+               accounts.matching(search))
+        .order_by(Volunteer.name, Volunteer.volunteer_no).limit(accounts.VOLUNTEERS_OFFERED + 1)).all()
+    return list(found[:accounts.VOLUNTEERS_OFFERED]), len(found) > accounts.VOLUNTEERS_OFFERED

@@ -10,7 +10,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from volunteer.accounts import services as accounts
 from volunteer.accounts.identity import mask_name
+from volunteer.accounts.models import Volunteer
 from volunteer.certificates.errors import AlreadyRevoked, NotRevoked
 from volunteer.certificates.models import Certificate, CertificatePdf
 from volunteer.certificates.services.issuing import issue_certificate
@@ -114,11 +116,16 @@ def certificates_of(volunteer_id: int) -> sa.Select:
             .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
 
 
-def register_in_scope(user) -> sa.Select:
-    return (sa.select(Certificate).where(permissions.in_scope(user, "certificate.issue", Certificate.organisation_id))
+def register_in_scope(user, search: str | None = None) -> sa.Select:
+    """The certificates the user issues for, those awaiting review first; a search keeps those
+    whose serial holds it, whose volunteer's name holds it, or whose volunteer number it is."""
+    stmt = (sa.select(Certificate).where(permissions.in_scope(user, "certificate.issue", Certificate.organisation_id))
             .order_by(Certificate.needs_review.desc(), Certificate.issued_at.desc(), Certificate.id.desc()))
-
-
+    search = (search or "").strip()[:80]
+    if search:
+        stmt = stmt.join(Volunteer, Volunteer.id == Certificate.volunteer_id).where(sa.or_(
+            Certificate.serial.contains(search.upper(), autoescape=True), accounts.matching(search)))
+    return stmt
 
 
 def needing_review(user) -> sa.Select:
