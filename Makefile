@@ -35,15 +35,18 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Front-end libraries come from the npm registry, pinned by package-lock.json.
-static/vendor/.installed: package.json package-lock.json
+# Front-end libraries come from the npm registry, pinned by package-lock.json. Pico CSS is
+# compiled from its SCSS by sass (a dev dependency, pure JavaScript) with only the modules the
+# pages use (static/scss/pico.scss); the optional file watcher sass could use is not installed.
+static/vendor/.installed: package.json package-lock.json static/scss/pico.scss
 	@command -v npm >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
 	  else echo "npm is needed for the front-end libraries: sudo apt-get install nodejs npm" >&2; exit 1; fi; }
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	npm ci --include=dev --omit=optional --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor/pico
-	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico/
+	node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules \
+	  static/scss/pico.scss static/vendor/pico/pico.min.css
 	mkdir -p static/vendor/zxing-wasm
 	cp node_modules/zxing-wasm/dist/iife/reader/index.js static/vendor/zxing-wasm/zxing-reader.js
 	cp node_modules/zxing-wasm/dist/reader/zxing_reader.wasm static/vendor/zxing-wasm/
@@ -68,15 +71,19 @@ translations: install
 	@test -f translations/zh/LC_MESSAGES/messages.mo
 
 # For developers adding strings: refresh the catalogs, then translate the new entries.
+# The lazy forms of gettext and pgettext we use, beside Babel's own keywords (tests/i18n reads this line).
+BABEL_KEYWORDS := -k _l -k lazy_pgettext:1c,2
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --omit-header --sort-output --no-wrap .
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) -o translations/messages.pot --no-location --omit-header --sort-output --no-wrap .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap
 
 db: install
 	$(FLASK) db upgrade
 
+# The demo certificate's QR code is drawn now, before the server starts: tell it where the server
+# will be (PUBLIC_URL, when set, wins; 0.0.0.0 stands for this machine's 127.0.0.1).
 seed: db
-	$(FLASK) seed-demo
+	FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(FLASK) seed-demo
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance/volunteer.db*

@@ -110,6 +110,9 @@ class Config:
     JOB_STALE_SECONDS = 120      # a running job silent this long lost its worker: it may be resumed
     JOB_TIMEOUT_SECONDS = 6 * 3600  # RQ stops a job after this
     VERIFY_RATE_LIMIT = "30 per minute"  # public certificate verification, per client address
+    # A lead typing volunteer numbers or phones at the kiosk (a lost card), per lead: enough for a
+    # queue of people without cards, too few to try numbers and learn whose they are.
+    KIOSK_TYPED_RATE_LIMIT = "20 per minute"
     PUBLIC_URL = os.environ.get("PUBLIC_URL")  # e.g. https://volunteer.example.org, for QR codes made by jobs
     CERTIFICATE_LAYOUT_PATH = os.environ.get("CERTIFICATE_LAYOUT_PATH")  # JSON replacing parts of layout.py
     LEDGER_EXPORT_MAX_ROWS = 100_000  # beyond this an export is refused: narrow the filter (or a report job)
@@ -117,6 +120,18 @@ class Config:
     YEARLY_EXPECTED_HOURS = int(os.environ.get("YEARLY_EXPECTED_HOURS", "20"))  # dashboards count who is below
     # A read-only engine (a replica) for the dashboards' and reports' queries; the main one without it.
     REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL")
+
+    # Static files (volunteer/web/templating.py): a URL with the file's content hash is cached this
+    # long and never revalidated; the CSS, scripts, SVG and WebAssembly are compressed (Flask-Compress)
+    # for a browser that accepts it. Pages and API answers are not compressed: they carry the CSRF or
+    # API token next to text the user sent, which compressed sizes would give away (BREACH); they are
+    # small, and never cached.
+    STATIC_MAX_AGE_SECONDS = 365 * 24 * 3600
+    COMPRESS_MIMETYPES = ["text/css", "text/javascript", "application/javascript", "image/svg+xml",
+                          "application/wasm"]
+    # brotli at its default level is as small as gzip's and twice as fast; zstd's default was larger
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]  # static files are sent as streams
 
     API_TITLE = "Volunteer service API"
     API_VERSION = "v1"

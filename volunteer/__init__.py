@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask, current_app, has_request_context, request
+from flask_compress import Compress
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -46,6 +47,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    Compress(app)  # the static files only: config.COMPRESS_MIMETYPES
 
     # The composition root: only here is every domain imported, when an app is made (so that
     # importing one domain's module does not load the whole application).
@@ -53,9 +55,11 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     from volunteer.api import init_api
     from volunteer.cli import register_commands
     from volunteer.web import init_web
+    from volunteer.web.templating import register_static_files
 
     domains.join(app)
     init_web(app)
+    register_static_files(app)  # content-hashed static URLs, cached a year
     init_api(app)
     register_error_handlers(app)
     register_security_headers(app)

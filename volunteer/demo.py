@@ -5,13 +5,13 @@ Every demo login uses the password DEMO_PASSWORD; the README lists them. Determi
 random seed), so screenshots and walkthroughs match."""
 from __future__ import annotations
 
-import io
+import ipaddress
+import os
 import random
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from PIL import Image, ImageDraw
 
 from volunteer.accounts import services as accounts
 from volunteer.accounts.identity import check_digit
@@ -24,6 +24,7 @@ from volunteer.core import signals
 from volunteer.core.audit import record_event
 from volunteer.core.counters import next_value
 from volunteer.core.crypto import encrypt_text, keyed_hash
+from volunteer.demo_seal import seal_png
 from volunteer.extensions import db
 from volunteer.ledger import services as ledger
 from volunteer.ledger.models import LedgerEntry
@@ -352,30 +353,39 @@ def _seed_ledger(rng: random.Random, now: datetime) -> None:
     db.session.commit()
 
 
-def _seal_png() -> bytes:
-    """A red ring and star on a transparent background: a stand-in for a real seal."""
-    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    # translucent, as a stamp in red ink over the issuer's name lets the name show through
-    draw.ellipse((12, 12, 388, 388), outline=(200, 20, 20, 190), width=16)
-    draw.regular_polygon((200, 200, 70), 5, rotation=90, fill=(200, 20, 20, 120))
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
 def _seed_certificates(now: datetime) -> None:
     """青山镇's seal, and a certificate of the demo volunteer's approved hours, issued through the
-    service (its QR code points at the local server: `make run`'s address)."""
+    service (its QR code points at PUBLIC_URL, else where `make run` serves: served_address)."""
     admin = db.session.scalar(sa.select(User).where(User.phone == "13800000002"))
     demo = db.session.scalar(sa.select(User).where(User.phone == DEMO_VOLUNTEER_PHONE))
     if admin is None or demo is None:
         return
     town = db.session.scalar(sa.select(Organisation).where(Organisation.code == "LX-QS"))
-    certificates.set_seal(admin, town, _seal_png(), "林书记", now=now)
-    base_url = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000/"
-    certificates.issue_certificate(admin, demo.volunteer, base_url=base_url, now=now)
+    certificates.set_seal(admin, town, seal_png(town.name, font_path=current_app.config["CJK_FONT_PATH"]), "林书记",
+                          now=now)
+    # PUBLIC_URL, when set, wins over the base URL given here (certificates' verify_url)
+    certificates.issue_certificate(admin, demo.volunteer, base_url=served_address(), now=now)
     db.session.commit()
+
+
+def served_address() -> str:
+    """Where `flask run` serves, as it reads it: FLASK_RUN_HOST and FLASK_RUN_PORT (`make run`
+    sets both from HOST and PORT for the seed, which runs before the server), else its defaults.
+    The PDF is made once at seed time, so its QR code must know the address beforehand."""
+    host = os.environ.get("FLASK_RUN_HOST") or "127.0.0.1"
+    port = os.environ.get("FLASK_RUN_PORT") or "5000"
+    if _unspecified(host):  # every interface (0.0.0.0, ::): this machine's own browser reaches it here
+        host = "127.0.0.1"
+    if ":" in host:  # an IPv6 address is bracketed in a URL
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
+def _unspecified(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_unspecified
+    except ValueError:  # a name, such as localhost
+        return False
 
 
 def demo_logins() -> list[tuple[str, str]]:

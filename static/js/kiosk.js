@@ -1,9 +1,11 @@
 // The station lead's kiosk. A scanner gun types the card's code into the field and presses
 // Enter; the camera (zxing-wasm, the same decoder family the server's tests use) reads it too.
-// Each scan is posted and its answer shown without reloading the page.
+// Each scan is posted and its answer shown without reloading the page. The camera's decoder is
+// loaded only when the camera is switched on: a kiosk with a scanner gun never downloads it.
 (function () {
   var root = document.querySelector("[data-kiosk]");
   if (!root) return;
+  var readerUrl = document.currentScript && document.currentScript.dataset.zxing;
   var form = document.getElementById("kiosk-form");
   var input = form.querySelector("[name=code]");
   var result = document.getElementById("kiosk-result");
@@ -76,8 +78,27 @@
     }, function () { setTimeout(readFrame, 1000); });
   }
 
+  function loadReader() {
+    if (window.ZXingWASM) return Promise.resolve();
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = readerUrl;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
   button.addEventListener("click", function () {
-    if (!window.ZXingWASM || !navigator.mediaDevices) { alert(root.dataset.cameraFailed); return; }
+    if (!navigator.mediaDevices || !readerUrl) { alert(root.dataset.cameraFailed); return; }
+    button.disabled = true;
+    loadReader().then(startCamera, function () {
+      button.disabled = false;
+      alert(root.dataset.cameraFailed);
+    });
+  });
+
+  function startCamera() {
     ZXingWASM.prepareZXingModule({
       overrides: { locateFile: function (path, prefix) {
         return path.endsWith(".wasm") ? root.dataset.wasm : prefix + path; } },
@@ -91,6 +112,6 @@
         return video.play();
       })
       .then(readFrame)
-      .catch(function () { alert(root.dataset.cameraFailed); });
-  });
+      .catch(function () { button.disabled = false; alert(root.dataset.cameraFailed); });
+  }
 })();
