@@ -10,17 +10,25 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
 
 
-def extracted_ids(tmp_path) -> set[str]:
+def keywords() -> list[str]:
+    """The extraction keywords `make extract-messages` uses, from the Makefile itself."""
+    line = re.search(r"^BABEL_KEYWORDS := (.+)$", (ROOT / "Makefile").read_text(), re.M)
+    assert line, "the Makefile names its extraction keywords in BABEL_KEYWORDS"
+    return line.group(1).split()
+
+
+def extracted_ids(tmp_path) -> set[tuple[str | None, str]]:
+    """(msgctxt, msgid) of every string in the code: a pgettext string needs its own context's entry."""
     pot = tmp_path / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-o", str(pot), "--omit-header", "."],
+                    *keywords(), "-o", str(pot), "--omit-header", "."],
                    cwd=ROOT, check=True, capture_output=True)
-    return {m.id for m in read_po(pot.open("rb")) if m.id}
+    return {(m.context, m.id) for m in read_po(pot.open("rb")) if m.id}
 
 
 def test_chinese_catalog_translates_every_string_in_the_code(tmp_path):
     catalog = read_po(CATALOG.open("rb"))
-    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = {(m.context, m.id) for m in catalog if m.id and m.string and not m.fuzzy}
     missing = extracted_ids(tmp_path) - translated
     assert not missing, f"run `make extract-messages` and translate: {sorted(missing)[:20]}"
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from openpyxl import Workbook
 from sqlalchemy.orm import joinedload
 
@@ -34,7 +35,7 @@ def labels() -> dict:
 
 
 def headers() -> list[str]:
-    return [_("Entry"), _("Service date"), _("Volunteer number"), _("Name"), _("ID number"), _("Phone"),
+    return [_("Entry"), _("Service date"), _("Volunteer number"), pgettext("person", "Name"), _("ID number"), _("Phone"),
             _("Project"), _("Station"), _("Source"), _("Minutes"), _("Credited minutes"), _("State"),
             _("Decided by"), _("Decided at"), _("Reason"), _("Corrects entry")]
 

@@ -3,6 +3,7 @@ one (a role reaches the organisation's whole subtree); who may do what to the tr
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from volunteer.core.audit import Glossary
 from volunteer.core.vocabulary import Vocabulary
@@ -49,8 +50,10 @@ class OrganisationEvent(Vocabulary):
 
 EVENT_LOG = Glossary(
     actions=OrganisationEvent,
+    name=_l("Organisations"),
+    verbs={OrganisationEvent.CREATED: lazy_pgettext("event", "created"), OrganisationEvent.RENAMED: lazy_pgettext("event", "renamed")},
     subjects={"organisations": _l("Organisation")},
-    fields={"name": _l("Name"), "code": _l("Code"), "kind": _l("Kind"), "organisation": _l("Organisation"),
+    fields={"name": _l("Organisation name"), "code": _l("Code"), "kind": _l("Kind"), "organisation": _l("Organisation"),
             "role": _l("Role")},
     values={"organisations": {"kind": OrganisationKind}},
 )
