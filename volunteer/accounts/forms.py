@@ -1,20 +1,20 @@
 """Forms parse and render; the rules live in accounts.services."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import InputRequired, Length
 
 from volunteer.accounts.vocabulary import PoliticalStatus
+from volunteer.core.forms import Form
 from volunteer.organisations.vocabulary import Role
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(_l("Mobile number or e-mail"), validators=[InputRequired(_l("Please enter your mobile number or e-mail.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Please enter your password.")), Length(max=128)])
     next = HiddenField()
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     name = StringField(_l("Real name"), validators=[Length(max=80)])
     phone = TelField(_l("Mobile number"), validators=[Length(max=20)])
     id_number = StringField(_l("Resident ID number"), validators=[Length(max=30)])
@@ -36,7 +36,7 @@ class RegistrationForm(FlaskForm):
     next = HiddenField()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     email = EmailField(_l("E-mail (optional)"), validators=[Length(max=254)])
     current_password = PasswordField(_l("Current password (to change the e-mail)"))
     political_status = SelectField(_l("Political status (optional)"),
@@ -45,22 +45,22 @@ class ProfileForm(FlaskForm):
     skills = StringField(_l("Skills (optional)"), validators=[Length(max=400)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[InputRequired(_l("Please enter your current password."))])
     new_password = PasswordField(_l("New password"), validators=[InputRequired(_l("Please enter a new password."))],
                                  description=_l("At least 8 characters, with letters and digits."))
 
 
-class CloseAccountForm(FlaskForm):
+class CloseAccountForm(Form):
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Please enter your password."))])
     confirm = BooleanField(_l("I understand that my personal data will be erased and I can no longer sign in"),
                            validators=[InputRequired(_l("Please confirm."))])
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(Form):
     login = StringField(_l("Mobile number or e-mail of the person"), validators=[InputRequired(_l("Please enter a mobile number or e-mail.")), Length(max=254)])
     role = SelectField(_l("Role"), choices=Role.choices())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A POST button: only the CSRF token."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from volunteer.core.audit import Glossary
 from volunteer.core.vocabulary import Vocabulary
@@ -44,6 +45,13 @@ class AccountEvent(Vocabulary):
 
 EVENT_LOG = Glossary(
     actions=AccountEvent,
+    name=_l("Accounts and volunteers"),
+    verbs={AccountEvent.ROLE_GRANTED: lazy_pgettext("event", "granted"), AccountEvent.ROLE_REVOKED: lazy_pgettext("event", "removed"),
+           AccountEvent.REGISTERED: lazy_pgettext("event", "registered"), AccountEvent.PROFILE_UPDATED: lazy_pgettext("event", "updated the profile of"),
+           AccountEvent.PASSWORD_CHANGED: lazy_pgettext("event", "changed their password"),
+           AccountEvent.SIGNED_OUT_EVERYWHERE: lazy_pgettext("event", "signed out on every device"), AccountEvent.CLOSED: lazy_pgettext("event", "closed the account of")},
+    alone=frozenset({AccountEvent.PASSWORD_CHANGED, AccountEvent.SIGNED_OUT_EVERYWHERE}),
+    references={"user_id": "users"},
     subjects={"memberships": _l("Role"), "volunteers": _l("Volunteer"), "users": _l("Account")},
     fields={"political_status": _l("Political status"), "school_or_employer": _l("School or employer"),
             "skills": _l("Skills"), "email_changed": _l("E-mail changed"), "volunteer_no": _l("Volunteer number"),

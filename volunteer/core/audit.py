@@ -50,13 +50,27 @@ def changes(obj, fields: list[str], new_values: dict) -> tuple[dict, dict]:
 
 @dataclass(frozen=True)
 class Glossary:
-    """How the event log names a domain's things: its actions, the records it owns (by table),
-    the fields its events record, and, per record, the vocabulary a field takes its values from."""
+    """How the event log names a domain's things: its name (the log's filter), its actions and
+    the verb each is said with ("approved" in "李强 approved 张晓青's 2.5 h"), the records it
+    owns (by table), the fields its events record, per record the vocabulary a field takes its
+    values from, the fields that hold another record's id (``references``: field → table, shown
+    as that record's name), those counted in minutes, and those not worth showing (``hidden``)."""
 
     actions: type[Vocabulary]
+    name: object = None
+    verbs: dict[str, object] = field(default_factory=dict)
     subjects: dict[str, object] = field(default_factory=dict)
     fields: dict[str, object] = field(default_factory=dict)
     values: dict[str, dict[str, type[Vocabulary]]] = field(default_factory=dict)
+    references: dict[str, str] = field(default_factory=dict)
+    minutes: frozenset[str] = frozenset()
+    hidden: frozenset[str] = frozenset()
+    alone: frozenset[str] = frozenset()  # actions whose verb says it all ("exported the hours ledger")
+
+    @property
+    def key(self) -> str:
+        """The domain's filter value: its package's name (``volunteer.ledger`` → ``ledger``)."""
+        return self.actions.__module__.split(".")[1]
 
 
 _GLOSSARIES: list[Glossary] = []
@@ -74,25 +88,74 @@ def _glossary_of(subject_type: str) -> Glossary | None:
     return next((g for g in _GLOSSARIES if subject_type in g.subjects), None)
 
 
-def _value_label(subject_type: str, name: str, value) -> str:
+def _glossary_of_action(action: str) -> Glossary | None:
+    return next((g for g in _GLOSSARIES if action in g.actions.values()), None)
+
+
+def _value_label(subject_type: str, name: str, value, names: dict, glossary: Glossary | None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return str(_l("Yes") if value else _l("No"))
-    glossary = _glossary_of(subject_type)
-    vocabulary = glossary.values.get(subject_type, {}).get(name) if glossary else None
-    return vocabulary.label_of(value) if vocabulary and isinstance(value, str) else str(value)
+    if glossary is not None and name in glossary.references:
+        return names.get((glossary.references[name], value), "—")
+    if glossary is not None and name in glossary.minutes and isinstance(value, int):
+        return str(_l("%(n)s min", n=value))
+    own = _glossary_of(subject_type)
+    for candidate in (own, glossary):
+        vocabulary = candidate.values.get(subject_type, {}).get(name) if candidate else None
+        if vocabulary and isinstance(value, str) and value in vocabulary.values():
+            return vocabulary.label_of(value)
+    return str(value)
 
 
-def describe_changes(event: Event) -> list[tuple[str, str | None, str]]:
-    """(field label, value before or None, value after) for the event log page."""
+def references_of(event: Event) -> list[tuple[str, int]]:
+    """The records an event's fields point to, (table, id), for the page to name them at once."""
+    glossary = _glossary_of_action(event.action) or _glossary_of(event.subject_type)
+    if glossary is None:
+        return []
+    found = []
+    for values in (event.before or {}, event.after or {}):
+        for name, value in values.items():
+            if name in glossary.references and isinstance(value, int):
+                found.append((glossary.references[name], value))
+    return found
+
+
+def describe_changes(event: Event, names: dict | None = None) -> list[tuple[str, str | None, str]]:
+    """(field label, value before or None, value after) for the event log page; the records the
+    fields point to by their names (``names``: (table, id) → name)."""
+    glossary = _glossary_of_action(event.action) or _glossary_of(event.subject_type)
+    hidden = glossary.hidden if glossary else frozenset()
     before, after = event.before or {}, event.after or {}
     rows = []
     for name in list(after) + [f for f in before if f not in after]:
+        if name in hidden:
+            continue
         rows.append((str(_FIELD_LABELS.get(name, name)),
-                     _value_label(event.subject_type, name, before[name]) if name in before else None,
-                     _value_label(event.subject_type, name, after.get(name))))
+                     _value_label(event.subject_type, name, before[name], names or {}, glossary)
+                     if name in before else None,
+                     _value_label(event.subject_type, name, after.get(name), names or {}, glossary)))
     return rows
+
+
+def verb_of(action: str) -> str:
+    """How a sentence of the log says the action: its verb, else its label."""
+    glossary = _glossary_of_action(action)
+    if glossary is None:
+        return action
+    return str(glossary.verbs.get(action) or glossary.actions(action).label)
+
+
+def stands_alone(action: str) -> bool:
+    """The sentence names no record after the verb (the record is the actor's own account)."""
+    glossary = _glossary_of_action(action)
+    return glossary is not None and action in glossary.alone
+
+
+def domains() -> list[tuple[str, str]]:
+    """(key, name) of every domain the log knows, for its filter."""
+    return [(g.key, str(g.name or g.actions.__name__)) for g in _GLOSSARIES]
 
 
 def action_label(action: str) -> str:
@@ -107,16 +170,21 @@ def subject_label(subject_type: str) -> str:
     return str(glossary.subjects[subject_type]) if glossary else subject_type
 
 
-def actions() -> list[tuple[str, str]]:
-    """Every action the log knows, for its filter."""
-    return sorted((member.value, member.label) for glossary in _GLOSSARIES for member in glossary.actions)
+def actions(domain: str | None = None) -> list[tuple[str, str]]:
+    """Every action the log knows (of one domain), for its filter."""
+    return sorted((member.value, member.label) for glossary in _GLOSSARIES for member in glossary.actions
+                  if domain is None or glossary.key == domain)
 
 
-def events_in_scope(user, action_prefix: str | None = None) -> sa.Select:
-    """The log of the user's subtree, newest first, optionally for one kind of action."""
+def events_in_scope(user, action: str | None = None, domain: str | None = None) -> sa.Select:
+    """The log of the user's subtree, newest first, optionally of one domain or one action."""
     stmt = (sa.select(Event)
             .where(permissions.in_scope(user, "event.view", Event.organisation_id))
+            .options(sa.orm.joinedload(Event.actor), sa.orm.joinedload(Event.organisation))
             .order_by(Event.occurred_at.desc(), Event.id.desc()))
-    if action_prefix:
-        stmt = stmt.where(Event.action.startswith(action_prefix, autoescape=True))
+    if action:
+        stmt = stmt.where(Event.action == action)
+    elif domain:
+        codes = [code for code, _label in actions(domain)]
+        stmt = stmt.where(Event.action.in_(codes or [""]))
     return stmt

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from volunteer.core.audit import Glossary
 from volunteer.core.vocabulary import Vocabulary
@@ -60,6 +61,11 @@ class ReportEvent(Vocabulary):
 
 EVENT_LOG = Glossary(
     actions=ReportEvent,
+    name=_l("Reports"),
+    verbs={ReportEvent.REPORT_STARTED: lazy_pgettext("event", "started a period report of"),
+           ReportEvent.FIGURES_PUBLISHED: lazy_pgettext("event", "published the figures of"),
+           ReportEvent.FIGURES_WITHDRAWN: lazy_pgettext("event", "withdrew the public figures of"),
+           ReportEvent.POPULATION_SET: lazy_pgettext("event", "set the population of")},
     fields={"population": _l("Population"), "publishes_figures": _l("Public figures"),
             "period": _l("Period")},
 )
