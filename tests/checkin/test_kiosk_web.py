@@ -110,3 +110,74 @@ def test_a_kiosk_post_without_a_code_shows_the_kiosk_again(app, now_site, signed
     assert answer.status_code == 200 and 'data-outcome' not in answer.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ServiceSession.id))) == 0
+
+
+def typed_post(person, station_id, number):
+    url = f"/stations/{station_id}/kiosk"
+    html = person.get(url).get_data(as_text=True)
+    token = re.search(r'name="typed-csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    return person.client.post(url, data={"typed-csrf_token": token.group(1), "typed-number": number})
+
+
+def test_a_lost_card_is_typed_as_a_number_or_phone_and_the_kiosk_lists_who_is_here(app, world, now_site, signed_in,
+                                                                                    monkeypatch):
+    from volunteer.checkin.models import Scan
+    lead = signed_in(now_site.lead)
+    page = lead.get(f"/stations/{now_site.station_id}/kiosk").get_data(as_text=True)
+    assert "当前在此签到：0 人" in page and "当前没有人在此签到" in page
+    number = world.a_volunteer.volunteer_no.lower().replace("1", "１")  # lower-case, a full-width digit
+    response = typed_post(lead, now_site.station_id, number)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 201 and 'data-outcome="checked_in"' in html and "王小明" in html
+    assert "当前在此签到：1 人" in html
+    listed = html[html.index('data-testid="kiosk-present"'):]
+    assert "王小明" in listed and world.a_volunteer.volunteer_no in listed
+    with app.app_context():
+        assert db.session.scalar(sa.select(Scan.code_kind).order_by(Scan.id.desc())) == "number"
+    monkeypatch.setitem(app.config, "SCAN_REPEAT_SECONDS", 0)  # a second scan at once would be taken for a repeat
+    out = typed_post(lead, now_site.station_id, world.a_volunteer.phone).get_data(as_text=True)
+    assert 'data-outcome="checked_out"' in out and "当前在此签到：0 人" in out
+    unknown = typed_post(lead, now_site.station_id, "LX-Z-9-999999")
+    assert unknown.status_code == 404 and "没有使用该志愿者编号或手机号的志愿者" in unknown.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ServiceSession.id))) == 1
+
+
+def test_typing_a_number_is_the_leads_as_the_card_is(app, world, now_site, signed_in):
+    for who, status in (("b_admin", 404), ("a_volunteer", 404), ("a_manager", 403)):
+        other = signed_in(getattr(world, who))
+        token = csrf_from(other.get("/me").get_data(as_text=True))  # their own session's token
+        response = other.client.post(f"/stations/{now_site.station_id}/kiosk",
+                                     data={"typed-csrf_token": token, "typed-number": world.a_volunteer.volunteer_no})
+        assert response.status_code == status, (who, response.status_code)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ServiceSession.id))) == 0
+
+
+def test_a_typed_check_in_is_flagged_and_approved_by_someone_else(app, world, now_site, signed_in, monkeypatch):
+    from volunteer.ledger.models import LedgerEntry
+    monkeypatch.setitem(app.config, "SCAN_REPEAT_SECONDS", 0)
+    lead = signed_in(now_site.lead)
+    typed_post(lead, now_site.station_id, world.a_volunteer.volunteer_no)
+    typed_post(lead, now_site.station_id, world.a_volunteer.volunteer_no)
+    with app.app_context():
+        entry = db.session.scalar(sa.select(LedgerEntry))
+        assert entry.typed_by_id == now_site.lead.user_id
+        entry_id = entry.id
+    queue = lead.get("/ledger/queue").get_data(as_text=True)
+    assert "输入了志愿者编号" in queue or "输入志愿者编号" in queue
+    refused = lead.client.post(f"/ledger/{entry_id}/decide", data={"csrf_token": csrf_from(queue), "decision": "approve"})
+    assert refused.status_code == 403
+    admin = signed_in(world.a_admin)
+    page = admin.get("/ledger/queue").get_data(as_text=True)
+    done = admin.client.post(f"/ledger/{entry_id}/decide", data={"csrf_token": csrf_from(page), "decision": "approve"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.get(LedgerEntry, entry_id).state == "approved"
+
+
+def test_typing_numbers_is_rate_limited_per_lead(app, world, now_site, signed_in, monkeypatch):
+    monkeypatch.setitem(app.config, "KIOSK_TYPED_RATE_LIMIT", "3 per minute")
+    lead = signed_in(now_site.lead)
+    answers = [typed_post(lead, now_site.station_id, f"LX-A-1-99999{i}").status_code for i in range(5)]
+    assert answers[:3] == [404, 404, 404] and answers[3:] == [429, 429]

@@ -10,15 +10,18 @@ import hashlib
 import re
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, Signer
 
-from volunteer.accounts.models import Volunteer
+from volunteer.accounts.identity import identifier, normalise_phone
+from volunteer.accounts.models import User, Volunteer
 from volunteer.checkin.errors import InvalidCard
 from volunteer.checkin.vocabulary import CheckinEvent
 from volunteer.core import get_by_id
 from volunteer.core.audit import record_event
+from volunteer.extensions import db
 
 _CARD_RE = re.compile(r"^V(\d{1,10})\.(\d{1,6})\.([A-Za-z0-9_-]{20,})$")
 
@@ -26,6 +29,19 @@ _CARD_RE = re.compile(r"^V(\d{1,10})\.(\d{1,6})\.([A-Za-z0-9_-]{20,})$")
 def _signer(volunteer_id: int, version: int) -> Signer:
     return Signer(current_app.config["SECRET_KEY"], salt=f"volunteer-card:{volunteer_id}:{version}",
                   digest_method=hashlib.sha256)
+
+
+def volunteer_by_number(typed: str | None) -> Volunteer | None:
+    """The open profile whose volunteer number or phone a lead typed at the kiosk (a lost card,
+    no phone): full-width digits and a lower-case number are the same number."""
+    text = identifier(typed or "").strip()[:48]
+    if not text:
+        return None
+    volunteer = db.session.scalar(sa.select(Volunteer).where(Volunteer.volunteer_no == text.upper()))
+    if volunteer is None:
+        volunteer = db.session.scalar(sa.select(Volunteer).join(User, Volunteer.user_id == User.id)
+                                      .where(User.phone == normalise_phone(text)))
+    return volunteer if volunteer is not None and volunteer.is_active else None
 
 
 def card_code(volunteer: Volunteer) -> str:

@@ -45,3 +45,9 @@ class InvalidCard(InvalidCode):
     """A volunteer's personal code that is not (or no longer) theirs; answered as an invalid code."""
 
     default_message = _l("This is not a valid volunteer card.")
+
+
+class UnknownNumber(DomainError):
+    status = 404
+    code = "unknown_volunteer"
+    default_message = _l("No volunteer has this volunteer number or phone number.")

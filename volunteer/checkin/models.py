@@ -54,6 +54,9 @@ class ServiceSession(db.Model):
     outside_radius: Mapped[bool] = mapped_column(default=False)
     checked_in_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     checked_out_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The lead who typed the volunteer's number for its check-in or check-out (no card shown):
+    # someone else approves what it credits.
+    typed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     volunteer: Mapped[Volunteer] = relationship()

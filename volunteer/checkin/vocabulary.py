@@ -3,6 +3,7 @@ came to, and which kind of code it read."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from volunteer.core.audit import Glossary
 from volunteer.core.vocabulary import Vocabulary
@@ -42,6 +43,7 @@ class ScannedCode(Vocabulary):
     STATIC = CodeKind.STATIC.value, CodeKind.STATIC.lazy_label
     ROTATING = CodeKind.ROTATING.value, CodeKind.ROTATING.lazy_label
     PERSONAL = "personal", _l("Volunteer card")
+    NUMBER = "number", _l("Volunteer number typed by the lead")
 
     @classmethod
     def of_station_code(cls, kind: CodeKind) -> ScannedCode:
@@ -55,6 +57,8 @@ class CheckinEvent(Vocabulary):
 
 EVENT_LOG = Glossary(
     actions=CheckinEvent,
+    name=_l("Check-in"),
+    verbs={CheckinEvent.AUTO_CLOSED: lazy_pgettext("event", "ended"), CheckinEvent.CARD_REPLACED: lazy_pgettext("event", "replaced the card of")},
     subjects={"service_sessions": _l("Service session")},
     fields={"reason": _l("Reason"), "card_version": _l("Card version")},
     values={"service_sessions": {"reason": AutoCloseReason}},

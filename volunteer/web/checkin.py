@@ -11,7 +11,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,13 +31,13 @@ from volunteer.accounts.forms import ConfirmForm
 from volunteer.accounts.services import volunteer_of
 from volunteer.checkin import cards, services
 from volunteer.checkin.errors import NOT_A_VOLUNTEER, ProjectRequired
-from volunteer.checkin.forms import KioskForm, ScanForm
+from volunteer.checkin.forms import KioskForm, KioskNumberForm, ScanForm
 from volunteer.checkin.vocabulary import ScanAction
 from volunteer.core.database import retried
 from volunteer.core.errors import DomainError, NotFound
 from volunteer.core.handlers import CSP
 from volunteer.core.time import utcnow
-from volunteer.extensions import db
+from volunteer.extensions import db, limiter
 from volunteer.stations import codes
 from volunteer.web.helpers import submit
 
@@ -109,6 +120,9 @@ KIOSK_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eva
 
 @bp.route("/stations/<int:station_id>/kiosk", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["KIOSK_TYPED_RATE_LIMIT"], methods=["POST"],
+               key_func=lambda: f"kiosk-typed:{current_user.get_id()}",
+               exempt_when=lambda: "typed-number" not in request.form)
 @retried
 def kiosk(station_id: int):
     """The lead's kiosk: a scanner gun types a volunteer's card into the field and presses Enter,
@@ -117,23 +131,29 @@ def kiosk(station_id: int):
     now = utcnow()
     station = services.get_kiosk_station(current_user, station_id)
     projects = services.running_projects(station, now=now)
-    form = KioskForm()
-    form.project_id.choices = [(p.id, p.title) for p in projects]
+    form, typed = KioskForm(), KioskNumberForm(prefix="typed")
+    form.project_id.choices = typed.project_id.choices = [(p.id, p.title) for p in projects]
     outcome, status = None, 200
     if request.method == "POST":
-        if not form.validate_on_submit():
+        posted = typed if typed.number.name in request.form else form
+        if not posted.validate_on_submit():
             outcome = services.ScanOutcome(ScanAction.REFUSED, 400, error=DomainError(
                 _("The form has expired or did not come from this site. Please reload the page and try again.")))
-        elif (form.code.data or "").strip():  # a post without the field is an empty one
+        elif posted is typed and (typed.number.data or "").strip():
+            outcome = services.scan_number(current_user, station, typed.number.data, now=now,
+                                           project_id=typed.project_id.data or None, request_id=typed.request_id.data)
+            db.session.commit()
+        elif posted is form and (form.code.data or "").strip():  # a post without the field is an empty one
             outcome = services.scan_card(current_user, station, form.code.data, now=now,
                                          project_id=form.project_id.data or None, request_id=form.request_id.data)
             db.session.commit()
         status = outcome.status if outcome else 200
         if request.headers.get("X-Requested-With") == "fetch":
             return render_template("checkin/_kiosk_result.html", outcome=outcome), status
-    form.code.data = ""
-    response = make_response(render_template("checkin/kiosk.html", station=station, form=form, outcome=outcome),
-                             status)
+    form.code.data = typed.number.data = ""
+    typed.request_id.data = uuid.uuid4().hex  # a resent form (a reload) is answered, not scanned again
+    response = make_response(render_template("checkin/kiosk.html", station=station, form=form, typed=typed,
+                                             outcome=outcome, present=services.checked_in_at(station)), status)
     response.headers["Content-Security-Policy"] = KIOSK_CSP
     return response
 

@@ -26,6 +26,7 @@ from volunteer.checkin.errors import (
     ProjectNotRunning,
     ProjectRequired,
     StationClosed,
+    UnknownNumber,
 )
 from volunteer.checkin.models import ServiceSession
 from volunteer.checkin.services.scans import (
@@ -98,6 +99,28 @@ def scan_card(lead, station: Station, text: str, *, now: datetime, project_id: i
     except DomainError as exc:
         return refuse(req, exc)
     return _scan(req)
+
+
+def scan_number(lead, station: Station, typed: str, *, now: datetime, project_id: int | None = None,
+                request_id: str | None = None) -> ScanOutcome:
+    """The lead typed the volunteer number or phone of someone without their card: the same
+    check-in or check-out as their card, recorded as typed (ScannedCode.NUMBER)."""
+    ensure_kiosk(lead, station)
+    req = Request(user=lead, source=SessionSource.KIOSK, code_kind=ScannedCode.NUMBER, now=now, scanned_at=now,
+                  project_id=project_id, request_id=clean_request_id(request_id), station=station)
+    volunteer = cards.volunteer_by_number(typed)
+    if volunteer is None:
+        return refuse(req, UnknownNumber())
+    req.volunteer, req.sessions = lock_volunteer("id", volunteer.id, at=(station, now))
+    return _scan(req)
+
+
+def checked_in_at(station: Station) -> list[ServiceSession]:
+    """Who is checked in at the station now, longest first (the kiosk's list)."""
+    return db.session.scalars(
+        sa.select(ServiceSession).where(ServiceSession.station_id == station.id, ServiceSession.is_open)
+        .options(sa.orm.joinedload(ServiceSession.volunteer), sa.orm.joinedload(ServiceSession.project))
+        .order_by(ServiceSession.checked_in_at).limit(500)).all()
 
 
 def ensure_kiosk(user, station: Station) -> None:
@@ -183,7 +206,8 @@ def _decide(req: Request, volunteer: Volunteer) -> ScanOutcome:
         volunteer_id=volunteer.id, station_id=station.id, project_id=project.id, state=SessionState.OPEN,
         source=req.source, checked_in_at=now, served_on=served_on, distance_m=req.distance_m,
         outside_radius=outside(station, req.distance_m), created_at=now,
-        checked_in_by_id=req.user.id if req.source == SessionSource.KIOSK else None)
+        checked_in_by_id=req.user.id if req.source == SessionSource.KIOSK else None,
+        typed_by_id=req.user.id if req.code_kind == ScannedCode.NUMBER else None)
     session.station, session.project = station, project
     db.session.add(session)
     db.session.flush()
@@ -230,6 +254,8 @@ def _check_out(session: ServiceSession, req: Request) -> None:
     session.minutes = int((req.now - session.checked_in_at).total_seconds() // 60)
     if req.source == SessionSource.KIOSK:
         session.checked_out_by_id = req.user.id
+    if req.code_kind == ScannedCode.NUMBER:
+        session.typed_by_id = req.user.id
     if req.distance_m is not None:
         session.distance_m = max(session.distance_m or 0, req.distance_m)
         session.outside_radius = session.outside_radius or outside(session.station, req.distance_m)
