@@ -38,6 +38,7 @@ def test_volunteer_registers_then_signs_in_on_a_phone(phone_page, factory, tmp_p
     assert "欢迎" in page.content()
     assert fits_the_screen(page)
 
+    page.click("[data-testid=nav-more] summary")
     page.click("[data-testid=logout]")
     page.goto("/login")
     page.fill("#login", "13912340001")

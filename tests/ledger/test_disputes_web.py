@@ -26,10 +26,11 @@ def test_my_hours_show_totals_entries_and_stars(app, world, site, served, signed
     page = signed_in(world.a_volunteer).get("/ledger/mine")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert 'data-testid="approved-hours">2.5<' in html and 'data-testid="pending-hours">0.0<' in html
+    assert 'data-testid="approved-hours">2.5 小时<' in html and 'data-testid="pending-hours">0.0 小时<' in html
+    assert "距下一星级还差 97.5 小时" in html  # the first star at 100 hours
     assert "社区助老服务" in html and "2027" in html and "已通过" in html
     home = signed_in(world.a_volunteer).get("/").get_data(as_text=True)
-    assert ">2.5</a>" in home
+    assert ">2.5 小时</a>" in home and "距下一星级还差 97.5 小时" in home
 
 
 def test_a_dispute_goes_to_the_queue_staff_correct_and_the_volunteer_sees_it(app, world, site, served,  # noqa: F811
@@ -58,7 +59,7 @@ def test_a_dispute_goes_to_the_queue_staff_correct_and_the_volunteer_sees_it(app
                      page="/ledger/queue")
     assert "记录已更正" in corrected.get_data(as_text=True)
     mine = volunteer.get("/ledger/mine").get_data(as_text=True)
-    assert "已更正" in mine and "核实午休时在岗" in mine and 'data-testid="approved-hours">2.5<' in mine
+    assert "已更正" in mine and "核实午休时在岗" in mine and 'data-testid="approved-hours">2.5 小时<' in mine
     with app.app_context():
         dispute = db.session.scalar(sa.select(Dispute))
         assert (dispute.state, dispute.resolution, dispute.resolved_by_id) == ("resolved", "corrected",
@@ -130,3 +131,32 @@ def test_only_those_over_the_entry_answer_a_dispute(app, world, site, served, si
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) == 1
     # staff without a volunteer profile have no hours page of their own
     assert signed_in(world.a_manager).get("/ledger/mine").status_code == 302
+
+
+def test_a_session_the_rule_credits_nothing_says_so_before_anyone_decides(app, world, site, served, signed_in):  # noqa: F811
+    served(start=(17, 31), end=(17, 33))
+    served(start=(9, 0), end=(10, 0))
+    html = signed_in(world.a_volunteer).get("/ledger/mine").get_data(as_text=True)
+    assert html.count('data-testid="uncredited"') == 1
+    assert "不足 15 分钟，不计时长" in html  # the configured rule's least credited minutes
+
+
+def test_a_dispute_of_recorded_service_says_it_goes_to_the_projects_staff(app, world, site, signed_in):
+    from tests.checkin.fixtures import DAY, local
+    from volunteer.accounts.models import User, Volunteer
+    from volunteer.ledger import services as ledger
+    from volunteer.projects.models import Project
+    with app.app_context():
+        entry = ledger.record_manual(db.session.get(User, world.a_manager.id), db.session.get(Project, site.project_id),
+                                     db.session.get(Volunteer, world.a_volunteer.id),
+                                     {"minutes": 60, "served_on": DAY, "reason": "社区活动"}, now=local(20))
+        db.session.commit()
+        entry_id = entry.id
+    volunteer = signed_in(world.a_volunteer)
+    page = volunteer.get("/ledger/mine").get_data(as_text=True)
+    assert "提交给项目工作人员" in page
+    sent = post(volunteer, f"/ledger/{entry_id}/dispute", {"note": "我提前半小时到岗"}).get_data(as_text=True)
+    assert "您的说明已提交给项目工作人员" in sent and "等待项目工作人员处理" in sent and "等待站长处理" not in sent
+    # It is in the queue of the project's staff, and not in the lead's (who never decides it).
+    assert "我提前半小时到岗" in signed_in(world.a_admin).get("/ledger/queue").get_data(as_text=True)
+    assert "我提前半小时到岗" not in signed_in(site.lead).get("/ledger/queue").get_data(as_text=True)

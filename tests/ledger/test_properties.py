@@ -19,7 +19,7 @@ from volunteer.core.errors import DomainError
 from volunteer.core.models import Event
 from volunteer.extensions import db
 from volunteer.ledger import services as ledger
-from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal, PendingCount, PendingDay
+from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal, PendingCount, PendingDay, SheetPhoto
 from volunteer.reports import direct as reports
 from volunteer.reports.models import ROLLUPS, RegisteredDay
 from volunteer.stations import codes
@@ -44,12 +44,12 @@ LEDGER_ROLLUPS = [model for model in ROLLUPS if model is not RegisteredDay]
 
 def _empty_ledger():
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text("TRUNCATE disputes, scans, ledger_totals, ledger_pending_counts, ledger_pending_days, "
-                                   "ledger_entries, service_sessions, events, "
+        db.session.execute(sa.text("TRUNCATE disputes, scans, ledger_sheet_photos, ledger_totals, ledger_pending_counts, "
+                                   "ledger_pending_days, ledger_entries, service_sessions, events, "
                                    + ", ".join(m.__tablename__ for m in LEDGER_ROLLUPS)))
     else:
         empty_sqlite_tables(db.session.connection(), [m.__table__ for m in (
-            *LEDGER_ROLLUPS, Dispute, Scan, LedgerTotal, PendingCount, PendingDay, LedgerEntry, ServiceSession, Event)])
+            *LEDGER_ROLLUPS, Dispute, Scan, SheetPhoto, LedgerTotal, PendingCount, PendingDay, LedgerEntry, ServiceSession, Event)])
     db.session.commit()
 
 

@@ -1,6 +1,8 @@
 """The approval queue page: leads and staff in scope, batch approval, adjust and reject."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -19,11 +21,14 @@ def entries(app):
                                                 ("b_admin", 200, False), ("a_volunteer", 403, False)])
 def test_queue_per_role(world, site, served, signed_in, who, status, shown):  # noqa: F811
     served()
+    served(start=(13, 0), end=(14, 0))  # two entries: two forms of each kind
     person = site.lead if who == "lead" else getattr(world, who)
     page = signed_in(person).get("/ledger/queue")
     assert page.status_code == status
     html = page.get_data(as_text=True)
     assert ("王小明" in html) is shown
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "an id named twice on the page"
     if status == 200 and not shown:
         assert 'data-testid="queue-empty"' in html
 
@@ -49,7 +54,14 @@ def test_adjust_needs_a_reason_and_reject_too(app, world, site, served, signed_i
     token = csrf_from(lead.get("/ledger/queue").get_data(as_text=True))
     refused = lead.client.post(f"/ledger/{entry_id}/decide", data={"csrf_token": token, "decision": "approve",
                                                                    "minutes": "100"}, follow_redirects=True)
-    assert "请填写调整时长的原因" in refused.get_data(as_text=True)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    # the reason stands beside its entry, which stays open with the minutes as typed
+    article = html[html.index(f'id="entry-{entry_id}"'):]
+    article = article[:article.index("</article>")]
+    assert 'data-testid="entry-error"' in article and "请填写调整时长的原因" in article
+    assert "<details open>" in article and 'value="100"' in article
+    assert "未保存：王小明" in html  # the message at the top names whose entry it is
     assert entries(app)[0].state == "pending"
     done = lead.client.post(f"/ledger/{entry_id}/decide", data={"csrf_token": token, "decision": "approve",
                                                                 "minutes": "100", "reason": "提前离开"})

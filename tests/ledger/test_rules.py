@@ -68,3 +68,13 @@ def test_each_star_comes_with_its_hour_not_a_minute_before(stars, hours):
 
 def test_a_region_may_set_its_own_star_levels():
     assert rules.star_level(500 * 60, (100, 200, 500, 800, 1000)) == 3
+
+
+def test_minutes_to_the_next_star():
+    from volunteer.ledger.rules import minutes_to_next_star
+    assert minutes_to_next_star(0) == 100 * 60
+    assert minutes_to_next_star(100 * 60 - 1) == 1
+    assert minutes_to_next_star(100 * 60) == 200 * 60          # reached the first: the second is at 300 h
+    assert minutes_to_next_star(1500 * 60 - 30) == 30
+    assert minutes_to_next_star(1500 * 60) is None             # the highest star has no next
+    assert minutes_to_next_star(50, (1, 2)) == 10

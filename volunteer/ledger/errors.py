@@ -38,7 +38,7 @@ class ProjectNotServing(Conflict):
 
 class AlreadyDisputed(Conflict):
     code = "already_disputed"
-    default_message = _l("This entry is already disputed; the lead has your note.")
+    default_message = _l("This entry is already disputed; whoever decides on it has your note.")
 
 
 class DisputeResolved(Conflict):

@@ -2,23 +2,24 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from volunteer.core.forms import Form
 
-class DecisionForm(FlaskForm):
+
+class DecisionForm(Form):
     decision = HiddenField()
     minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=0, max=24 * 60)])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
-class DisputeForm(FlaskForm):
+class DisputeForm(Form):
     note = TextAreaField(_l("What is wrong with this entry?"), validators=[Optional(), Length(max=2000)])
 
 
-class ManualEntryForm(FlaskForm):
+class ManualEntryForm(Form):
     """Service recorded without a scan (补录): the volunteer and project are chosen before; the
     service's day, its times or its minutes, and why. ledger.services.record_manual checks it."""
     project_id = HiddenField()

@@ -59,6 +59,7 @@ class LedgerEntry(db.Model):
     auto_closed: Mapped[bool] = mapped_column(default=False)
     outside_radius: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # manual entries, corrections
+    typed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # a session's typed number
     corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_entries.id"))
     activity: Mapped[str | None] = mapped_column(sa.String(200))  # manual entries: what was done...
     activity_minutes: Mapped[int | None] = mapped_column()        # ...and how long it lasted,
@@ -101,6 +102,12 @@ class LedgerEntry(db.Model):
     @classmethod
     def _is_pending_clause(cls) -> sa.ColumnElement[bool]:
         return cls.state == EntryState.PENDING
+
+    @property
+    def answered_by_lead(self) -> bool:
+        """Its station's lead decides on it and answers a dispute of it; an entry recorded without
+        a scan has no station and is the project's staff's (ledger.services.access.may_decide)."""
+        return self.station_id is not None
 
     @property
     def is_manual(self) -> bool:

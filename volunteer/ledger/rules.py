@@ -35,6 +35,12 @@ class CreditRule:
             part = 60
         return hours * 60 + part
 
+    @property
+    def least_credited_minutes(self) -> int:
+        """The shortest service that earns any credit, read off the rule itself, so a page that
+        says "under N minutes, no hours" follows whatever rule is configured."""
+        return next(minutes for minutes in range(1, 61) if self.credit(minutes))
+
 
 def meets_minimum(minutes: int, shift_minutes: int | None, minimum_percent: int | None) -> bool:
     """A project may require attending a share of the shift (e.g. 60 %) for any credit."""
@@ -63,6 +69,18 @@ def working_days_between(start: date, end: date, holidays: frozenset[date] = fro
     return days
 
 
-def star_level(approved_minutes: int, thresholds_hours: tuple[int, ...] = (100, 300, 600, 1000, 1500)) -> int:
+# The star levels' hours where no setting names others (config.STAR_THRESHOLDS_HOURS does).
+STAR_HOURS = (100, 300, 600, 1000, 1500)
+
+
+def star_level(approved_minutes: int, thresholds_hours: tuple[int, ...] = STAR_HOURS) -> int:
     """Stars by cumulative approved hours (a setting; some regions use 100/200/500/800/1000)."""
     return sum(1 for hours in thresholds_hours if approved_minutes >= hours * 60)
+
+
+def minutes_to_next_star(approved_minutes: int, thresholds_hours: tuple[int, ...] = STAR_HOURS) -> int | None:
+    """How many approved minutes the next star still needs; None at the highest."""
+    for hours in thresholds_hours:
+        if approved_minutes < hours * 60:
+            return hours * 60 - approved_minutes
+    return None

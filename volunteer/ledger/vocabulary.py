@@ -3,6 +3,7 @@ looks twice at, the levels that approve a day's hours."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from volunteer.core.audit import Glossary
 from volunteer.core.vocabulary import Vocabulary
@@ -45,6 +46,7 @@ class Flag(Vocabulary):
 
     AUTO_CLOSED = "auto_closed", _l("closed by the system")
     OUTSIDE_RADIUS = "outside_radius", _l("outside the station")
+    TYPED = "typed_number", _l("volunteer number typed at the kiosk: no card shown")
     BELOW_MINIMUM = "below_minimum", _l("below the project's minimum attendance: credits nothing")
     OVER_DAILY_LIMIT = "over_daily_limit", _l("over 8 hours that day")
     OVERDUE = "overdue", _l("over 10 working days old")
@@ -69,7 +71,14 @@ class LedgerEvent(Vocabulary):
 
 EVENT_LOG = Glossary(
     actions=LedgerEvent,
+    name=_l("Hours"),
+    verbs={LedgerEvent.APPROVED: lazy_pgettext("event", "approved"), LedgerEvent.REJECTED: lazy_pgettext("event", "rejected"),
+           LedgerEvent.CORRECTED: lazy_pgettext("event", "corrected"), LedgerEvent.MANUAL_RECORDED: lazy_pgettext("event", "recorded without a scan"),
+           LedgerEvent.DISPUTED: lazy_pgettext("event", "disputed"), LedgerEvent.EXPORTED: lazy_pgettext("event", "exported the hours ledger")},
+    alone=frozenset({LedgerEvent.EXPORTED}),
+    references={"volunteer_id": "volunteers", "entry": "ledger_entries"},
+    minutes=frozenset({"minutes", "credited"}),
     subjects={"ledger_entries": _l("Hours entry")},
     fields={"minutes": _l("Minutes"), "credited": _l("Credited minutes"), "entry": _l("Entry"),
-            "served_on": _l("Service date"), "format": _l("Format"), "rows": _l("Rows"), "filters": _l("Filter")},
+            "served_on": _l("Service date"), "photo": _l("Photo of the sign-in sheet"), "format": _l("Format"), "rows": _l("Rows"), "filters": _l("Filter")},
 )

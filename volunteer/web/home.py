@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from volunteer.accounts import privacy
 from volunteer.accounts.services import set_locale
+from volunteer.checkin.services import open_session_of
 from volunteer.core import permissions
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
@@ -24,6 +25,7 @@ def home():
     is_staff = permissions.is_staff(current_user)
     decides = decides_somewhere(current_user)
     return render_template("home.html", volunteer=volunteer, hours=totals_of(volunteer.id) if volunteer else None,
+                           open_session=open_session_of(volunteer) if volunteer else None,
                            is_staff=is_staff, waiting=waiting_counts(current_user, now=utcnow()) if decides else None,
                            **_league_admin_home())
 

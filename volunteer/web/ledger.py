@@ -1,6 +1,8 @@
 """The approval queue of station leads and staff."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import (
     Blueprint,
     Response,
@@ -27,7 +29,9 @@ from volunteer.extensions import db
 from volunteer.ledger import exports, services
 from volunteer.ledger.forms import DecisionForm, DisputeForm, ManualEntryForm
 from volunteer.ledger.vocabulary import EntrySource, EntryState, Flag
+from volunteer.projects import services as project_services
 from volunteer.web.helpers import flash_form_errors, query_url, submit
+from volunteer.web.templating import duration_text
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
@@ -40,7 +44,9 @@ def index():
     _filters, errors, stmt = services.staff_ledger(current_user, request.args, now=utcnow())
     page = paginate(services.with_details(stmt), request.args.get("page", 1), 50)
     projects, stations = services.filter_choices(current_user)
-    return render_template("ledger/index.html", page=page, errors=errors.fields,
+    organisations = project_services.organisation_choices(current_user, view="staff",
+                                                          selected=request.args.get("organisation"))
+    return render_template("ledger/index.html", page=page, errors=errors.fields, organisations=organisations,
                            raw={key: request.args.get(key, "") for key in services.FILTER_KEYS},
                            projects=projects, stations=stations, states=EntryState.choices(),
                            sources=EntrySource.choices())
@@ -72,9 +78,16 @@ def export(kind: str):
 @bp.route("/queue")
 @login_required
 def queue():
+    return _queue_page()
+
+
+def _queue_page(failed=None, status=200):
+    """The queue; after a refused decision, the same page with the entry open, the reason beside
+    it and what was typed still in its fields (``failed``: the entry, its errors and values)."""
     return render_template("ledger/queue.html", batch_form=ConfirmForm(), form=DecisionForm(),
-                           flag_labels=Flag.labels(),
-                           **services.queue_page(current_user, page=request.args.get("page", 1), now=utcnow()))
+                           flag_labels=Flag.labels(), failed_entry=failed,
+                           records=bool(permissions.scope_roots(current_user, "project.manage")),
+                           **services.queue_page(current_user, page=request.args.get("page", 1), now=utcnow())), status
 
 
 @bp.route("/queue/approve", methods=["POST"])
@@ -104,10 +117,18 @@ def decide(entry_id: int):
     form = DecisionForm()
     if submit(form, lambda: services.decide(current_user, entry, form.decision.data, minutes=form.minutes.data,
                                             reason=form.reason.data, now=utcnow())):
-        flash(_("Approved.") if entry.state == EntryState.APPROVED else _("Rejected."), "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("ledger.queue"))
+        flash(_("Approved: %(name)s, %(time)s.", name=entry.volunteer.display_name, time=duration_text(entry.minutes))
+              if entry.state == EntryState.APPROVED else
+              _("Rejected: %(name)s, %(time)s.", name=entry.volunteer.display_name, time=duration_text(entry.minutes)),
+              "success")
+        return redirect(url_for("ledger.queue"))
+    errors = [str(message) for field in form for message in field.errors]
+    if not errors or not entry.is_pending:  # decided meanwhile, or a refusal of the whole request
+        return redirect(url_for("ledger.queue", page=request.args.get("page", 1)))
+    flash(_("Not saved: %(name)s's entry of %(day)s, see below.", name=entry.volunteer.display_name,
+            day=entry.served_on), "error")
+    return _queue_page(SimpleNamespace(id=entry.id, errors=errors, minutes=request.form.get("minutes"),
+                                       reason=request.form.get("reason", "")), 422)
 
 
 @bp.route("/disputes/<int:dispute_id>/uphold", methods=["POST"])
@@ -192,8 +213,10 @@ def mine():
 @login_required
 def dispute(entry_id: int):
     form = DisputeForm()
-    if submit(form, lambda: services.open_dispute(current_user, entry_id, form.note.data, now=utcnow())):
-        flash(_("Your note has gone to the station lead."), "success")
+    dispute = submit(form, lambda: services.open_dispute(current_user, entry_id, form.note.data, now=utcnow()))
+    if dispute:
+        flash(_("Your note has gone to the station lead.") if dispute.entry.answered_by_lead
+              else _("Your note has gone to the project's staff."), "success")
     else:
         flash_form_errors(form)
     return redirect(url_for("ledger.mine"))

@@ -2,15 +2,22 @@
 vocabularies (templates take values and labels from them), times and durations."""
 from __future__ import annotations
 
-from flask import Flask
+import hashlib
+import os
+from functools import lru_cache
+
+from flask import Flask, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.security import safe_join
 
 from volunteer import domains
+from volunteer.certificates.vocabulary import CertificateStatus
 from volunteer.core import permissions
 from volunteer.core.time import DEFAULT_ZONE
-from volunteer.ledger.services import decides_somewhere
+from volunteer.ledger.services import decides_somewhere, uncredited_reason
+from volunteer.ledger.vocabulary import EntryState
 from volunteer.projects.vocabulary import ApplicationState, ProjectState
 from volunteer.reports.exports import formatted
 from volunteer.web.helpers import query_url
@@ -22,6 +29,8 @@ TONES = {
                    ProjectState.CANCELLED: "stopped", ProjectState.SUSPENDED: "stopped"},
     ApplicationState: {ApplicationState.ACCEPTED: "ahead", ApplicationState.PENDING: "waiting",
                        ApplicationState.DECLINED: "stopped"},
+    EntryState: {EntryState.APPROVED: "ahead", EntryState.PENDING: "waiting", EntryState.REJECTED: "stopped"},
+    CertificateStatus: {CertificateStatus.VALID: "ahead", CertificateStatus.REVOKED: "stopped"},
 }
 
 
@@ -37,24 +46,27 @@ def current_language() -> str:
 
 
 NAV = (
-    # (endpoint, label, who sees it)
-    ("main.home", _l("Home"), "all"),
-    ("projects.index", _l("Projects"), "all"),
-    ("projects.my_applications", _l("My applications"), "volunteer"),
-    ("ledger.mine", _l("My hours"), "volunteer"),
-    ("certificates.mine", _l("My certificates"), "volunteer"),
-    ("accounts.profile", _l("My profile"), "signed_in"),
-    ("reports.dashboard", _l("Dashboard"), "staff"),
-    ("ledger.queue", _l("Hours to approve"), "decides"),
-    ("ledger.index", _l("Hours ledger"), "decides"),
-    ("ledger.record", _l("Record service"), "manages"),
-    ("certificates.register", _l("Certificates"), "issues"),
-    ("projects.manage", _l("Manage projects"), "staff"),
-    ("stations.index", _l("Stations"), "staff"),
-    ("organisations.index", _l("Organisations"), "staff"),
-    ("accounts.volunteer_list", _l("Volunteers"), "staff"),
-    ("core.events", _l("Event log"), "staff"),
+    # (endpoint, label, who sees it, shown in the bar rather than under "More")
+    ("main.home", _l("Home"), "all", True),
+    ("projects.index", _l("Projects"), "all", True),
+    ("projects.my_applications", _l("My applications"), "volunteer", False),
+    ("ledger.mine", _l("My hours"), "volunteer", True),
+    ("certificates.mine", _l("My certificates"), "volunteer", False),
+    ("reports.dashboard", _l("Dashboard"), "staff", True),
+    ("ledger.queue", _l("Hours to approve"), "decides", True),
+    ("ledger.index", _l("Hours ledger"), "decides", False),
+    ("ledger.record", _l("Record service"), "manages", False),
+    ("certificates.register", _l("Certificates"), "issues", False),
+    ("projects.manage", _l("Manage projects"), "staff", False),
+    ("stations.index", _l("Stations"), "staff", False),
+    ("organisations.index", _l("Organisations"), "staff", False),
+    ("accounts.volunteer_list", _l("Volunteers"), "staff", False),
+    ("core.events", _l("Event log"), "staff", False),
+    ("accounts.profile", _l("My profile"), "signed_in", False),
 )
+# A menu this short stays in the bar whole; a longer one keeps its first items there and folds
+# the rest under "More", so a staff member's menu is one row on a phone.
+NAV_IN_BAR = 4
 
 
 def nav_items():
@@ -66,12 +78,46 @@ def nav_items():
     manages = bool(permissions.scope_roots(current_user, "project.manage"))
     shown = {"all": True, "signed_in": signed_in, "volunteer": volunteer, "staff": staff, "decides": decides,
              "issues": issues, "manages": manages}
-    return [(endpoint, label) for endpoint, label, who in NAV if shown[who]]
+    items = [(endpoint, label, in_bar) for endpoint, label, who, in_bar in NAV if shown[who]]
+    if len(items) <= NAV_IN_BAR:
+        return [(endpoint, label) for endpoint, label, _in_bar in items], []
+    return ([(endpoint, label) for endpoint, label, in_bar in items if in_bar],
+            [(endpoint, label) for endpoint, label, in_bar in items if not in_bar])
+
+
+def uncredited_hint(minutes, project, shift_minutes=None) -> str:
+    """``{{ uncredited_hint(session.minutes, session.project) }}``: why a service's time earns no
+    hours ("" when it earns some), as the ledger's crediting says. A manual entry passes its
+    activity's length, which its minimum attendance is measured against."""
+    return str(uncredited_reason(minutes, project, shift_minutes) or "")
+
+
+def hours_number(minutes) -> str:
+    """Minutes as hours with one decimal, as every total of hours is shown: "5.5"."""
+    return f"{(minutes or 0) / 60:.1f}"
+
+
+def hours_text(minutes) -> str:
+    """The same with its unit: "5.5 小时"."""
+    return str(_l("%(h)s h", h=hours_number(minutes)))
+
+
+def duration_text(minutes):
+    """Exact minutes as hours and minutes: "2 小时 30 分"."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(int(minutes), 60)
+    if hours and rest:
+        return _l("%(h)s h %(m)s min", h=hours, m=rest)
+    if hours:
+        return _l("%(h)s h", h=hours)
+    return _l("%(m)s min", m=rest)
 
 
 def register_template_helpers(app: Flask) -> None:
     app.add_template_global(query_url)  # a global, so imported macros (the pager) see it too
     app.add_template_global(tone)
+    app.add_template_global(uncredited_hint)
     app.jinja_env.globals.update(domains.vocabularies())  # {{ ApplicationState.ACCEPTED }}, …
 
     @app.context_processor
@@ -95,14 +141,46 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("duration")
     def duration(minutes):
-        """Exact minutes as hours and minutes: "2 小时 30 分"."""
-        if minutes is None:
-            return ""
-        hours, rest = divmod(int(minutes), 60)
-        if hours and rest:
-            return _l("%(h)s h %(m)s min", h=hours, m=rest)
-        if hours:
-            return _l("%(h)s h", h=hours)
-        return _l("%(m)s min", m=rest)
+        return duration_text(minutes)
+
+    app.add_template_filter(hours_text, "hours")
 
 
+# --- static files ---------------------------------------------------------------------------------
+# Every url_for('static', ...) carries a hash of the file's content (?v=…): a browser keeps such a
+# URL for a year without asking again, and a changed file gets a new URL. A URL without the hash,
+# or with an old one, is answered as before (revalidated on each use).
+
+def static_version(folder: str, filename: str) -> str | None:
+    """The first 12 hex digits of the file's SHA-256, or None if there is no such file. Read again
+    whenever the file's size or modification time changes (an edit during development)."""
+    path = safe_join(folder, filename)
+    try:
+        stat = os.stat(path) if path else None
+    except OSError:
+        return None
+    return _content_hash(path, stat.st_mtime_ns, stat.st_size) if stat else None
+
+
+@lru_cache(maxsize=512)
+def _content_hash(path: str, _mtime_ns: int, _size: int) -> str:
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()[:12]
+
+
+def register_static_files(app: Flask) -> None:
+    serve_static = app.view_functions["static"]
+
+    @app.url_defaults
+    def content_hashed(endpoint, values):
+        if "filename" in values and "v" not in values and app.view_functions.get(endpoint) is serve_static:
+            version = static_version(app.static_folder, values["filename"])
+            if version:
+                values["v"] = version
+
+    @app.after_request
+    def cache_hashed(response):
+        if (request.endpoint == "static" and response.status_code in (200, 304) and request.args.get("v")
+                and request.args["v"] == static_version(app.static_folder, request.view_args["filename"])):
+            response.headers["Cache-Control"] = f"public, max-age={app.config['STATIC_MAX_AGE_SECONDS']}, immutable"
+        return response

@@ -12,7 +12,13 @@ from volunteer.ledger.services.access import (
     may_decide,
 )
 from volunteer.ledger.services.choosing import candidates, recordable_project, recordable_projects
-from volunteer.ledger.services.crediting import MAX_MINUTES, OVERDUE_WORKING_DAYS, credit_rule, overdue_cutoff
+from volunteer.ledger.services.crediting import (
+    MAX_MINUTES,
+    OVERDUE_WORKING_DAYS,
+    credit_rule,
+    overdue_cutoff,
+    uncredited_reason,
+)
 from volunteer.ledger.services.decisions import approve_many, correct, decide, hold_volunteer, may_correct
 from volunteer.ledger.services.disputes import disputes_in_scope, disputes_of, get_dispute_for, open_dispute, uphold
 from volunteer.ledger.services.listing import (
@@ -32,7 +38,14 @@ from volunteer.ledger.services.listing import (
 from volunteer.ledger.services.pages import hours_page, queue_page
 from volunteer.ledger.services.photos import photo_for
 from volunteer.ledger.services.recording import record_manual, record_session, span_minutes
-from volunteer.ledger.services.totals import project_figures, rebuild_totals, recompute, totals_of, verify
+from volunteer.ledger.services.totals import (
+    project_figures,
+    projects_served,
+    rebuild_totals,
+    recompute,
+    totals_of,
+    verify,
+)
 from volunteer.ledger.services.waiting import waiting_under
 
 __all__ = [
@@ -40,7 +53,7 @@ __all__ = [
     "credit_rule", "decide", "decides_somewhere", "disputes_in_scope", "disputes_of", "ensure_decides_somewhere", "entries_in_scope",
     "entries_of", "filter_choices", "filter_entries", "flags", "flags_for", "get_dispute_for", "get_entry_for",
     "hold_volunteer", "hours_page", "may_correct", "may_decide", "open_dispute", "overdue_cutoff", "parse_filters", "photo_for",
-    "project_figures", "project_titles", "queue_page", "rebuild_totals", "recompute", "recordable_project",
+    "project_figures", "project_titles", "projects_served", "queue_page", "rebuild_totals", "recompute", "recordable_project",
     "recordable_projects", "record_manual", "record_session", "span_minutes", "staff_ledger",
-    "totals_of", "uphold", "verify", "waiting_counts", "waiting_under", "with_details",
+    "totals_of", "uncredited_reason", "uphold", "verify", "waiting_counts", "waiting_under", "with_details",
 ]

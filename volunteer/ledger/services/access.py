@@ -14,7 +14,7 @@ from volunteer.projects.models import Project
 
 def may_decide(user, entry: LedgerEntry) -> bool:
     """The lead of the entry's station, or staff over its project."""
-    if entry.station is not None and entry.station.is_led_by(user):
+    if entry.answered_by_lead and entry.station.is_led_by(user):
         return True
     return permissions.can(user, "project.manage", entry.project)
 
@@ -26,6 +26,8 @@ def ensure_may_decide(user, entry: LedgerEntry) -> None:
         raise OwnHours()
     if entry.is_manual and entry.created_by_id == user.id:
         raise OwnHours(_l("A manual entry is approved by someone other than its author."))
+    if entry.typed_by_id is not None and entry.typed_by_id == user.id:
+        raise OwnHours(_l("A check-in by a typed volunteer number is approved by someone other than who typed it."))
 
 
 def get_entry_for(user, entry_id) -> LedgerEntry:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from volunteer.accounts import services as accounts
 from volunteer.accounts.models import Volunteer
 from volunteer.core import get_by_id, permissions
 from volunteer.extensions import db
 from volunteer.projects.models import Application, Position, Project
-
-CANDIDATES_SHOWN = 20
 
 
 def recordable_projects(user) -> list[Project]:
@@ -29,20 +28,25 @@ def recordable_project(user, project_id) -> Project | None:
     return project
 
 
-def candidates(user, project: Project, search: str | None) -> list[Volunteer]:
-    """Volunteers matching a name or number who may serve on the project: its roster on a roster
-    project; otherwise those whose home is in the user's scope or who were accepted on it."""
-    search = (search or "").strip()
-    if not search:
-        return []
+def may_be_recorded(user, project: Project) -> sa.ColumnElement[bool]:
+    """Whom the finder offers for recording service on the project, as a clause on Volunteer: its
+    roster on a roster project; otherwise those whose home is in the user's scope or who were
+    accepted on it (the service takes anyone who may serve there, as check-in does: someone of
+    another town who served on an open project; the finder only keeps other towns' people out
+    of a manager's search)."""
     accepted = (sa.select(Application.volunteer_id).join(Application.position)
                 .where(Position.project_id == project.id, Application.is_accepted))
     if project.roster_required:
-        who = Volunteer.id.in_(accepted)
-    else:
-        who = sa.or_(permissions.in_scope(user, "volunteer.view", Volunteer.organisation_id), Volunteer.id.in_(accepted))
+        return Volunteer.id.in_(accepted)
+    return sa.or_(permissions.in_scope(user, "volunteer.view", Volunteer.organisation_id), Volunteer.id.in_(accepted))
+
+
+def candidates(user, project: Project, search: str | None) -> list[Volunteer]:
+    """Those whose service the user may record on the project (may_be_recorded) matching a name
+    or number."""
+    search = (search or "").strip()
+    if not search:
+        return []
     return db.session.scalars(
-        sa.select(Volunteer).where(who, Volunteer.closed_at.is_(None),
-                                   sa.or_(Volunteer.volunteer_no == search.upper(),
-                                          Volunteer.name.contains(search, autoescape=True)))
-        .order_by(Volunteer.name, Volunteer.id).limit(CANDIDATES_SHOWN)).all()
+        sa.select(Volunteer).where(may_be_recorded(user, project), Volunteer.is_active, accounts.matching(search))
+        .order_by(Volunteer.name, Volunteer.id).limit(accounts.VOLUNTEERS_OFFERED)).all()

@@ -23,17 +23,29 @@ def credit_rule() -> rules.CreditRule:
     return rules.CreditRule(**current_app.config["CREDIT_RULE"])
 
 
-def shift_of(entry: LedgerEntry) -> int | None:
-    """The length the minimum attendance is measured against: a manual entry's activity, or the
+def attends(minutes: int, project, activity_minutes: int | None) -> bool:
+    """The project's minimum attendance, measured against a manual entry's activity or else the
     project's shift."""
-    return entry.activity_minutes or entry.project.shift_minutes
+    return rules.meets_minimum(minutes, activity_minutes or project.shift_minutes, project.min_attendance_percent)
 
 
 def credit_for(rule: rules.CreditRule, entry: LedgerEntry, minutes: int) -> int:
     """The rounded credit, or nothing below the project's minimum attendance."""
-    if not rules.meets_minimum(minutes, shift_of(entry), entry.project.min_attendance_percent):
-        return 0
-    return rule.credit(minutes)
+    return rule.credit(minutes) if attends(minutes, entry.project, entry.activity_minutes) else 0
+
+
+def uncredited_reason(minutes: int | None, project, activity_minutes: int | None = None):
+    """Why this much service would earn no hours (the project's minimum attendance, or the
+    rule's least credited minutes), or None when it earns some or there is no time to credit:
+    credit_for's questions, asked before anyone decides, so no page restates a threshold."""
+    if not minutes:
+        return None
+    if not attends(minutes, project, activity_minutes):
+        return _l("(below the project's minimum attendance: no hours credited)")
+    rule = credit_rule()
+    if rule.credit(minutes):
+        return None
+    return _l("(under %(n)s minutes: no hours credited)", n=rule.least_credited_minutes)
 
 
 def day_credited(volunteer_id: int, served_on, *, excluding: int | None = None) -> int:

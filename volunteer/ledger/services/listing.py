@@ -12,10 +12,9 @@ from volunteer.accounts.models import Volunteer
 from volunteer.core import permissions
 from volunteer.core.errors import FieldErrors
 from volunteer.extensions import db
-from volunteer.ledger import rules
 from volunteer.ledger.models import LedgerEntry
 from volunteer.ledger.services.access import entries_in_scope
-from volunteer.ledger.services.crediting import credit_for, credit_rule, overdue_cutoff, shift_of
+from volunteer.ledger.services.crediting import attends, credit_for, credit_rule, overdue_cutoff
 from volunteer.ledger.services.waiting import waiting_under
 from volunteer.ledger.vocabulary import EntrySource, EntryState, Flag
 from volunteer.organisations.services import get_by_code
@@ -142,9 +141,11 @@ def flags_for(entries: list[LedgerEntry], *, now: datetime) -> dict[int, list[st
             mine.append(Flag.AUTO_CLOSED)
         if entry.outside_radius:
             mine.append(Flag.OUTSIDE_RADIUS)
+        if entry.typed_by_id is not None:
+            mine.append(Flag.TYPED)
         if not entry.is_pending:
             continue
-        if not rules.meets_minimum(entry.minutes, shift_of(entry), entry.project.min_attendance_percent):
+        if not attends(entry.minutes, entry.project, entry.activity_minutes):
             mine.append(Flag.BELOW_MINIMUM)
         if credited.get((entry.volunteer_id, entry.served_on), 0) + credit_for(rule, entry, entry.minutes) > limit:
             mine.append(Flag.OVER_DAILY_LIMIT)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from volunteer.core import permissions
 from volunteer.core.audit import record_event
 from volunteer.core.errors import FieldErrors
-from volunteer.core.time import DEFAULT_ZONE, local_date
+from volunteer.core.time import local_date
 from volunteer.extensions import db
 from volunteer.ledger.errors import ProjectNotServing
 from volunteer.ledger.models import LedgerEntry
@@ -29,7 +29,7 @@ def record_session(session) -> LedgerEntry:
         volunteer_id=session.volunteer_id, project_id=session.project_id, station_id=session.station_id,
         session_id=session.id, minutes=minutes, recorded_minutes=minutes, served_on=session.served_on,
         source=EntrySource.CHECKIN, state=EntryState.PENDING, auto_closed=session.auto_closed,
-        outside_radius=session.outside_radius, created_at=session.checked_out_at)
+        outside_radius=session.outside_radius, typed_by_id=session.typed_by_id, created_at=session.checked_out_at)
     db.session.add(entry)
     add_to_totals(session.volunteer_id, session.project_id, session.served_on.year, pending=minutes)
     count_waiting(session.project.organisation_id, session.served_on, minutes, 1)
@@ -71,7 +71,7 @@ def record_manual(actor, project, volunteer, data: dict, *, now: datetime) -> Le
     else:
         activity_minutes = None
     served_on = data.get("served_on")
-    today = local_date(now, DEFAULT_ZONE)
+    today = local_date(now, project.zone)
     if served_on is None:
         errors.add("served_on", _l("Please give the date of the service."))
     elif served_on > today:

@@ -23,9 +23,24 @@ def totals_of(volunteer_id: int) -> dict:
     """Approved (credited) and pending minutes, in all and by year and project, from the totals."""
     rows = db.session.scalars(sa.select(LedgerTotal).where(LedgerTotal.volunteer_id == volunteer_id)).all()
     approved = sum(r.approved_minutes for r in rows)
+    thresholds = tuple(current_app.config["STAR_THRESHOLDS_HOURS"])
     return {"approved_minutes": approved, "pending_minutes": sum(r.pending_minutes for r in rows),
-            "star_level": rules.star_level(approved, tuple(current_app.config["STAR_THRESHOLDS_HOURS"])),
-            "rows": rows}
+            "star_level": rules.star_level(approved, thresholds),
+            "to_next_star": rules.minutes_to_next_star(approved, thresholds), "rows": rows}
+
+
+def projects_served(totals: dict, limit: int) -> tuple[list[tuple[int, dict]], int]:
+    """Of a volunteer's totals (totals_of), the projects they served, the most recent first (by
+    the last year served, then the hours): (project id, its year and minutes) for the first
+    ``limit``, and how many projects in all."""
+    served: dict[int, dict] = {}
+    for row in totals["rows"]:
+        mine = served.setdefault(row.project_id, {"year": row.year, "approved_minutes": 0, "pending_minutes": 0})
+        mine["year"] = max(mine["year"], row.year)
+        mine["approved_minutes"] += row.approved_minutes
+        mine["pending_minutes"] += row.pending_minutes
+    recent = sorted(served.items(), key=lambda item: (item[1]["year"], item[1]["approved_minutes"]), reverse=True)
+    return recent[:limit], len(served)
 
 
 def recompute() -> dict[tuple[int, int, int], tuple[int, int]]:
