@@ -78,6 +78,14 @@ class Config:
     LOGIN_ACCOUNT_FREE_FAILURES = 10
     LOGIN_ACCOUNT_MAX_DELAY_SECONDS = 300
     REGISTRATION_RATE_LIMIT = "20 per hour"
+    # Password reset (accounts/services/reset.py): a code is good for this long, once, and for a
+    # few wrong tries; codes are asked for at most so often per login typed (the same for a login
+    # nobody has), and codes asked for and tried at most so often per client address. The e-mail's
+    # link starts with PUBLIC_URL (set it in production: else the request's own host is used).
+    PASSWORD_RESET_SECONDS = int(os.environ.get("PASSWORD_RESET_SECONDS", 15 * 60))
+    PASSWORD_RESET_TRIES = 5
+    PASSWORD_RESET_LOGIN_LIMIT = "3 per 15 minutes;10 per day"
+    PASSWORD_RESET_ADDRESS_LIMIT = "20 per hour"
 
     # Proxies in front of the app (e.g. 1 for nginx): their X-Forwarded-For gives the client
     # address that rate limits count by. 0 trusts no header.
@@ -113,6 +121,10 @@ class Config:
     # A lead typing volunteer numbers or phones at the kiosk (a lost card), per lead: enough for a
     # queue of people without cards, too few to try numbers and learn whose they are.
     KIOSK_TYPED_RATE_LIMIT = "20 per minute"
+    # The calendar feed (/calendar/<token>.ics), per client address. Calendar apps fetch it every
+    # hour or so; a service that fetches for many people from one address (a web calendar) shares
+    # one counter, hence generous. Guessing a token (256 bits) is hopeless whatever the limit.
+    CALENDAR_FEED_RATE_LIMIT = os.environ.get("CALENDAR_FEED_RATE_LIMIT", "120 per minute")
     PUBLIC_URL = os.environ.get("PUBLIC_URL")  # e.g. https://volunteer.example.org, for QR codes made by jobs
     CERTIFICATE_LAYOUT_PATH = os.environ.get("CERTIFICATE_LAYOUT_PATH")  # JSON replacing parts of layout.py
     LEDGER_EXPORT_MAX_ROWS = 100_000  # beyond this an export is refused: narrow the filter (or a report job)
@@ -120,6 +132,26 @@ class Config:
     YEARLY_EXPECTED_HOURS = int(os.environ.get("YEARLY_EXPECTED_HOURS", "20"))  # dashboards count who is below
     # A read-only engine (a replica) for the dashboards' and reports' queries; the main one without it.
     REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL")
+
+    # Notifications (volunteer/notifications/): e-mail through Flask-Mailman over SMTP with MAIL_*
+    # ("console" writes messages to the log instead, for development); SMS only through a provider
+    # (SMS_BACKEND; "console" logs them); deliveries retried after 1, 2, 4, ... minutes and given
+    # up after NOTIFY_MAX_ATTEMPTS; a claim older than NOTIFY_CLAIM_STALE_SECONDS is taken again.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console" if os.environ.get("MAIL_SERVER") is None else "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "") == "1"
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "志愿服务 <noreply@localhost>")
+    SMS_BACKEND = os.environ.get("SMS_BACKEND")  # None: nothing is sent by SMS
+    NOTIFY_IN_BACKGROUND = True
+    NOTIFY_RETRY_SECONDS = 60
+    NOTIFY_MAX_ATTEMPTS = 5
+    NOTIFY_CLAIM_STALE_SECONDS = 600
+    NOTIFY_QUIET_HOURS = (22, 7)  # text messages written from 22:00 wait until 07:00
 
     # Static files (volunteer/web/templating.py): a URL with the file's content hash is cached this
     # long and never revalidated; the CSS, scripts, SVG and WebAssembly are compressed (Flask-Compress)
@@ -168,6 +200,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    NOTIFY_IN_BACKGROUND = False  # tests send what is due themselves, at the moment they name
+    MAIL_BACKEND = "smtp"
     LOGIN_RATE_LIMIT = "5 per minute"
     LOGIN_FAILURE_LIMIT = "3 per 15 minutes"
     LOGIN_ACCOUNT_FREE_FAILURES = 6

@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import CONFIGS, Config, normalise_database_url
 from volunteer.core import database, edge
 from volunteer.core.handlers import register_error_handlers, register_security_headers
-from volunteer.extensions import babel, csrf, db, limiter, migrate
+from volunteer.extensions import babel, csrf, db, limiter, mail, migrate
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -46,6 +46,7 @@ def create_app(config: str | type[Config] | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     Compress(app)  # the static files only: config.COMPRESS_MIMETYPES
 

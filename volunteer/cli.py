@@ -27,6 +27,21 @@ ledger_cli = AppGroup("ledger", help="The hours ledger.")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
 jobs_cli = AppGroup("jobs", help="Background jobs (certificate batches, period reports).")
 reports_cli = AppGroup("reports", help="The dashboards' figures.")
+notifications_cli = AppGroup("notifications", help="Notices to users (in the app, by e-mail, by SMS).")
+
+
+@notifications_cli.command("send")
+@with_appcontext
+def notifications_send():
+    """Write the reminders due (24 hours and 1 hour before an accepted position starts), then send
+    every delivery that is due (new ones, retries whose wait is over, claims gone stale); run it
+    every few minutes from cron. Each is committed as it goes."""
+    from volunteer.notifications import services as notifications
+    reminded = notifications.remind(now=utcnow())
+    db.session.commit()
+    click.echo(f"reminders: {reminded}")
+    counts = notifications.send_due(now=utcnow())
+    click.echo(", ".join(f"{state}: {n}" for state, n in counts.items()))
 
 
 def _fail(exc: DomainError) -> None:
@@ -247,3 +262,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(generate_command)
     app.cli.add_command(reports_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(notifications_cli)

@@ -16,6 +16,8 @@ from volunteer.core import vocabulary as core
 from volunteer.core.vocabulary import Vocabulary
 from volunteer.ledger import receivers as ledger_receivers
 from volunteer.ledger import vocabulary as ledger
+from volunteer.notifications import receivers as notification_receivers
+from volunteer.notifications import vocabulary as notifications
 from volunteer.organisations import vocabulary as organisations
 from volunteer.organisations.models import Organisation
 from volunteer.projects import vocabulary as projects
@@ -25,7 +27,8 @@ from volunteer.reports import vocabulary as reports
 from volunteer.stations import vocabulary as stations
 
 # bottom to top, as the layers run (ARCHITECTURE.md)
-VOCABULARIES = (core, organisations, accounts, stations, projects, ledger, checkin, certificates, reports)
+VOCABULARIES = (core, organisations, accounts, stations, projects, ledger, checkin, certificates, reports,
+                notifications)
 
 
 def join(app: Flask) -> None:
@@ -34,7 +37,8 @@ def join(app: Flask) -> None:
         permissions.declare(getattr(module, "ACCESS", {}))
         if hasattr(module, "EVENT_LOG"):
             audit.describe(module.EVENT_LOG)
-    for receivers in (ledger_receivers, checkin_receivers, certificate_receivers, report_rollups):
+    for receivers in (ledger_receivers, checkin_receivers, certificate_receivers, report_rollups,
+                      notification_receivers):
         receivers.connect()
 
 

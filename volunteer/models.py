@@ -4,6 +4,7 @@ from volunteer.certificates.models import Certificate, CertificatePdf, Certifica
 from volunteer.checkin.models import Scan, ServiceSession  # noqa: F401
 from volunteer.core.models import Counter, Event, Job  # noqa: F401
 from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal, SheetPhoto  # noqa: F401
+from volunteer.notifications.models import ChannelChoice, Delivery, Notice  # noqa: F401
 from volunteer.organisations.models import Organisation  # noqa: F401
 from volunteer.projects.models import (  # noqa: F401
     Application,

@@ -37,6 +37,8 @@ RUN_SECONDS = 300      # a run over this is stopped and fails
 # fields, over what is stored, or a signature.
 ACCEPTED = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
 MEANINGFUL_REFUSALS = {
+    "POST /api/v1/auth/password-reset/confirm": (("422",), "a wrong, used or expired code, or a password the "
+                                                           "rules refuse"),
     "POST /api/v1/volunteers": (("422",), "an ID number's check digit or birth date; a phone, ID number or e-mail "
                                        "registered already; a minor's guardian; an unknown organisation"),
     "POST /api/v1/projects": (("422",), "an unknown organisation or station; an end before the start; a minimum "

@@ -9,7 +9,19 @@ the parsing to the permission check. A record the route needs goes into access_w
 from __future__ import annotations
 
 from tests.shape.access_matrix_api import API
-from tests.shape.access_rules import DECIDES, PUBLIC, SIGNED_IN, VOLUNTEER, anywhere, lead_of, may, own, route
+from tests.shape.access_rules import (
+    DECIDES,
+    PUBLIC,
+    SIGNED_IN,
+    VOLUNTEER,
+    anywhere,
+    lead_of,
+    may,
+    own,
+    recipient_of,
+    route,
+)
+from volunteer.notifications.vocabulary import Channel, NoticeKind
 from volunteer.projects.vocabulary import ProjectState
 from volunteer.reports.vocabulary import PeriodChoice
 
@@ -29,6 +41,11 @@ WEB = [
     route("POST", "accounts.logout", PUBLIC),
     route("GET", "accounts.register", PUBLIC),
     route("POST", "accounts.register", PUBLIC),
+    route("GET", "accounts.forgot_password", PUBLIC),
+    route("POST", "accounts.forgot_password", PUBLIC, body={"login": "matrix-nobody@example.org"}),
+    route("GET", "accounts.reset_password", PUBLIC),
+    route("POST", "accounts.reset_password", PUBLIC,
+          body={"login": "matrix-nobody@example.org", "code": "000000", "new_password": "matrix123"}),
     route("POST", "accounts.sign_out_everywhere", SIGNED_IN),
     route("GET", "accounts.profile", SIGNED_IN),
     route("GET", "accounts.edit_profile", VOLUNTEER),
@@ -38,8 +55,14 @@ WEB = [
     route("GET", "accounts.export_data", SIGNED_IN),
     route("GET", "accounts.close_account", SIGNED_IN),
     route("POST", "accounts.close_account", SIGNED_IN),
+    # the calendar feed answers whoever holds its token (calendar apps do not sign in)
+    route("GET", "calendar.feed", PUBLIC, token="@calendar_token"),
+    route("POST", "calendar.new_link", VOLUNTEER),
     route("GET", "accounts.volunteer_list", anywhere("volunteer.view"), query={"q": "@volunteer_no"}),
     route("GET", "accounts.volunteer_detail", may("volunteer.view", "volunteer"), volunteer_id="@volunteer"),
+    # a code to the volunteer's own phone (none is configured here: it says so, and nothing is kept)
+    route("POST", "accounts.start_password_reset", may("volunteer.reset_password", "volunteer"),
+          volunteer_id="@volunteer"),
     route("GET", "core.events", anywhere("event.view")),
     # the organisation tree and its staff
     route("GET", "organisations.index", anywhere("organisation.view")),
@@ -116,6 +139,13 @@ WEB = [
     route("GET", "ledger.photo", may("project.manage", "manual_entry"),
           entry_id="@manual_entry"),
     route("GET", "ledger.mine", SIGNED_IN),
+    # one's notices, and the deliveries that failed in an admin's subtree
+    route("GET", "notifications.inbox", SIGNED_IN),
+    route("POST", "notifications.open_notice", recipient_of("notice"), notice_id="@notice"),
+    route("POST", "notifications.read_all", SIGNED_IN),
+    route("GET", "notifications.settings", SIGNED_IN),
+    route("POST", "notifications.settings", SIGNED_IN, body={"on": f"{NoticeKind.HOURS_APPROVED}:{Channel.MAIL}"}),
+    route("GET", "notifications.failed", anywhere("notification.failed")),
     route("POST", "ledger.dispute", own("pending_entry"), entry_id="@pending_entry"),
     # certificates: the volunteer's, the admins' register and batches, seals, verification
     # with the right code: the masked name, never the name (also as ?serial= on /verify)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.shape.access_rules import DECIDES, PUBLIC, SIGNED_IN, VOLUNTEER, lead_of, may, own, route
+from tests.shape.access_rules import DECIDES, PUBLIC, SIGNED_IN, VOLUNTEER, lead_of, may, own, recipient_of, route
 from volunteer.ledger.vocabulary import Decision
+from volunteer.notifications.vocabulary import Channel, NoticeKind
 from volunteer.projects.vocabulary import ApplicationState, Category, ProjectState
 from volunteer.stations.vocabulary import StationKind
 
@@ -20,6 +21,9 @@ API = [
     route("DELETE", "accounts_api.revoke_token", SIGNED_IN),
     route("GET", "accounts_api.privacy_notice", PUBLIC),
     route("POST", "accounts_api.register_volunteer", PUBLIC),
+    route("POST", "accounts_api.request_password_reset", PUBLIC, body={"login": "matrix-nobody@example.org"}),
+    route("POST", "accounts_api.confirm_password_reset", PUBLIC,
+          body={"login": "matrix-nobody@example.org", "code": "000000", "new_password": "matrix123"}),
     route("GET", "accounts_api.me", SIGNED_IN),
     route("GET", "accounts_api.export", SIGNED_IN),
     route("GET", "organisations_api.list_organisations", PUBLIC),
@@ -66,6 +70,12 @@ API = [
     route("POST", "certificates_api.revoke", may("certificate.issue", "certificate"), serial="@serial",
           body={"reason": "矩阵撤销"}),
     route("GET", "certificates_api.verify", PUBLIC, serial="@serial", query={"code": "@verification_code"}),
+    # notifications
+    route("GET", "notifications_api.my_notifications", SIGNED_IN),
+    route("POST", "notifications_api.read_notification", recipient_of("notice"), notice_id="@notice"),
+    route("GET", "notifications_api.notification_settings", SIGNED_IN),
+    route("PUT", "notifications_api.put_notification_settings", SIGNED_IN,
+          body={"choices": [{"kind": NoticeKind.HOURS_APPROVED, "channel": Channel.MAIL, "on": True}]}),
     # reports
     route("GET", "reports_api.summary", may("report.view", "org_a"), query={"organisation": A}),
 ]

@@ -59,6 +59,12 @@ def own(record: str) -> Rule:
     return Rule(f"volunteer owning {record}", test, in_town_a=True)
 
 
+def recipient_of(record: str) -> Rule:
+    """The user a notice was written to."""
+    return Rule(f"recipient of {record}", lambda user, world: user is not None
+                and world.record(record).user_id == user.id, in_town_a=True)
+
+
 def lead_of(record: str) -> Rule:
     """A lead of the station (the record itself, or the station it was served at)."""
     def test(user, world):

@@ -27,8 +27,10 @@ from volunteer.extensions import db
 from volunteer.ledger import services as ledger
 from volunteer.ledger.models import LedgerEntry
 from volunteer.ledger.vocabulary import Decision
+from volunteer.notifications.models import Notice
 from volunteer.organisations.services import get_by_code
 from volunteer.organisations.vocabulary import OrganisationKind, Role
+from volunteer.projects import calendar
 from volunteer.projects import services as projects
 from volunteer.projects.models import Project
 from volunteer.projects.vocabulary import Category, ProjectState
@@ -174,7 +176,8 @@ def _records(world: World, people: dict) -> None:
     report = printing.start_report(admin, get_by_code("LX-A"),
                                    reports.period_of(PeriodChoice.THIS_YEAR, now=now)[1], now=now)
     db.session.flush()
-    for name, record in (("running_project", running), ("draft_project", draft), ("evaluating_project", evaluating),
+    notice = db.session.scalar(db.select(Notice).where(Notice.user_id == volunteer.id).order_by(Notice.id))
+    for name, record in (("notice", notice), ("running_project", running), ("draft_project", draft), ("evaluating_project", evaluating),
                          ("position", position), ("application", application), ("approved_entry", approved),
                          ("pending_entry", pending), ("manual_entry", manual), ("dispute", dispute), ("certificate", certificate),
                          ("certificate_request", request), ("batch", batch), ("report", report),
@@ -186,6 +189,8 @@ def _records(world: World, people: dict) -> None:
     world.values.update(serial=certificate.serial, verification_code=certificate.verification_code,
                         station_code=codes.make_code(station, codes.STATIC), lead_user_id=lead.id,
                         volunteer_no=certificate.snapshot["volunteer_no"])
+    # the token of the volunteer's calendar feed (the feed's URL takes it)
+    world.values["calendar_token"] = calendar.make_calendar_link(volunteer, now=now)
     db.session.commit()
     for job_id in (batch.id, report.id):
         jobs.run_job(job_id, now=utcnow())

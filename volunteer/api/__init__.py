@@ -3,7 +3,17 @@ of endpoints per domain, their shapes in api/schemas/."""
 from flask import Flask
 from werkzeug.routing import UnicodeConverter
 
-from volunteer.api import accounts, certificates, checkin, ledger, organisations, projects, reports, stations
+from volunteer.api import (
+    accounts,
+    certificates,
+    checkin,
+    ledger,
+    notifications,
+    organisations,
+    projects,
+    reports,
+    stations,
+)
 from volunteer.api.auth import resolve_api_user
 from volunteer.api.schemas.base import ErrorBodySchema, ErrorSchema, text_path_parameter
 from volunteer.core.handlers import error_codes
@@ -13,7 +23,7 @@ from volunteer.extensions import api, csrf
 api.register_converter(UnicodeConverter, text_path_parameter)
 
 BLUEPRINTS = (accounts.blp, organisations.blp, projects.blp, stations.blp, checkin.blp, ledger.blp,
-              certificates.blp, reports.blp)
+              certificates.blp, reports.blp, notifications.blp)
 
 
 def init_api(app: Flask) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from volunteer.core import permissions
+from volunteer.core import permissions, signals
 from volunteer.core.models import Event
 from volunteer.core.vocabulary import Vocabulary
 from volunteer.extensions import db
@@ -35,6 +35,7 @@ def record_event(actor, action: str, subject, *, organisation=None, before: dict
         note=note,
     )
     db.session.add(event)
+    signals.event_recorded.send(event, subject=subject)
     return event
 
 

@@ -39,6 +39,53 @@ def handler(kind: str):
     return register
 
 
+# Tasks: work without a job row of its own (sending the notices due), run the same two ways.
+TASKS: dict[str, Callable[[], None]] = {}
+
+
+def task(name: str):
+    """Register a task: a function of nothing that finds and does its own work."""
+    def register(function: Callable[[], None]):
+        TASKS[name] = function
+        return function
+    return register
+
+
+def background(name: str) -> None:
+    """Run the task soon, away from the request: on RQ when REDIS_URL is set, else in this
+    process's thread. A queue that cannot be reached leaves the work to the periodic command."""
+    url = current_app.config.get("REDIS_URL")
+    if url:
+        try:
+            Queue(QUEUE, connection=Redis.from_url(url)).enqueue("volunteer.core.jobs.run_task_in_worker", name)
+        except RedisError:
+            log.exception("task %s could not be queued; the periodic command will do it", name)
+        return
+    app = current_app._get_current_object()
+    _in_process().submit(_run_task_with_app, app, name)
+
+
+def _run_task_with_app(app: Flask, name: str) -> None:
+    with app.app_context():
+        try:
+            TASKS[name]()
+        except Exception:
+            log.exception("task %s failed", name)
+        finally:
+            db.session.remove()
+
+
+def run_task_in_worker(name: str) -> None:
+    if _worker_app is None:
+        raise RuntimeError("start RQ workers with 'flask --app run jobs worker', which gives them the app")
+    with _worker_app.app_context():
+        db.engine.dispose(close=False)
+        try:
+            TASKS[name]()
+        finally:
+            db.session.remove()
+
+
 class LostClaim(Exception):
     """Another worker took the job over (this one was thought dead): stop without a word."""
 

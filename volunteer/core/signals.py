@@ -27,3 +27,13 @@ session_closed = _signals.signal("session-closed")
 # sent by accounts, in the same transaction, with a volunteer's profile as sender and ``count``:
 # 1 when it is registered, -1 when it is closed (it no longer counts as registered, ever)
 registration_counted = _signals.signal("registration-counted")
+
+# sent by the event log, in the same transaction, with each event row as sender and ``subject``,
+# the record it is about: whoever must be told of the change (notifications) writes it then
+event_recorded = _signals.signal("event-recorded")
+
+# sent by accounts with a user as sender and ``channel`` (accounts.vocabulary.CodeChannel),
+# ``subject``, ``text`` (in the user's language), ``link`` (or None) and ``code``: a short-lived
+# code (a password reset's) to send now, to the user's own phone or e-mail, never kept in an
+# outbox nor retried; each receiver returns True once it has sent it
+code_to_send = _signals.signal("code-to-send")

@@ -24,6 +24,11 @@ def as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def local_time_text(moment: datetime, zone: ZoneInfo = DEFAULT_ZONE) -> str:
+    """A moment as a person at the place reads it: "2027-03-15 09:00"."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
 def local_date(moment: datetime, zone: ZoneInfo = DEFAULT_ZONE):
     return moment.astimezone(zone).date()
 

@@ -66,6 +66,7 @@ class LedgerEvent(Vocabulary):
     CORRECTED = "ledger.corrected", _l("Hours corrected")
     MANUAL_RECORDED = "ledger.manual_recorded", _l("Hours recorded without a scan")
     DISPUTED = "ledger.disputed", _l("Hours disputed")
+    DISPUTE_UPHELD = "ledger.dispute_upheld", _l("Dispute answered: the entry stays")
     EXPORTED = "ledger.exported", _l("Ledger exported")
 
 
@@ -74,7 +75,8 @@ EVENT_LOG = Glossary(
     name=_l("Hours"),
     verbs={LedgerEvent.APPROVED: lazy_pgettext("event", "approved"), LedgerEvent.REJECTED: lazy_pgettext("event", "rejected"),
            LedgerEvent.CORRECTED: lazy_pgettext("event", "corrected"), LedgerEvent.MANUAL_RECORDED: lazy_pgettext("event", "recorded without a scan"),
-           LedgerEvent.DISPUTED: lazy_pgettext("event", "disputed"), LedgerEvent.EXPORTED: lazy_pgettext("event", "exported the hours ledger")},
+           LedgerEvent.DISPUTED: lazy_pgettext("event", "disputed"),
+           LedgerEvent.DISPUTE_UPHELD: lazy_pgettext("event", "answered the dispute and kept"), LedgerEvent.EXPORTED: lazy_pgettext("event", "exported the hours ledger")},
     alone=frozenset({LedgerEvent.EXPORTED}),
     references={"volunteer_id": "volunteers", "entry": "ledger_entries"},
     minutes=frozenset({"minutes", "credited"}),

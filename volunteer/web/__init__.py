@@ -11,11 +11,13 @@ from volunteer.core.time import utcnow
 from volunteer.extensions import db, login_manager
 from volunteer.web import (
     accounts,
+    calendar,
     certificates,
     checkin,
     events,
     home,
     ledger,
+    notifications,
     organisations,
     projects,
     reports,
@@ -25,7 +27,7 @@ from volunteer.web.helpers import SESSION_TOKEN
 from volunteer.web.templating import register_template_helpers
 
 BLUEPRINTS = (home.bp, accounts.bp, organisations.bp, projects.bp, stations.bp, checkin.bp, ledger.bp,
-              certificates.bp, events.bp, reports.bp)
+              certificates.bp, events.bp, reports.bp, notifications.bp, calendar.bp)
 
 
 def init_web(app: Flask) -> None:

@@ -18,6 +18,7 @@ from volunteer.core import permissions
 from volunteer.core.time import DEFAULT_ZONE
 from volunteer.ledger.services import decides_somewhere, uncredited_reason
 from volunteer.ledger.vocabulary import EntryState
+from volunteer.notifications import services as notifications
 from volunteer.projects.vocabulary import ApplicationState, ProjectState
 from volunteer.reports.exports import formatted
 from volunteer.web.helpers import query_url
@@ -62,6 +63,7 @@ NAV = (
     ("organisations.index", _l("Organisations"), "staff", False),
     ("accounts.volunteer_list", _l("Volunteers"), "staff", False),
     ("core.events", _l("Event log"), "staff", False),
+    ("notifications.failed", _l("Notices not delivered"), "admins", False),
     ("accounts.profile", _l("My profile"), "signed_in", False),
 )
 # A menu this short stays in the bar whole; a longer one keeps its first items there and folds
@@ -77,7 +79,8 @@ def nav_items():
     issues = bool(permissions.scope_roots(current_user, "certificate.issue"))
     manages = bool(permissions.scope_roots(current_user, "project.manage"))
     shown = {"all": True, "signed_in": signed_in, "volunteer": volunteer, "staff": staff, "decides": decides,
-             "issues": issues, "manages": manages}
+             "issues": issues, "manages": manages,
+             "admins": bool(permissions.scope_roots(current_user, "notification.failed"))}
     items = [(endpoint, label, in_bar) for endpoint, label, who, in_bar in NAV if shown[who]]
     if len(items) <= NAV_IN_BAR:
         return [(endpoint, label) for endpoint, label, _in_bar in items], []
@@ -127,6 +130,7 @@ def register_template_helpers(app: Flask) -> None:
             "current_locale": current_language(),
             "languages": app.config["LANGUAGES"],
             "can": lambda action, record: permissions.can(current_user, action, record),
+            "unread_notices": lambda: notifications.unread_count(current_user) if current_user.is_authenticated else 0,
         }
 
     @app.template_filter("local_time")

@@ -26,6 +26,16 @@ class WholeNumber(fields.Integer):
         return super()._validated(value)
 
 
+class JsonBoolean(fields.Boolean):
+    """true or false as JSON has them: marshmallow's own takes 0, 1, "yes" and "on" too (0 is
+    False to Python), which the document does not allow."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class Text(fields.String):
     """Text a client sends. The document gives its pattern: no control characters (refused at the
     edge), and with ``blank=False`` something besides spaces (the service requires it)."""

@@ -45,6 +45,7 @@ def uphold(actor, dispute: Dispute, note: str | None, *, now: datetime) -> Dispu
     if not dispute.is_open:
         raise DisputeResolved()
     resolve_disputes(dispute.entry, actor, Resolution.UPHELD, note, now)
+    record_event(actor, LedgerEvent.DISPUTE_UPHELD, dispute.entry, note=note, now=now)
     return dispute
 
 

@@ -1,0 +1,110 @@
+"""The notices the domains' changes call for, written from the event log's rows in the same
+transaction as the change (core.signals.event_recorded): nobody is told of their own action, and
+a change rolled back takes its notices with it."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from volunteer.accounts.models import Membership
+from volunteer.accounts.vocabulary import Role
+from volunteer.certificates.vocabulary import CertificateEvent
+from volunteer.core import signals
+from volunteer.extensions import db
+from volunteer.ledger.vocabulary import LedgerEvent
+from volunteer.notifications import direct, dispatch
+from volunteer.notifications.services.writing import path_to, write_notice
+from volunteer.notifications.vocabulary import Channel, NoticeKind
+from volunteer.projects.vocabulary import ProjectEvent, ProjectState
+
+
+def _hours(minutes) -> str:
+    return f"{(minutes or 0) / 60:.1f}"
+
+
+def _volunteer_user(volunteer) -> int | None:
+    return volunteer.user_id if volunteer is not None else None
+
+
+def _application(event, application, kind):
+    position, project = application.position, application.position.project
+    words = {"position": position.title, "project": project.title}
+    link = path_to("projects.detail", project_id=project.id)
+    if kind == NoticeKind.VOLUNTEER_APPLIED:
+        words["volunteer"] = application.volunteer.display_name
+        return [(project.created_by_id, kind, words, link)]
+    return [(_volunteer_user(application.volunteer), kind, words, link)]
+
+
+def _screeners(organisation) -> list[int]:
+    """The league admins nearest above a project: its organisation's, else the next one up's."""
+    while organisation is not None:
+        found = db.session.scalars(sa.select(Membership.user_id).where(
+            Membership.organisation_id == organisation.id, Membership.role == Role.LEAGUE_ADMIN)).all()
+        if found:
+            return list(found)
+        organisation = organisation.parent
+    return []
+
+
+def _transition(event, project):
+    target = (event.after or {}).get("state")
+    words = {"project": project.title, "organisation": project.organisation.name,
+             "state": str(ProjectState.label_of(target)) if target in ProjectState.values() else ""}
+    link = path_to("projects.detail", project_id=project.id)
+    if target == ProjectState.SUBMITTED:
+        return [(user_id, NoticeKind.PROJECT_WAITING, words, link) for user_id in _screeners(project.organisation)]
+    if target in (ProjectState.APPROVED, ProjectState.REJECTED):
+        return [(project.created_by_id, NoticeKind.PROJECT_SCREENED, words, link)]
+    return []
+
+
+def _entry(event, entry, kind):
+    minutes = entry.credited_minutes if entry.credited_minutes is not None else entry.minutes
+    words = {"project": entry.project.title, "day": entry.served_on.isoformat(), "hours": _hours(minutes)}
+    return [(_volunteer_user(entry.volunteer), kind, words, path_to("ledger.mine"))]
+
+
+def _certificate(event, certificate, kind):
+    words = {"serial": certificate.serial, "hours": _hours(certificate.minutes)}
+    return [(_volunteer_user(certificate.volunteer), kind, words, path_to("certificates.mine"))]
+
+
+def _request(event, request, kind):
+    return [(_volunteer_user(request.volunteer), kind, {}, path_to("certificates.mine"))]
+
+
+# The event log's actions that tell someone, and who is told what.
+NOTIFIED = {
+    ProjectEvent.ACCEPTED: lambda e, s: _application(e, s, NoticeKind.APPLICATION_ACCEPTED),
+    ProjectEvent.DECLINED: lambda e, s: _application(e, s, NoticeKind.APPLICATION_DECLINED),
+    ProjectEvent.APPLIED: lambda e, s: _application(e, s, NoticeKind.VOLUNTEER_APPLIED),
+    ProjectEvent.TRANSITION: _transition,
+    LedgerEvent.APPROVED: lambda e, s: _entry(e, s, NoticeKind.HOURS_APPROVED),
+    LedgerEvent.REJECTED: lambda e, s: _entry(e, s, NoticeKind.HOURS_REJECTED),
+    LedgerEvent.CORRECTED: lambda e, s: _entry(e, s, NoticeKind.HOURS_CORRECTED),
+    LedgerEvent.DISPUTE_UPHELD: lambda e, s: _entry(e, s, NoticeKind.DISPUTE_ANSWERED),
+    CertificateEvent.ISSUED: lambda e, s: _certificate(e, s, NoticeKind.CERTIFICATE_ISSUED),
+    CertificateEvent.REVOKED: lambda e, s: _certificate(e, s, NoticeKind.CERTIFICATE_REVOKED),
+    CertificateEvent.REQUEST_DECLINED: lambda e, s: _request(e, s, NoticeKind.REQUEST_DECLINED),
+}
+
+
+def on_event_recorded(event, subject=None, **_extra) -> None:
+    tell = NOTIFIED.get(event.action)
+    if tell is None or subject is None:
+        return
+    for user_id, kind, words, link in tell(event, subject):
+        if user_id is not None and user_id != event.actor_id:
+            write_notice(user_id, kind, subject, words, link, organisation_id=event.organisation_id,
+                         now=event.occurred_at)
+
+
+def on_code_to_send(user, *, channel, subject, text, link=None, **_extra) -> bool:
+    """A one-time code (accounts' password reset), sent now by the channel asked for; whether it went."""
+    return direct.send_text(user, Channel(channel), subject, text, link=link)
+
+
+def connect() -> None:
+    signals.event_recorded.connect(on_event_recorded)
+    signals.code_to_send.connect(on_code_to_send)
+    dispatch.connect()

@@ -1,0 +1,78 @@
+"""Notifications' closed sets: the kinds of notice, the channels they go by, a delivery's states;
+which channels each kind takes by default; who may see failed deliveries."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from volunteer.core.vocabulary import Vocabulary
+from volunteer.organisations.vocabulary import ADMINS
+
+
+class Channel(Vocabulary):
+    INBOX = "inbox", _l("In the app")
+    MAIL = "mail", _l("E-mail")
+    SMS = "sms", _l("Text message")
+
+
+class NoticeKind(Vocabulary):
+    """What a notice tells; its label is the notice's title."""
+
+    APPLICATION_ACCEPTED = "application_accepted", _l("Your application was accepted")
+    APPLICATION_DECLINED = "application_declined", _l("Your application was not accepted")
+    VOLUNTEER_APPLIED = "volunteer_applied", _l("A volunteer applied")
+    PROJECT_WAITING = "project_waiting", _l("A project waits for your screening")
+    PROJECT_SCREENED = "project_screened", _l("Your project was screened")
+    HOURS_APPROVED = "hours_approved", _l("Hours approved")
+    HOURS_REJECTED = "hours_rejected", _l("Hours rejected")
+    HOURS_CORRECTED = "hours_corrected", _l("Hours corrected")
+    DISPUTE_ANSWERED = "dispute_answered", _l("Your dispute was answered")
+    CERTIFICATE_ISSUED = "certificate_issued", _l("A certificate was issued to you")
+    CERTIFICATE_REVOKED = "certificate_revoked", _l("Your certificate was revoked")
+    REQUEST_DECLINED = "request_declined", _l("Your certificate request was declined")
+    STARTS_TOMORROW = "starts_in_a_day", _l("Your service starts within a day")
+    STARTS_SOON = "starts_in_an_hour", _l("Your service starts within an hour")
+
+
+# Reminders before an accepted position starts: how long before, and each is sent once.
+REMINDERS = {NoticeKind.STARTS_TOMORROW: 24 * 3600, NoticeKind.STARTS_SOON: 3600}
+
+
+class DeliveryState(Vocabulary):
+    DUE = "due", _l("Waiting to be sent")
+    SENDING = "sending", _l("Being sent")
+    SENT = "delivered", _l("Sent")
+    GAVE_UP = "gave_up", _l("Failed")
+
+
+# In the app always; by e-mail what a volunteer keeps or acts on. A user turns channels off per kind.
+DEFAULT_CHANNELS: dict[NoticeKind, frozenset[Channel]] = {
+    kind: frozenset({Channel.INBOX}) for kind in NoticeKind
+} | {
+    kind: frozenset({Channel.INBOX, Channel.MAIL}) for kind in (
+        NoticeKind.APPLICATION_ACCEPTED, NoticeKind.APPLICATION_DECLINED, NoticeKind.PROJECT_WAITING,
+        NoticeKind.PROJECT_SCREENED, NoticeKind.CERTIFICATE_ISSUED, NoticeKind.CERTIFICATE_REVOKED,
+        NoticeKind.REQUEST_DECLINED, NoticeKind.DISPUTE_ANSWERED, NoticeKind.STARTS_TOMORROW)
+} | {NoticeKind.STARTS_SOON: frozenset({Channel.INBOX, Channel.SMS})}
+
+ACCESS = {
+    "notification.failed": ADMINS,  # deliveries that gave up, for the notices of one's subtree
+}
+
+# What each kind says, in the recipient's language when it is shown or sent; the notice's
+# payload holds the names it fills in, frozen when it was written.
+NOTICE_TEXT = {
+    NoticeKind.APPLICATION_ACCEPTED: _l("Your application for “%(position)s” on %(project)s was accepted."),
+    NoticeKind.APPLICATION_DECLINED: _l("Your application for “%(position)s” on %(project)s was not accepted."),
+    NoticeKind.VOLUNTEER_APPLIED: _l("%(volunteer)s applied for “%(position)s” on %(project)s."),
+    NoticeKind.PROJECT_WAITING: _l("%(project)s of %(organisation)s was submitted and waits for your screening."),
+    NoticeKind.PROJECT_SCREENED: _l("%(project)s is now: %(state)s."),
+    NoticeKind.HOURS_APPROVED: _l("%(hours)s hours of your service on %(project)s on %(day)s were approved."),
+    NoticeKind.HOURS_REJECTED: _l("Your service on %(project)s on %(day)s was not approved."),
+    NoticeKind.HOURS_CORRECTED: _l("Your hours on %(project)s on %(day)s were corrected to %(hours)s hours."),
+    NoticeKind.DISPUTE_ANSWERED: _l("Your dispute of %(project)s on %(day)s was answered: the entry stays as it is."),
+    NoticeKind.CERTIFICATE_ISSUED: _l("Certificate %(serial)s of %(hours)s hours was issued to you."),
+    NoticeKind.CERTIFICATE_REVOKED: _l("Certificate %(serial)s was revoked."),
+    NoticeKind.REQUEST_DECLINED: _l("Your certificate request was declined."),
+    NoticeKind.STARTS_TOMORROW: _l("“%(position)s” on %(project)s starts at %(time)s."),
+    NoticeKind.STARTS_SOON: _l("“%(position)s” on %(project)s starts at %(time)s."),
+}
