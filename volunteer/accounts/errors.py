@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from volunteer.core.errors import Conflict, Forbidden, TooManyAttempts
+from volunteer.core.errors import Conflict, DomainError, Forbidden, TooManyAttempts, ValidationFailed
 
 
 class NotAVolunteer(Forbidden):
@@ -30,3 +30,24 @@ class SignInWaits(TooManyAttempts):
     def __init__(self, retry_after: int):
         super().__init__(_l("Too many failed sign-ins for this account. Please try again in %(seconds)s seconds.",
                             seconds=retry_after), retry_after=retry_after)
+
+
+class ResetWaits(TooManyAttempts):
+    """Codes were asked for this login (known or not) too often lately (accounts/limits.py)."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(_l("Too many codes were asked for. Please try again in %(minutes)s minutes.",
+                            minutes=max(1, -(-retry_after // 60))), retry_after=retry_after)
+
+
+class CodeNotSent(DomainError):
+    """No channel of the account took the code (no SMS provider, the mail server down)."""
+
+    status = 503
+    code = "code_not_sent"
+    default_message = _l("The code could not be sent. Please try again later.")
+
+
+class ResetCodeRefused(ValidationFailed):
+    """A code that is wrong, used, expired, or tried too often: the wrong try it was is counted,
+    so the caller commits before answering (the refusal changed the code's count)."""

@@ -14,9 +14,23 @@ class LoginForm(Form):
     next = HiddenField()
 
 
+class ForgotPasswordForm(Form):
+    login = StringField(_l("Mobile number or e-mail"), validators=[InputRequired(_l("Please enter your mobile number or e-mail.")), Length(max=254)])
+
+
+class ResetPasswordForm(Form):
+    login = StringField(_l("Mobile number or e-mail"), validators=[InputRequired(_l("Please enter your mobile number or e-mail.")), Length(max=254)])
+    code = StringField(_l("Code you received"), validators=[InputRequired(_l("Please enter the code you received.")), Length(max=20)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
+    new_password = PasswordField(_l("New password"), validators=[InputRequired(_l("Please enter a new password.")), Length(max=128)],
+                                 description=_l("At least 8 characters, with letters and digits."),
+                                 render_kw={"autocomplete": "new-password"})
+
+
 class RegistrationForm(Form):
     name = StringField(_l("Real name"), validators=[Length(max=80)])
-    phone = TelField(_l("Mobile number"), validators=[Length(max=20)])
+    phone = TelField(_l("Mobile number"), validators=[Length(max=20)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
     id_number = StringField(_l("Resident ID number"), validators=[Length(max=30)])
     password = PasswordField(_l("Password"), validators=[Length(max=128)],
                              description=_l("At least 8 characters, with letters and digits."))
@@ -27,7 +41,8 @@ class RegistrationForm(Form):
     school_or_employer = StringField(_l("School or employer (optional)"), validators=[Length(max=120)])
     skills = StringField(_l("Skills (optional)"), validators=[Length(max=400)])
     guardian_name = StringField(_l("Guardian's name"), validators=[Length(max=80)])
-    guardian_phone = TelField(_l("Guardian's mobile number"), validators=[Length(max=20)])
+    guardian_phone = TelField(_l("Guardian's mobile number"), validators=[Length(max=20)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
     guardian_consent = BooleanField(_l("My guardian consents to my registration"))
     guardian_sensitive_consent = BooleanField(
         _l("My guardian separately consents to the processing of my sensitive personal data (under 14)"))

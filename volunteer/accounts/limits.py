@@ -14,7 +14,8 @@ that guessing is slow and nobody can lock an owner out:
   from their usual address, still gets in with the right password.
 
 The counters live in the limiter's storage (Redis when REDIS_URL is set, so all workers share
-them); accounts and addresses are kept as hashes."""
+them); accounts and addresses are kept as hashes. Password reset codes are limited likewise, per
+login typed and per client address (``count_code_request``, ``reset_limits``)."""
 from __future__ import annotations
 
 import hashlib
@@ -23,10 +24,10 @@ import time
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
-from limits import parse
+from limits import parse, parse_many
 from redis.exceptions import RedisError
 
-from volunteer.accounts.errors import SignInWaits
+from volunteer.accounts.errors import ResetWaits, SignInWaits
 from volunteer.accounts.services import authenticate, normalise_login
 from volunteer.core.errors import InvalidCredentials
 
@@ -40,6 +41,10 @@ def login_limit() -> str:
 
 def registration_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def reset_address_limit() -> str:
+    return current_app.config["PASSWORD_RESET_ADDRESS_LIMIT"]
 
 
 def login_limits(limiter):
@@ -108,3 +113,29 @@ def authenticate_throttled(limiter, login: str, password: str):
         raise
     _unless_storage_is_down(throttle.succeeded)
     return user
+
+
+def reset_limits(limiter):
+    """The per-address limit on asking for and trying password reset codes, shared by the web
+    views and the API (PASSWORD_RESET_ADDRESS_LIMIT)."""
+    return limiter.shared_limit(reset_address_limit, scope="password-reset-address", methods=["POST"])
+
+
+def count_code_request(limiter, login: str) -> None:
+    """Count one request for a password reset code to ``login``, whether an account has it or not
+    (a refusal that came only for known logins would tell them apart); ResetWaits once there were
+    PASSWORD_RESET_LOGIN_LIMIT lately. An admin's reset for a volunteer counts on the volunteer's login."""
+    if not limiter.enabled:
+        return
+    strategy, account = limiter.limiter, _hash(normalise_login(str(login)))
+    items = parse_many(current_app.config["PASSWORD_RESET_LOGIN_LIMIT"])
+
+    def step():
+        for item in items:
+            if not strategy.test(item, "password-reset-login", account):
+                stats = strategy.get_window_stats(item, "password-reset-login", account)
+                raise ResetWaits(max(1, math.ceil(stats.reset_time - time.time())))
+        for item in items:
+            strategy.hit(item, "password-reset-login", account)
+
+    _unless_storage_is_down(step)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer.accounts.identity import age_on, mask_id_number, mask_phone
-from volunteer.accounts.vocabulary import Gender, IdType, PoliticalStatus
+from volunteer.accounts.vocabulary import CodeChannel, Gender, IdType, PoliticalStatus
 from volunteer.core.crypto import decrypt_text
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
@@ -122,6 +122,32 @@ class ApiToken(db.Model):
         return self.revoked_at is None and now < self.expires_at and self.user.is_active
 
 
+class PasswordReset(db.Model):
+    """A one-time code that sets a new password (accounts.services.reset): sent to the account's
+    own phone or e-mail, kept only as a keyed hash, good for PASSWORD_RESET_SECONDS, once, and
+    for PASSWORD_RESET_TRIES wrong codes; a newer code ends it. ``started_by`` is the admin who
+    had it sent, or None when the person asked for it themselves."""
+
+    __tablename__ = "password_resets"
+    __table_args__ = (sa.CheckConstraint(CodeChannel.sql_in("channel"), name="channel_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    code_digest: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    wrong_tries: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def is_live(self, now: datetime) -> bool:
+        """Not used, not expired (nor ended by a newer code)."""
+        return self.used_at is None and now < self.expires_at
+
+
 class Volunteer(db.Model):
     """A volunteer's profile. The ID number is kept only encrypted, with a keyed hash for
     uniqueness; when the account is closed the personal data is erased and the row stays under
@@ -221,3 +247,26 @@ class Volunteer(db.Model):
 
     def age_on(self, day: date) -> int | None:
         return age_on(self.birth_date, day) if self.birth_date else None
+
+
+class CalendarToken(db.Model):
+    """The secret of a volunteer's calendar feed (/calendar/<token>.ics), which calendar apps
+    fetch without signing in. The token is an HMAC of ``seed`` under a key derived from
+    DATA_ENCRYPTION_KEY (projects.calendar), so the profile page can show the link again while the
+    database alone holds nothing to read it from; a request finds its row by the token's SHA-256.
+    Making a new link revokes the old one: at most one live token per volunteer."""
+
+    __tablename__ = "calendar_tokens"
+    __table_args__ = (
+        sa.Index("uq_calendar_tokens_live", "volunteer_id", unique=True,
+                 sqlite_where=sa.text("revoked_at IS NULL"), postgresql_where=sa.text("revoked_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"))
+    seed: Mapped[str] = mapped_column(sa.String(32))
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    volunteer: Mapped[Volunteer] = relationship()

@@ -1,13 +1,18 @@
-"""Accounts: tokens, the privacy notice, registration, the caller's own data."""
+"""Accounts: tokens, password reset, the privacy notice, registration, the caller's own data."""
 from __future__ import annotations
 
 from flask import g
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from volunteer.accounts import limits, privacy, services
+from volunteer.accounts.errors import ResetCodeRefused
 from volunteer.api.auth import BEARER, api_user, login_required
 from volunteer.api.schemas.accounts import (
     MeSchema,
+    PasswordResetAnswerSchema,
+    PasswordResetConfirmSchema,
+    PasswordResetRequestSchema,
     PrivacySchema,
     TokenRequestSchema,
     TokenSchema,
@@ -43,6 +48,39 @@ def revoke_token():
     if g.get("api_token") is not None:
         services.revoke_api_token(g.api_token, now=utcnow())
         db.session.commit()
+
+
+@blp.route("/auth/password-reset", methods=["POST"])
+@limits.reset_limits(limiter)
+@blp.arguments(PasswordResetRequestSchema)
+@blp.response(202, PasswordResetAnswerSchema)
+@blp.alt_response(429, schema="Error", description="too many codes asked for this login, or from this address")
+def request_password_reset(body):
+    """Send a code to set a new password: by text message to the account's phone, or by e-mail with
+    a link. The same answer whether or not an account has this login."""
+    limits.count_code_request(limiter, body["login"])
+    services.request_password_reset(body["login"], now=utcnow())
+    db.session.commit()
+    return {"message": services.code_sent_message()}
+
+
+@blp.route("/auth/password-reset/confirm", methods=["POST"])
+@limits.reset_limits(limiter)
+@blp.arguments(PasswordResetConfirmSchema)
+@blp.response(200, PasswordResetAnswerSchema)
+@blp.alt_response(422, schema="Error", description="a wrong, used or expired code (``fields.code``), or a "
+                                                   "password the rules refuse (``fields.new_password``)")
+@blp.alt_response(429, schema="Error", description="too many attempts from this address")
+def confirm_password_reset(body):
+    """Set a new password with the code: every session and token of the account ends (sign in
+    again with POST /api/v1/auth/token)."""
+    try:
+        services.reset_password(body["login"], body["code"], body["new_password"], now=utcnow())
+    except ResetCodeRefused:
+        db.session.commit()  # the wrong try counts against the code
+        raise
+    db.session.commit()
+    return {"message": _("Your password has been reset. Every other device has been signed out.")}
 
 
 @blp.route("/privacy", methods=["GET"])

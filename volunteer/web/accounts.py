@@ -4,29 +4,33 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer.accounts import limits, privacy, services
+from volunteer.accounts.errors import CodeNotSent, ResetCodeRefused, ResetWaits
 from volunteer.accounts.forms import (
     CloseAccountForm,
     ConfirmForm,
+    ForgotPasswordForm,
     LoginForm,
     PasswordForm,
     ProfileForm,
     RegistrationForm,
+    ResetPasswordForm,
 )
+from volunteer.accounts.vocabulary import CodeChannel
 from volunteer.certificates import services as certificates
 from volunteer.core import permissions
-from volunteer.core.errors import InvalidCredentials, NotFound
+from volunteer.core.errors import InvalidCredentials, NotFound, ValidationFailed
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db, limiter
 from volunteer.ledger import services as ledger
 from volunteer.organisations import services as organisations
 from volunteer.projects import services as projects
-from volunteer.web.helpers import safe_next, sign_in, sign_out, submit
+from volunteer.web.helpers import form_failed, safe_next, sign_in, sign_out, submit
 
 bp = Blueprint("accounts", __name__)
 
@@ -67,6 +71,52 @@ def sign_out_everywhere():
         flash(_("You have signed out on every device."), "success")
         return redirect(url_for("main.home"))
     return redirect(url_for("accounts.profile"))
+
+
+# The login a code was asked for, to fill in the page that takes the code (not in its URL).
+RESET_LOGIN = "reset_login"
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@limits.reset_limits(limiter)
+def forgot_password():
+    """Ask for a code: the same answer whether or not the account exists."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        limits.count_code_request(limiter, form.login.data)
+        services.request_password_reset(form.login.data, now=utcnow())
+        db.session.commit()
+        session[RESET_LOGIN] = form.login.data.strip()
+        flash(services.code_sent_message(), "success")
+        return redirect(url_for("accounts.reset_password"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/password-reset/new", methods=["GET", "POST"])
+@limits.reset_limits(limiter)
+def reset_password():
+    """Set a new password with the code (typed, or in the e-mail's link); this browser is then
+    signed in with a new session, every other one ended."""
+    form = ResetPasswordForm(login=request.args.get("login") or session.get(RESET_LOGIN, ""),
+                             code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(form.login.data, form.code.data, form.new_password.data, now=utcnow())
+        except ResetCodeRefused as exc:
+            db.session.commit()  # the wrong try counts against the code
+            form_failed(form, exc)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form_failed(form, exc)
+        else:
+            db.session.commit()
+            session.pop(RESET_LOGIN, None)
+            sign_in(user)
+            flash(_("Your password has been reset. Every other device has been signed out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/reset.html", form=form, minutes=services.code_minutes())
 
 
 def _organisation_choices():
@@ -169,7 +219,28 @@ def volunteer_list():
 @login_required
 def volunteer_detail(volunteer_id: int):
     volunteer = services.get_volunteer_for(current_user, volunteer_id)
-    return render_template("accounts/volunteer_detail.html", volunteer=volunteer, **_service_record(volunteer))
+    may_reset = volunteer.is_active and permissions.can(current_user, "volunteer.reset_password", volunteer)
+    return render_template("accounts/volunteer_detail.html", volunteer=volunteer, may_reset=may_reset,
+                           **_service_record(volunteer))
+
+
+@bp.route("/volunteers/<int:volunteer_id>/password-reset", methods=["POST"])
+@login_required
+def start_password_reset(volunteer_id: int):
+    """A league admin has a code sent to the volunteer's own phone or e-mail (never shown here)."""
+    volunteer = services.volunteer_to_reset(current_user, volunteer_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            limits.count_code_request(limiter, (volunteer.user.phone or volunteer.user.email) if volunteer.user else "")
+            channel = services.start_password_reset(current_user, volunteer, now=utcnow())
+        except (CodeNotSent, ResetWaits) as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(_("A code to set a new password was sent to the volunteer by %(channel)s.",
+                    channel=CodeChannel.label_of(channel)), "success")
+    return redirect(url_for("accounts.volunteer_detail", volunteer_id=volunteer.id))
 
 
 RECENT_PROJECTS = 10

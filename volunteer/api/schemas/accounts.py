@@ -1,4 +1,4 @@
-"""Shapes of accounts: tokens, registration, the caller's own profile, the organisation tree."""
+"""Shapes of accounts: tokens, password reset, registration, the caller's own profile, the organisation tree."""
 from __future__ import annotations
 
 from marshmallow import fields, pre_dump
@@ -20,6 +20,22 @@ class TokenRequestSchema(BaseSchema):
 class TokenSchema(BaseSchema):
     token = fields.String()
     expires_at = fields.DateTime()
+
+
+class PasswordResetRequestSchema(BaseSchema):
+    login = Text(required=True, metadata={"description": "the mobile number or e-mail of the account"})
+
+
+class PasswordResetConfirmSchema(BaseSchema):
+    login = Text(required=True, metadata={"description": "the mobile number or e-mail the code was asked for"})
+    code = Text(required=True, metadata={"description": "the code received by text message or e-mail"})
+    # the service says what is wrong with a password, in the caller's language
+    new_password = Text(required=True, load_only=True, metadata={
+        "minLength": 8, "maxLength": 128, "description": "letters and digits"})
+
+
+class PasswordResetAnswerSchema(BaseSchema):
+    message = fields.String(metadata={"description": "what to tell the person, in their language"})
 
 
 class PrivacySchema(BaseSchema):
