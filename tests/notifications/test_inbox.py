@@ -61,3 +61,12 @@ def test_the_api_lists_unread_first_marks_read_and_keeps_the_choices(app, world,
     refused = client.put("/api/v1/me/notification-settings", headers=headers, json={"choices": [
         {"kind": NoticeKind.CERTIFICATE_ISSUED, "channel": Channel.INBOX, "on": False}]})
     assert refused.status_code == 422
+
+
+def test_the_personal_data_download_holds_the_notices_and_choices(app, world, position, signed_in):
+    apply_and_accept(app, world, position)
+    volunteer = signed_in(world.a_volunteer)
+    data = volunteer.get("/me/export").get_json()
+    [notice] = data["notices"]
+    assert notice["kind"] == NoticeKind.APPLICATION_ACCEPTED and notice["words"]["position"] == "陪伴老人"
+    assert data["notification_choices"] == []

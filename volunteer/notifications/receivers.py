@@ -9,9 +9,11 @@ from volunteer.accounts.models import Membership
 from volunteer.accounts.vocabulary import Role
 from volunteer.certificates.vocabulary import CertificateEvent
 from volunteer.core import signals
+from volunteer.core.time import iso
 from volunteer.extensions import db
 from volunteer.ledger.vocabulary import LedgerEvent
 from volunteer.notifications import direct, dispatch
+from volunteer.notifications.models import ChannelChoice, Notice
 from volunteer.notifications.services.writing import path_to, write_notice
 from volunteer.notifications.vocabulary import Channel, NoticeKind
 from volunteer.projects.vocabulary import ProjectEvent, ProjectState
@@ -104,7 +106,21 @@ def on_code_to_send(user, *, channel, subject, text, link=None, **_extra) -> boo
     return direct.send_text(user, Channel(channel), subject, text, link=link)
 
 
+def personal_data(user, volunteer=None) -> dict:
+    """Their notices, with how each was delivered, and their choices of channels."""
+    notices = db.session.scalars(sa.select(Notice).where(Notice.user_id == user.id).order_by(Notice.id)).all()
+    choices = db.session.scalars(sa.select(ChannelChoice).where(ChannelChoice.user_id == user.id)).all()
+    return {
+        "notices": [{"kind": n.kind, "words": n.payload, "link": n.link, "created_at": iso(n.created_at),
+                     "read_at": iso(n.read_at), "deliveries": [
+                         {"channel": d.channel, "state": d.state, "sent_at": iso(d.sent_at)} for d in n.deliveries]}
+                    for n in notices],
+        "notification_choices": [{"kind": c.kind, "channel": c.channel, "on": c.enabled} for c in choices],
+    }
+
+
 def connect() -> None:
     signals.event_recorded.connect(on_event_recorded)
+    signals.personal_data_requested.connect(personal_data)
     signals.code_to_send.connect(on_code_to_send)
     dispatch.connect()
