@@ -1,7 +1,6 @@
 """A user's notices and how they are told of each kind."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from volunteer.api.auth import BEARER, api_user, login_required
@@ -12,12 +11,10 @@ from volunteer.api.schemas.notifications import (
     NotificationSettingsInSchema,
     NotificationSettingsSchema,
 )
-from volunteer.core.errors import ValidationFailed
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.notifications import services
-from volunteer.notifications.vocabulary import NoticeKind
 
 blp = Blueprint("notifications_api", __name__, url_prefix="/api/v1", description="Notifications")
 
@@ -73,14 +70,8 @@ def notification_settings():
 @blp.alt_response(422, schema="Error")
 @blp.doc(security=BEARER)
 def put_notification_settings(body):
+    """Switch the kinds and channels given; the others keep their setting."""
     user = api_user()
-    wanted = {(row["kind"], c["channel"]) for row in services.settings_of(user) for c in row["channels"] if c["on"]}
-    for choice in body["choices"]:
-        if choice["kind"] not in NoticeKind.values() or choice["channel"] not in {c.value for c in services.SWITCHABLE}:
-            raise ValidationFailed(fields={"choices": [_l("Unknown kind of notice or channel.")]})
-        pair = (choice["kind"], choice["channel"])
-        (wanted.add if choice["on"] else wanted.discard)(pair)
-    services.save_settings(user, wanted, now=utcnow())
+    services.change_settings(user, [(c["kind"], c["channel"], c["on"]) for c in body["choices"]], now=utcnow())
     db.session.commit()
     return _settings(user)
-

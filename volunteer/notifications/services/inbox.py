@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from volunteer.core import get_by_id, permissions
-from volunteer.core.errors import NotFound
+from volunteer.core.errors import NotFound, ValidationFailed
 from volunteer.extensions import db
 from volunteer.notifications.models import ChannelChoice, Delivery, Notice
 from volunteer.notifications.services.writing import chosen_channels, reachable
@@ -68,6 +69,18 @@ def save_settings(user, wanted: set[tuple[str, str]], *, now: datetime) -> None:
             on = (kind.value, channel.value) in wanted
             if on != (channel in DEFAULT_CHANNELS[kind]):
                 db.session.add(ChannelChoice(user_id=user.id, kind=kind, channel=channel, enabled=on))
+
+
+def change_settings(user, changes: list[tuple[str, str, bool]], *, now: datetime) -> None:
+    """Switch some (kind, channel) pairs on or off, the others kept as they are; a kind or a
+    channel that is not one (the inbox is not switched) refuses the whole change."""
+    switchable = {channel.value for channel in SWITCHABLE}
+    if any(kind not in NoticeKind.values() or channel not in switchable for kind, channel, _on in changes):
+        raise ValidationFailed(fields={"choices": [_l("Unknown kind of notice or channel.")]})
+    wanted = {(row["kind"].value, c["channel"].value) for row in settings_of(user) for c in row["channels"] if c["on"]}
+    for kind, channel, on in changes:
+        (wanted.add if on else wanted.discard)((kind, channel))
+    save_settings(user, wanted, now=now)
 
 
 def failed_in_scope(user) -> sa.Select:
