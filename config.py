@@ -6,6 +6,7 @@ secrets generated on first start into ``instance/dev-secrets.json`` (never commi
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -30,18 +31,26 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def new_vapid_key() -> str:
+    """A web-push (VAPID) signing key: a P-256 private key, base64url of its 32 bytes."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    raw = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value.to_bytes(32, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
 def _dev_secrets() -> dict[str, str]:
-    """Secrets for a local checkout: generated once, kept in instance/, outside git."""
+    """Secrets for a local checkout: generated once, kept in instance/, outside git; one a newer
+    version needs is added to the file on the next start."""
     INSTANCE_DIR.mkdir(exist_ok=True)
     path = INSTANCE_DIR / "dev-secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    values = {
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "DATA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-    }
-    path.write_text(json.dumps(values))
-    path.chmod(0o600)
+    values = json.loads(path.read_text()) if path.exists() else {}
+    makers = {"SECRET_KEY": lambda: secrets.token_urlsafe(48),
+              "DATA_ENCRYPTION_KEY": lambda: Fernet.generate_key().decode(), "VAPID_PRIVATE_KEY": new_vapid_key}
+    missing = {key: make() for key, make in makers.items() if key not in values}
+    if missing:
+        values.update(missing)
+        path.write_text(json.dumps(values))
+        path.chmod(0o600)
     return values
 
 
@@ -146,12 +155,27 @@ class Config:
     MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "") == "1"
     MAIL_TIMEOUT = 10
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "志愿服务 <noreply@localhost>")
-    SMS_BACKEND = os.environ.get("SMS_BACKEND")  # None: nothing is sent by SMS
+    SMS_BACKEND = os.environ.get("SMS_BACKEND")  # None: nothing is sent by SMS; "console"; "tencent"
+    # The provider's approved templates: {"starts_in_an_hour": "1234567", "reset_code": "...", ...}
+    SMS_TEMPLATES = json.loads(os.environ.get("SMS_TEMPLATES") or "{}")
+    # Tencent Cloud SMS (SMS_BACKEND=tencent): an API key, the SMS application and its approved signature.
+    TENCENT_SECRET_ID = os.environ.get("TENCENT_SECRET_ID")
+    TENCENT_SECRET_KEY = os.environ.get("TENCENT_SECRET_KEY")
+    TENCENT_SMS_APP_ID = os.environ.get("TENCENT_SMS_APP_ID")
+    TENCENT_SMS_SIGN = os.environ.get("TENCENT_SMS_SIGN")
+    TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
     NOTIFY_IN_BACKGROUND = True
     NOTIFY_RETRY_SECONDS = 60
     NOTIFY_MAX_ATTEMPTS = 5
     NOTIFY_CLAIM_STALE_SECONDS = 600
-    NOTIFY_QUIET_HOURS = (22, 7)  # text messages written from 22:00 wait until 07:00
+    NOTIFY_QUIET_HOURS = (22, 7)  # text messages and pushes written from 22:00 wait until 07:00
+    NOTIFY_DIGEST_HOUR = 19  # a day's decided hours go out by e-mail, SMS or push in one message then
+    NOTIFY_MORNING_HOUR = 8  # leads hear of overdue entries from then on
+    # Web push: browsers subscribe with the public half of this key (`flask --app run notifications
+    # vapid-key` makes one); without it, push is not offered.
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:noreply@localhost")
+    PUSH_ALLOW_LOCAL_ENDPOINTS = False  # a subscription's push service must be on the public internet
 
     # Static files (volunteer/web/templating.py): a URL with the file's content hash is cached this
     # long and never revalidated; the CSS, scripts, SVG and WebAssembly are compressed (Flask-Compress)
@@ -191,6 +215,7 @@ class DevelopmentConfig(Config):
             "DATA_ENCRYPTION_KEY",
             os.environ.get("DATA_ENCRYPTION_KEY") or generated["DATA_ENCRYPTION_KEY"],
         )
+        settings.setdefault("VAPID_PRIVATE_KEY", cls.VAPID_PRIVATE_KEY or generated["VAPID_PRIVATE_KEY"])
         url = os.environ.get("DATABASE_URL")
         settings.setdefault(
             "SQLALCHEMY_DATABASE_URI",
@@ -201,6 +226,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     NOTIFY_IN_BACKGROUND = False  # tests send what is due themselves, at the moment they name
+    PUSH_ALLOW_LOCAL_ENDPOINTS = True  # the tests' push service listens on loopback
     MAIL_BACKEND = "smtp"
     LOGIN_RATE_LIMIT = "5 per minute"
     LOGIN_FAILURE_LIMIT = "3 per 15 minutes"
@@ -213,6 +239,7 @@ class TestingConfig(Config):
     def finalise(cls, settings: dict) -> None:
         settings.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
         settings.setdefault("DATA_ENCRYPTION_KEY", Fernet.generate_key().decode())
+        settings.setdefault("VAPID_PRIVATE_KEY", cls.VAPID_PRIVATE_KEY or new_vapid_key())
         url = os.environ.get("DATABASE_URL")
         settings.setdefault(
             "SQLALCHEMY_DATABASE_URI",

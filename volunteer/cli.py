@@ -33,15 +33,26 @@ notifications_cli = AppGroup("notifications", help="Notices to users (in the app
 @notifications_cli.command("send")
 @with_appcontext
 def notifications_send():
-    """Write the reminders due (24 hours and 1 hour before an accepted position starts), then send
-    every delivery that is due (new ones, retries whose wait is over, claims gone stale); run it
+    """Write the reminders due (24 hours and 1 hour before an accepted position starts) and the
+    leads' morning digests of overdue entries, then send every delivery that is due (new ones,
+    retries whose wait is over, claims gone stale, the evening's digests of decided hours); run it
     every few minutes from cron. Each is committed as it goes."""
     from volunteer.notifications import services as notifications
     reminded = notifications.remind(now=utcnow())
     db.session.commit()
-    click.echo(f"reminders: {reminded}")
+    digests = notifications.tell_leads(now=utcnow())
+    db.session.commit()
+    click.echo(f"reminders: {reminded}, leads' digests: {digests}")
     counts = notifications.send_due(now=utcnow())
     click.echo(", ".join(f"{state}: {n}" for state, n in counts.items()))
+
+
+@notifications_cli.command("vapid-key")
+def notifications_vapid_key():
+    """Print a new web-push signing key for VAPID_PRIVATE_KEY (browsers that subscribed with an
+    older key must subscribe again)."""
+    from config import new_vapid_key
+    click.echo(new_vapid_key())
 
 
 def _fail(exc: DomainError) -> None:

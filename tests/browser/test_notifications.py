@@ -38,3 +38,27 @@ def test_a_volunteer_reads_a_notice_and_follows_it(app, world, position, phone_p
     expect(page.locator(".flash-success")).to_contain_text("通知设置已保存")
     expect(page.locator("[data-testid=choice-application_accepted-mail]")).not_to_be_checked()
     assert fits(page)
+
+
+def test_push_is_offered_on_the_profile_page_and_says_how_it_went(app, world, phone_page):
+    """The service worker registers and the switch answers in words: subscribed (the browser's
+    push service reached) or could not subscribe (this machine reaches no browser vendor's
+    push service); either way the page says which and stays within the screen."""
+    from volunteer.extensions import db
+    from volunteer.notifications.models import PushSubscription
+    page = phone_page
+    page.context.grant_permissions(["notifications"])
+    sign_in(page, world.a_volunteer)
+    page.goto("/me")
+    box = page.locator("[data-testid=push-box]")
+    expect(box).to_have_attribute("data-ready", "true", timeout=15000)
+    status = page.locator("[data-testid=push-status]")
+    expect(status).to_have_text("此浏览器尚未开启消息推送。")
+    assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 1
+    page.click("[data-testid=push-on]")
+    on, failed = "此浏览器会即时显示您的消息，关闭本页面后也会显示。", "此浏览器未能开启推送通知，请稍后重试。"
+    expect(status).to_have_text(__import__("re").compile(f"^({on}|{failed})$"), timeout=30000)
+    with app.app_context():
+        subscribed = db.session.query(PushSubscription).count()
+    assert subscribed == (1 if status.text_content() == on else 0)
+    assert fits(page)

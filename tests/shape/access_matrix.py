@@ -146,6 +146,8 @@ WEB = [
     route("GET", "notifications.settings", SIGNED_IN),
     route("POST", "notifications.settings", SIGNED_IN, body={"on": f"{NoticeKind.HOURS_APPROVED}:{Channel.MAIL}"}),
     route("GET", "notifications.failed", anywhere("notification.failed")),
+    route("POST", "notifications.push_subscribe", SIGNED_IN),  # a form is not a subscription: 422
+    route("POST", "notifications.push_unsubscribe", SIGNED_IN),  # one's own browsers only
     route("POST", "ledger.dispute", own("pending_entry"), entry_id="@pending_entry"),
     # certificates: the volunteer's, the admins' register and batches, seals, verification
     # with the right code: the masked name, never the name (also as ?serial= on /verify)

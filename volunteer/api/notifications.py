@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from volunteer.api.auth import BEARER, api_user, login_required
-from volunteer.api.schemas.base import PageArgsSchema
 from volunteer.api.schemas.notifications import (
+    API_CHANNELS,
+    NoticeListArgsSchema,
     NoticePageSchema,
     NoticeSchema,
     NotificationSettingsInSchema,
@@ -15,24 +16,26 @@ from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.notifications import services
+from volunteer.notifications.vocabulary import Channel
 
 blp = Blueprint("notifications_api", __name__, url_prefix="/api/v1", description="Notifications")
 
 
 def _shape(notice) -> dict:
     title, text = services.words_of(notice)
-    return {"id": notice.id, "kind": notice.kind, "title": title, "text": text, "link": notice.link,
-            "created_at": notice.created_at, "read": notice.read_at is not None}
+    return {"id": notice.id, "kind": notice.kind, "title": title, "body": text, "url": notice.link,
+            "created_at": notice.created_at, "read_at": notice.read_at}
 
 
 @blp.route("/me/notifications", methods=["GET"])
 @login_required
-@blp.arguments(PageArgsSchema, location="query")
+@blp.arguments(NoticeListArgsSchema, location="query")
 @blp.response(200, NoticePageSchema)
 @blp.doc(security=BEARER)
 def my_notifications(args):
-    """The caller's notices, unread first, then newest first."""
-    page = paginate(services.inbox_of(api_user()), args["page"], args["per_page"])
+    """The caller's notices, newest first; ``unread=true`` for the unread ones only."""
+    page = paginate(services.inbox_of(api_user(), newest_first=True, unread_only=args["unread"]),
+                    args["page"], args["per_page"])
     page.items = [_shape(n) for n in page.items]
     return page
 
@@ -50,8 +53,24 @@ def read_notification(notice_id):
 
 
 def _settings(user) -> dict:
-    return {"choices": [{"kind": row["kind"], "channel": c["channel"], "on": c["on"], "reachable": c["reachable"]}
-                        for row in services.settings_of(user) for c in row["channels"]]}
+    rows = services.settings_of(user)
+    channels = {row["kind"].value: {API_CHANNELS[Channel.INBOX]: True} | {
+        API_CHANNELS[c["channel"]]: c["on"] for c in row["channels"]} for row in rows}
+    reachable = {API_CHANNELS[c["channel"]]: c["reachable"] for c in rows[0]["channels"]} if rows else {}
+    return {"channels": channels, "reachable": reachable}
+
+
+def _changes(body: dict) -> list[tuple[str, str, bool]]:
+    """The API's names back to the vocabulary's; the inbox stays on (it keeps every notice)."""
+    by_name = {name: channel for channel, name in API_CHANNELS.items()}
+    changes = []
+    for kind, wanted in body["channels"].items():
+        for name, on in wanted.items():
+            channel = by_name.get(name)
+            if channel == Channel.INBOX and on:
+                continue
+            changes.append((kind, channel.value if channel is not None else name, on))
+    return changes
 
 
 @blp.route("/me/notification-settings", methods=["GET"])
@@ -72,6 +91,6 @@ def notification_settings():
 def put_notification_settings(body):
     """Switch the kinds and channels given; the others keep their setting."""
     user = api_user()
-    services.change_settings(user, [(c["kind"], c["channel"], c["on"]) for c in body["choices"]], now=utcnow())
+    services.change_settings(user, _changes(body), now=utcnow())
     db.session.commit()
     return _settings(user)

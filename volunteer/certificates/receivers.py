@@ -7,7 +7,7 @@ from volunteer.core import signals
 
 def on_entry_corrected(correction, entry) -> None:
     """Hours a valid certificate counted were corrected: its admin is to look at it."""
-    flag_for_review(entry)
+    flag_for_review(entry, correction)
 
 
 def connect() -> None:

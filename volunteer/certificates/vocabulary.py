@@ -50,6 +50,7 @@ class CertificateEvent(Vocabulary):
     BATCH_STARTED = "certificate.batch_started", _l("Certificate batch started")
     BATCH_RESUMED = "certificate.batch_resumed", _l("Certificate batch resumed")
     SEAL_UPDATED = "seal.updated", _l("Seal and signature changed")
+    FLAGGED = "certificate.flagged", _l("Certificate flagged for review")
 
 
 EVENT_LOG = Glossary(
@@ -58,7 +59,8 @@ EVENT_LOG = Glossary(
     verbs={CertificateEvent.ISSUED: lazy_pgettext("event", "issued"), CertificateEvent.REVOKED: lazy_pgettext("event", "revoked"),
            CertificateEvent.REQUESTED: lazy_pgettext("event", "sent"), CertificateEvent.REQUEST_ISSUED: lazy_pgettext("event", "issued a certificate for"),
            CertificateEvent.REQUEST_DECLINED: lazy_pgettext("event", "declined"), CertificateEvent.BATCH_STARTED: lazy_pgettext("event", "started"),
-           CertificateEvent.BATCH_RESUMED: lazy_pgettext("event", "resumed"), CertificateEvent.SEAL_UPDATED: lazy_pgettext("event", "changed the seal of")},
+           CertificateEvent.BATCH_RESUMED: lazy_pgettext("event", "resumed"), CertificateEvent.SEAL_UPDATED: lazy_pgettext("event", "changed the seal of"),
+           CertificateEvent.FLAGGED: lazy_pgettext("event", "flagged for review")},
     hidden=frozenset({"sha256"}),
     subjects={"certificates": _l("Certificate"), "certificate_requests": _l("Certificate request"),
               "jobs": _l("Background job")},

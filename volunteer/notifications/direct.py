@@ -6,21 +6,21 @@ from __future__ import annotations
 import logging
 
 from volunteer.notifications.channels import DeliveryFailed, send_mail, send_sms
-from volunteer.notifications.vocabulary import Channel
+from volunteer.notifications.vocabulary import SMS_RESET_CODE, Channel
 
 log = logging.getLogger(__name__)
 
 SENDERS = {
-    Channel.MAIL: lambda user, subject, text, link: send_mail(user.email, subject, text, link=link),
-    Channel.SMS: lambda user, subject, text, link: send_sms(user.phone, text),
+    Channel.MAIL: lambda user, subject, text, link, code: send_mail(user.email, subject, text, link=link),
+    Channel.SMS: lambda user, subject, text, link, code: send_sms(user.phone, text, template=SMS_RESET_CODE, params=[code]),
 }
 
 
-def send_text(user, channel: Channel, subject: str, text: str, *, link: str | None = None) -> bool:
-    """Send ``text`` to the user's own phone or e-mail now: True once sent, False (logged) when
-    the channel could not take it."""
+def send_text(user, channel: Channel, subject: str, text: str, *, link: str | None = None, code: str = "") -> bool:
+    """Send ``text`` (holding ``code``) to the user's own phone or e-mail now: True once sent,
+    False (logged) when the channel could not take it."""
     try:
-        SENDERS[channel](user, subject, text, link)
+        SENDERS[channel](user, subject, text, link, code)
     except DeliveryFailed as exc:
         log.warning("a text to user %s by %s was not sent: %s", user.id, channel, exc)
         return False

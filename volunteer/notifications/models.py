@@ -5,7 +5,7 @@ rolled back tells nobody and a committed one is never forgotten; each channel's 
 of its own, claimed by one sender at a time, retried, and given up after a few attempts."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from volunteer.accounts.models import User
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
-from volunteer.notifications.vocabulary import REMINDERS, Channel, DeliveryState, NoticeKind
+from volunteer.notifications.vocabulary import DAILY, REMINDERS, Channel, DeliveryState, NoticeKind
 
 
 class Notice(db.Model):
@@ -25,6 +25,10 @@ class Notice(db.Model):
         sa.Index("uq_notices_reminder", "user_id", "kind", "subject_type", "subject_id", unique=True,
                  sqlite_where=sa.text(NoticeKind.sql_in("kind", REMINDERS)),
                  postgresql_where=sa.text(NoticeKind.sql_in("kind", REMINDERS))),
+        # A daily notice, once a day per recipient.
+        sa.Index("uq_notices_daily", "user_id", "kind", "for_day", unique=True,
+                 sqlite_where=sa.text(NoticeKind.sql_in("kind", DAILY)),
+                 postgresql_where=sa.text(NoticeKind.sql_in("kind", DAILY))),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +42,7 @@ class Notice(db.Model):
     link: Mapped[str | None] = mapped_column(sa.String(300))  # the record's page, a path
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    for_day: Mapped[date | None] = mapped_column(sa.Date)  # the day a daily notice is for
 
     user: Mapped[User] = relationship()
     deliveries: Mapped[list[Delivery]] = relationship(back_populates="notice", order_by="Delivery.id")
@@ -95,3 +100,19 @@ class ChannelChoice(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     channel: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
     enabled: Mapped[bool] = mapped_column()
+
+
+class PushSubscription(db.Model):
+    """A browser's web-push subscription (the endpoint of its push service and the keys that
+    encrypt for it), made on the profile page; one user may have several browsers."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    endpoint: Mapped[str] = mapped_column(sa.String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(sa.String(200))  # the browser's public key, base64url
+    auth: Mapped[str] = mapped_column(sa.String(100))    # its authentication secret, base64url
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -3,6 +3,8 @@ transaction as the change (core.signals.event_recorded): nobody is told of their
 a change rolled back takes its notices with it."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 
 from volunteer.accounts.models import Membership
@@ -13,7 +15,7 @@ from volunteer.core.time import iso
 from volunteer.extensions import db
 from volunteer.ledger.vocabulary import LedgerEvent
 from volunteer.notifications import direct, dispatch
-from volunteer.notifications.models import ChannelChoice, Notice
+from volunteer.notifications.models import ChannelChoice, Notice, PushSubscription
 from volunteer.notifications.services.writing import path_to, write_notice
 from volunteer.notifications.vocabulary import Channel, NoticeKind
 from volunteer.projects.vocabulary import ProjectEvent, ProjectState
@@ -37,8 +39,9 @@ def _application(event, application, kind):
     return [(_volunteer_user(application.volunteer), kind, words, link)]
 
 
-def _screeners(organisation) -> list[int]:
-    """The league admins nearest above a project: its organisation's, else the next one up's."""
+def _nearest_admins(organisation) -> list[int]:
+    """The league admins nearest above a record: its organisation's, else the next one up's (who
+    screen its projects and issue its certificates)."""
     while organisation is not None:
         found = db.session.scalars(sa.select(Membership.user_id).where(
             Membership.organisation_id == organisation.id, Membership.role == Role.LEAGUE_ADMIN)).all()
@@ -54,7 +57,7 @@ def _transition(event, project):
              "state": str(ProjectState.label_of(target)) if target in ProjectState.values() else ""}
     link = path_to("projects.detail", project_id=project.id)
     if target == ProjectState.SUBMITTED:
-        return [(user_id, NoticeKind.PROJECT_WAITING, words, link) for user_id in _screeners(project.organisation)]
+        return [(user_id, NoticeKind.PROJECT_WAITING, words, link) for user_id in _nearest_admins(project.organisation)]
     if target in (ProjectState.APPROVED, ProjectState.REJECTED):
         return [(project.created_by_id, NoticeKind.PROJECT_SCREENED, words, link)]
     return []
@@ -69,6 +72,13 @@ def _entry(event, entry, kind):
 def _certificate(event, certificate, kind):
     words = {"serial": certificate.serial, "hours": _hours(certificate.minutes)}
     return [(_volunteer_user(certificate.volunteer), kind, words, path_to("certificates.mine"))]
+
+
+def _flagged(event, certificate):
+    words = {"serial": certificate.serial, "volunteer": certificate.snapshot.get("name", "")}
+    link = path_to("certificates.register", q=certificate.serial)
+    return [(user_id, NoticeKind.CERTIFICATE_FLAGGED, words, link)
+            for user_id in _nearest_admins(certificate.organisation)]
 
 
 def _request(event, request, kind):
@@ -88,6 +98,7 @@ NOTIFIED = {
     CertificateEvent.ISSUED: lambda e, s: _certificate(e, s, NoticeKind.CERTIFICATE_ISSUED),
     CertificateEvent.REVOKED: lambda e, s: _certificate(e, s, NoticeKind.CERTIFICATE_REVOKED),
     CertificateEvent.REQUEST_DECLINED: lambda e, s: _request(e, s, NoticeKind.REQUEST_DECLINED),
+    CertificateEvent.FLAGGED: _flagged,
 }
 
 
@@ -101,21 +112,25 @@ def on_event_recorded(event, subject=None, **_extra) -> None:
                          now=event.occurred_at)
 
 
-def on_code_to_send(user, *, channel, subject, text, link=None, **_extra) -> bool:
+def on_code_to_send(user, *, channel, subject, text, link=None, code="", **_extra) -> bool:
     """A one-time code (accounts' password reset), sent now by the channel asked for; whether it went."""
-    return direct.send_text(user, Channel(channel), subject, text, link=link)
+    return direct.send_text(user, Channel(channel), subject, text, link=link, code=code)
 
 
 def personal_data(user, volunteer=None) -> dict:
-    """Their notices, with how each was delivered, and their choices of channels."""
+    """Their notices, with how each was delivered, their choices of channels and the push
+    services of the browsers they subscribed (not the endpoints: those are keys of a kind)."""
     notices = db.session.scalars(sa.select(Notice).where(Notice.user_id == user.id).order_by(Notice.id)).all()
     choices = db.session.scalars(sa.select(ChannelChoice).where(ChannelChoice.user_id == user.id)).all()
+    pushes = db.session.scalars(sa.select(PushSubscription).where(PushSubscription.user_id == user.id)).all()
     return {
         "notices": [{"kind": n.kind, "words": n.payload, "link": n.link, "created_at": iso(n.created_at),
                      "read_at": iso(n.read_at), "deliveries": [
                          {"channel": d.channel, "state": d.state, "sent_at": iso(d.sent_at)} for d in n.deliveries]}
                     for n in notices],
         "notification_choices": [{"kind": c.kind, "channel": c.channel, "on": c.enabled} for c in choices],
+        "push_subscriptions": [{"push_service": urlsplit(s.endpoint).hostname, "created_at": iso(s.created_at)}
+                               for s in pushes],
     }
 
 

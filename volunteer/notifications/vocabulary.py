@@ -12,6 +12,7 @@ class Channel(Vocabulary):
     INBOX = "inbox", _l("In the app")
     MAIL = "mail", _l("E-mail")
     SMS = "sms", _l("Text message")
+    PUSH = "push", _l("Push to my browser")
 
 
 class NoticeKind(Vocabulary):
@@ -29,12 +30,32 @@ class NoticeKind(Vocabulary):
     CERTIFICATE_ISSUED = "certificate_issued", _l("A certificate was issued to you")
     CERTIFICATE_REVOKED = "certificate_revoked", _l("Your certificate was revoked")
     REQUEST_DECLINED = "request_declined", _l("Your certificate request was declined")
+    CERTIFICATE_FLAGGED = "certificate_to_review", _l("A certificate awaits your review")
+    ENTRIES_OVERDUE = "entries_overdue", _l("Entries wait past their deadline")
     STARTS_TOMORROW = "starts_in_a_day", _l("Your service starts within a day")
     STARTS_SOON = "starts_in_an_hour", _l("Your service starts within an hour")
 
 
 # Reminders before an accepted position starts: how long before, and each is sent once.
 REMINDERS = {NoticeKind.STARTS_TOMORROW: 24 * 3600, NoticeKind.STARTS_SOON: 3600}
+# Written once a day per recipient (a lead's morning digest), whatever runs at once.
+DAILY = frozenset({NoticeKind.ENTRIES_OVERDUE})
+# Hours decided: told by one message a day (in the evening) however many there were; the inbox
+# has each at once.
+DIGESTED = frozenset({NoticeKind.HOURS_APPROVED, NoticeKind.HOURS_REJECTED, NoticeKind.HOURS_CORRECTED})
+
+
+# A text message by an SMS provider is one of its approved templates (SMS_TEMPLATES maps our
+# names to their ids: a kind of notice's value, or one of these two) filled with these words.
+SMS_RESET_CODE = "reset_code"      # the code
+SMS_HOURS_DIGEST = "hours_digest"  # how many decisions
+SMS_PARAMS = {
+    NoticeKind.STARTS_SOON: ("position", "time"), NoticeKind.STARTS_TOMORROW: ("position", "time"),
+    NoticeKind.APPLICATION_ACCEPTED: ("position",), NoticeKind.APPLICATION_DECLINED: ("position",),
+    NoticeKind.HOURS_APPROVED: ("day", "hours"), NoticeKind.HOURS_REJECTED: ("day",),
+    NoticeKind.HOURS_CORRECTED: ("day", "hours"), NoticeKind.CERTIFICATE_ISSUED: ("serial",),
+    NoticeKind.CERTIFICATE_REVOKED: ("serial",), NoticeKind.ENTRIES_OVERDUE: ("entries",),
+}
 
 
 class DeliveryState(Vocabulary):
@@ -51,8 +72,9 @@ DEFAULT_CHANNELS: dict[NoticeKind, frozenset[Channel]] = {
     kind: frozenset({Channel.INBOX, Channel.MAIL}) for kind in (
         NoticeKind.APPLICATION_ACCEPTED, NoticeKind.APPLICATION_DECLINED, NoticeKind.PROJECT_WAITING,
         NoticeKind.PROJECT_SCREENED, NoticeKind.CERTIFICATE_ISSUED, NoticeKind.CERTIFICATE_REVOKED,
-        NoticeKind.REQUEST_DECLINED, NoticeKind.DISPUTE_ANSWERED, NoticeKind.STARTS_TOMORROW)
-} | {NoticeKind.STARTS_SOON: frozenset({Channel.INBOX, Channel.SMS})}
+        NoticeKind.REQUEST_DECLINED, NoticeKind.DISPUTE_ANSWERED, NoticeKind.STARTS_TOMORROW,
+        NoticeKind.CERTIFICATE_FLAGGED, NoticeKind.ENTRIES_OVERDUE)
+} | {NoticeKind.STARTS_SOON: frozenset({Channel.INBOX, Channel.SMS, Channel.PUSH})}
 
 ACCESS = {
     "notification.failed": ADMINS,  # deliveries that gave up, for the notices of one's subtree
@@ -73,6 +95,8 @@ NOTICE_TEXT = {
     NoticeKind.CERTIFICATE_ISSUED: _l("Certificate %(serial)s of %(hours)s hours was issued to you."),
     NoticeKind.CERTIFICATE_REVOKED: _l("Certificate %(serial)s was revoked."),
     NoticeKind.REQUEST_DECLINED: _l("Your certificate request was declined."),
+    NoticeKind.ENTRIES_OVERDUE: _l("%(entries)s entries at your stations wait past their deadline of 10 working days, the oldest of %(oldest)s."),
+    NoticeKind.CERTIFICATE_FLAGGED: _l("Hours behind certificate %(serial)s of %(volunteer)s were corrected after it was issued: review it, and reissue it if it no longer holds."),
     NoticeKind.STARTS_TOMORROW: _l("“%(position)s” on %(project)s starts at %(time)s."),
     NoticeKind.STARTS_SOON: _l("“%(position)s” on %(project)s starts at %(time)s."),
 }

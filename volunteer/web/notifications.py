@@ -11,6 +11,7 @@ from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.extensions import db
 from volunteer.notifications import services
+from volunteer.notifications.channels import vapid_public_key
 from volunteer.notifications.vocabulary import Channel
 from volunteer.web.helpers import safe_next
 
@@ -67,3 +68,37 @@ def settings():
 def failed():
     page = paginate(services.failed_in_scope(current_user), request.args.get("page", 1), 50)
     return render_template("notifications/failed.html", page=page)
+
+
+@bp.app_context_processor
+def _push_settings():
+    """``push_settings()`` for the profile page: the key browsers subscribe with (None where push
+    is not set up) and how many of the user's browsers are subscribed."""
+    def settings():
+        return {"key": vapid_public_key(), "browsers": services.subscription_count(current_user)}
+    return {"push_settings": settings}
+
+
+@bp.route("/push", methods=["POST"])
+@login_required
+def push_subscribe():
+    """The profile page's script sends the browser's subscription here (JSON, with the CSRF
+    token in its header); 204, or 422 with the reason."""
+    services.subscribe(current_user, request.get_json(silent=True), now=utcnow())
+    db.session.commit()
+    return "", 204
+
+
+@bp.route("/push/delete", methods=["POST"])
+@login_required
+def push_unsubscribe():
+    """One browser's subscription ended (the script says which), or, from the form, every one."""
+    body = request.get_json(silent=True)
+    if body is None and not ConfirmForm().validate_on_submit():
+        return redirect(url_for("accounts.profile"))
+    count = services.unsubscribe(current_user, (body or {}).get("endpoint"), now=utcnow())
+    db.session.commit()
+    if body is not None:
+        return "", 204
+    flash(_("Push notifications are off on %(n)s browsers.", n=count), "success")
+    return redirect(url_for("accounts.profile", _anchor="web-push"))

@@ -41,20 +41,24 @@ def verify(serial: str, code: str | None) -> dict:
             "issuer": certificate.snapshot["issuer"], "issued_at": certificate.snapshot["date"]}
 
 
-def flag_for_review(entry: LedgerEntry) -> int:
+def flag_for_review(entry: LedgerEntry, correction: LedgerEntry) -> int:
     """An approved entry was corrected: mark the valid certificates that counted it (its id is in
-    their snapshot) for their admin. The volunteer's certificates covering that day and project
-    are the candidates; their snapshots decide."""
-    candidates = db.session.execute(
-        sa.select(Certificate.id, Certificate.snapshot)
+    their snapshot) for their admin, each newly marked one with its event-log row (its admins are
+    told). The volunteer's certificates covering that day and project are the candidates; their
+    snapshots decide."""
+    candidates = db.session.scalars(
+        sa.select(Certificate)
         .where(Certificate.volunteer_id == entry.volunteer_id, Certificate.status == CertificateStatus.VALID,
                sa.or_(Certificate.period_from.is_(None), Certificate.period_from <= entry.served_on),
                sa.or_(Certificate.period_to.is_(None), Certificate.period_to >= entry.served_on),
                sa.or_(Certificate.project_id.is_(None), Certificate.project_id == entry.project_id))).all()
-    counted = [cid for cid, snapshot in candidates if any(row[0] == entry.id for row in snapshot["entries"])]
-    if counted:
-        db.session.execute(sa.update(Certificate).where(Certificate.id.in_(counted)).values(needs_review=True)
-                           .execution_options(synchronize_session=False))
+    counted = [c for c in candidates if any(row[0] == entry.id for row in c.snapshot["entries"])]
+    for certificate in counted:
+        if not certificate.needs_review:
+            certificate.needs_review = True
+            record_event(correction.decided_by, CertificateEvent.FLAGGED, certificate,
+                         after={"entry": entry.id, "minutes": correction.minutes}, note=correction.reason,
+                         now=correction.decided_at)
     return len(counted)
 
 

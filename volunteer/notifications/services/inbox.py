@@ -15,12 +15,15 @@ from volunteer.notifications.services.writing import chosen_channels, reachable
 from volunteer.notifications.vocabulary import DEFAULT_CHANNELS, Channel, DeliveryState, NoticeKind
 
 # The channels a user may switch per kind (the inbox keeps every notice).
-SWITCHABLE = (Channel.MAIL, Channel.SMS)
+SWITCHABLE = (Channel.MAIL, Channel.SMS, Channel.PUSH)
 
 
-def inbox_of(user) -> sa.Select:
-    return (sa.select(Notice).where(Notice.user_id == user.id)
-            .order_by(Notice.read_at.is_not(None), Notice.id.desc()))
+def inbox_of(user, *, newest_first: bool = False, unread_only: bool = False) -> sa.Select:
+    """The user's notices: unread first, then newest first (the web's inbox), or newest first."""
+    stmt = sa.select(Notice).where(Notice.user_id == user.id)
+    if unread_only:
+        stmt = stmt.where(Notice.read_at.is_(None))
+    return stmt.order_by(Notice.id.desc()) if newest_first else stmt.order_by(Notice.read_at.is_not(None), Notice.id.desc())
 
 
 def unread_count(user) -> int:
@@ -75,8 +78,10 @@ def change_settings(user, changes: list[tuple[str, str, bool]], *, now: datetime
     """Switch some (kind, channel) pairs on or off, the others kept as they are; a kind or a
     channel that is not one (the inbox is not switched) refuses the whole change."""
     switchable = {channel.value for channel in SWITCHABLE}
+    if any(channel == Channel.INBOX for _kind, channel, _on in changes):
+        raise ValidationFailed(fields={"channels": [_l("The inbox keeps every notice: it cannot be turned off.")]})
     if any(kind not in NoticeKind.values() or channel not in switchable for kind, channel, _on in changes):
-        raise ValidationFailed(fields={"choices": [_l("Unknown kind of notice or channel.")]})
+        raise ValidationFailed(fields={"channels": [_l("Unknown kind of notice or channel.")]})
     wanted = {(row["kind"].value, c["channel"].value) for row in settings_of(user) for c in row["channels"] if c["on"]}
     for kind, channel, on in changes:
         (wanted.add if on else wanted.discard)((kind, channel))
