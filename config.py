@@ -171,6 +171,17 @@ class Config:
     NOTIFY_QUIET_HOURS = (22, 7)  # text messages and pushes written from 22:00 wait until 07:00
     NOTIFY_DIGEST_HOUR = 19  # a day's decided hours go out by e-mail, SMS or push in one message then
     NOTIFY_MORNING_HOUR = 8  # leads hear of overdue entries from then on
+    # Shifts: sign-up opens 7 days before a shift and closes at its start; a place is cancelled up
+    # to 12 h before (then leave is asked); an offer of a freed place waits 2 h (half the time left
+    # when less); at most 12 h of shifts a day; a check-in counts for a shift from 30 minutes
+    # before it; sign-ups are held after SHIFT_NO_SHOW_LIMIT no-shows in SHIFT_NO_SHOW_DAYS (None: never).
+    SHIFT_SIGNUP_OPENS_DAYS = 7
+    SHIFT_CANCEL_CUTOFF_HOURS = 12
+    SHIFT_OFFER_MINUTES = 120
+    SHIFT_DAILY_PLANNED_MINUTES = 12 * 60
+    SHIFT_CHECKIN_MARGIN_MINUTES = 30
+    SHIFT_NO_SHOW_LIMIT: int | None = None
+    SHIFT_NO_SHOW_DAYS = 90
     # Web push: browsers subscribe with the public half of this key (`flask --app run notifications
     # vapid-key` makes one); without it, push is not offered.
     VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")

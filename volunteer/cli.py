@@ -27,7 +27,8 @@ ledger_cli = AppGroup("ledger", help="The hours ledger.")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
 jobs_cli = AppGroup("jobs", help="Background jobs (certificate batches, period reports).")
 reports_cli = AppGroup("reports", help="The dashboards' figures.")
-notifications_cli = AppGroup("notifications", help="Notices to users (in the app, by e-mail, by SMS).")
+notifications_cli = AppGroup("notifications", help="Notices to users (in the app, by e-mail, by SMS, by push).")
+shifts_cli = AppGroup("shifts", help="Shifts: offers of freed places, no-shows.")
 
 
 @notifications_cli.command("send")
@@ -45,6 +46,20 @@ def notifications_send():
     click.echo(f"reminders: {reminded}, leads' digests: {digests}")
     counts = notifications.send_due(now=utcnow())
     click.echo(", ".join(f"{state}: {n}" for state, n in counts.items()))
+
+
+@shifts_cli.command("run")
+@with_appcontext
+def shifts_run():
+    """Offers whose deadline passed lapse and their places go to the next waiting; the confirmed
+    volunteers of shifts that ended without a check-in are marked no-shows (once each). Run it
+    every few minutes from cron, before `notifications send`."""
+    from volunteer.shifts import services as shifts
+    lapsed = shifts.expire_offers(now=utcnow())
+    db.session.commit()
+    missed = shifts.mark_no_shows(now=utcnow())
+    db.session.commit()
+    click.echo(f"offers lapsed: {lapsed}, no-shows: {missed}")
 
 
 @notifications_cli.command("vapid-key")
@@ -274,3 +289,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reports_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(shifts_cli)

@@ -25,6 +25,7 @@ from volunteer.core.audit import record_event
 from volunteer.core.counters import next_value
 from volunteer.core.crypto import encrypt_text, keyed_hash
 from volunteer.demo_seal import seal_png
+from volunteer.demo_shifts import seed_shifts
 from volunteer.extensions import db
 from volunteer.ledger import services as ledger
 from volunteer.ledger.models import LedgerEntry
@@ -206,6 +207,7 @@ def seed(*, now: datetime, volunteer_count: int = 300) -> bool:
     _seed_sessions(rng, now)
     _seed_ledger(rng, now)
     _seed_certificates(now)
+    seed_shifts(rng, now, DEMO_VOLUNTEER_PHONE)
     return True
 
 

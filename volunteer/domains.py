@@ -24,10 +24,12 @@ from volunteer.projects import vocabulary as projects
 from volunteer.reports import printing  # noqa: F401  (registers the printable report's job handler)
 from volunteer.reports import rollups as report_rollups
 from volunteer.reports import vocabulary as reports
+from volunteer.shifts import receivers as shift_receivers
+from volunteer.shifts import vocabulary as shifts
 from volunteer.stations import vocabulary as stations
 
 # bottom to top, as the layers run (ARCHITECTURE.md)
-VOCABULARIES = (core, organisations, accounts, stations, projects, ledger, checkin, certificates, reports,
+VOCABULARIES = (core, organisations, accounts, stations, projects, ledger, shifts, checkin, certificates, reports,
                 notifications)
 
 
@@ -37,7 +39,7 @@ def join(app: Flask) -> None:
         permissions.declare(getattr(module, "ACCESS", {}))
         if hasattr(module, "EVENT_LOG"):
             audit.describe(module.EVENT_LOG)
-    for receivers in (ledger_receivers, checkin_receivers, certificate_receivers, report_rollups,
+    for receivers in (ledger_receivers, shift_receivers, checkin_receivers, certificate_receivers, report_rollups,
                       notification_receivers):
         receivers.connect()
 

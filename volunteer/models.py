@@ -4,7 +4,7 @@ from volunteer.certificates.models import Certificate, CertificatePdf, Certifica
 from volunteer.checkin.models import Scan, ServiceSession  # noqa: F401
 from volunteer.core.models import Counter, Event, Job  # noqa: F401
 from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal, SheetPhoto  # noqa: F401
-from volunteer.notifications.models import ChannelChoice, Delivery, Notice  # noqa: F401
+from volunteer.notifications.models import ChannelChoice, Delivery, Notice, PushSubscription  # noqa: F401
 from volunteer.organisations.models import Organisation  # noqa: F401
 from volunteer.projects.models import (  # noqa: F401
     Application,
@@ -17,4 +17,5 @@ from volunteer.projects.models import (  # noqa: F401
     project_stations,
 )
 from volunteer.reports.models import PersonDay, ProjectDay, StationDay, VolunteerMonth  # noqa: F401
+from volunteer.shifts.models import LeaveRequest, Shift, Signup  # noqa: F401
 from volunteer.stations.models import Station, station_leads  # noqa: F401

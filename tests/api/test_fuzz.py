@@ -44,6 +44,8 @@ MEANINGFUL_REFUSALS = {
     "POST /api/v1/projects": (("422",), "an unknown organisation or station; an end before the start; a minimum "
                                      "attendance without the shift's length"),
     "POST /api/v1/projects/{project_id}/positions": (("422",), "an end not after the start"),
+    "POST /api/v1/positions/{position_id}/shifts": (("422",), "an end not after the start or more than a day "
+                                                    "after it; a station that is not the project's"),
     "POST /api/v1/projects/{project_id}/transitions": (("422",), "a rejection without a comment"),
     "POST /api/v1/stations": (("422",), "an unknown organisation, lead or time zone; a location or opening hours "
                                      "given by halves; a radius without a location"),

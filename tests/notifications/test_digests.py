@@ -20,7 +20,7 @@ from volunteer.ledger import services as ledger
 from volunteer.ledger.models import LedgerEntry
 from volunteer.notifications import services as notifications
 from volunteer.notifications.models import Delivery, Notice
-from volunteer.notifications.vocabulary import Channel, DeliveryState, NoticeKind
+from volunteer.notifications.vocabulary import SMS_HOURS_DIGEST, Channel, DeliveryState, NoticeKind
 
 REJECTED = "的服务未通过审核"
 
@@ -152,3 +152,20 @@ def test_a_kind_without_an_approved_template_writes_no_text_message(app, world, 
         notice = notifications.write_notice(user.id, NoticeKind.APPLICATION_DECLINED, user, {}, None,
                                             organisation_id=None, now=local(10))
         assert notice.deliveries == []  # no template for it: nothing would ever go
+
+
+@pytest.mark.parametrize("digest_template", [True, False])
+def test_a_days_hours_by_sms_are_one_message_where_the_provider_has_a_digest_template(
+        app, world, site, served, tencent_sms, monkeypatch, digest_template):  # noqa: F811
+    templates = {NoticeKind.HOURS_APPROVED.value: "2001002"} | ({SMS_HOURS_DIGEST: "2001003"} if digest_template else {})
+    monkeypatch.setitem(app.config, "SMS_TEMPLATES", templates)
+    opt_in(app, world.a_volunteer, NoticeKind.HOURS_APPROVED, Channel.SMS)
+    decide(app, site.lead, served())
+    decide(app, site.lead, served(start=(13, 0), end=(14, 0)))
+    send(app, at=local(19, 1))
+    sent = [(r["body"]["TemplateId"], r["body"]["TemplateParamSet"]) for r in tencent_sms.requests]
+    if digest_template:
+        assert sent == [("2001003", ["2"])]
+    else:
+        assert [template for template, _params in sent] == ["2001002", "2001002"]
+        assert sorted(params[1] for _template, params in sent) == ["1.0", "2.5"]

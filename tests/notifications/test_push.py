@@ -224,3 +224,26 @@ def test_the_personal_data_download_names_the_push_services_not_the_endpoints(ap
     data = volunteer.get("/me/export").get_json()
     assert [s["push_service"] for s in data["push_subscriptions"]] == ["127.0.0.1"]
     assert "secret-part" not in str(data)
+
+
+def test_a_person_keeps_ten_browsers_at_most_the_newest(app, world, signed_in, push_service):
+    volunteer = signed_in(world.a_volunteer)
+    for n in range(12):
+        assert subscribe(volunteer, Browser(push_service.endpoint(f"b{n}")).subscription()) == 204
+    with app.app_context():
+        kept = db.session.scalars(sa.select(PushSubscription.endpoint).order_by(PushSubscription.id)).all()
+    assert [e.rsplit("/", 1)[1] for e in kept] == [f"b{n}" for n in range(2, 12)]
+
+
+def test_an_endpoint_is_asked_again_before_each_send(app, world, position, signed_in, push_service, monkeypatch):
+    """A name that pointed to the internet when the browser subscribed may point inside since."""
+    volunteer = signed_in(world.a_volunteer)
+    assert subscribe(volunteer, Browser(push_service.endpoint("moved")).subscription()) == 204
+    push_on(app, world.a_volunteer, NoticeKind.APPLICATION_ACCEPTED)
+    apply_and_accept(app, world, position)
+    monkeypatch.setitem(app.config, "PUSH_ALLOW_LOCAL_ENDPOINTS", False)
+    send(app)
+    assert push_service.received == []
+    with app.app_context():
+        delivery = db.session.scalar(sa.select(Delivery).where(Delivery.channel == Channel.PUSH))
+        assert delivery.state == DeliveryState.DUE and "not a public push service" in delivery.error

@@ -14,6 +14,7 @@ from tests.shape.access_rules import (
     PUBLIC,
     SIGNED_IN,
     VOLUNTEER,
+    Rule,
     anywhere,
     lead_of,
     may,
@@ -24,8 +25,12 @@ from tests.shape.access_rules import (
 from volunteer.notifications.vocabulary import Channel, NoticeKind
 from volunteer.projects.vocabulary import ProjectState
 from volunteer.reports.vocabulary import PeriodChoice
+from volunteer.shifts import services as shifts
 
 A = "LX-A"  # town A's code: the organisation the records belong to
+# who runs a shift's roster (leave, absences): its project's staff and its station's leads
+RUNS_SHIFT = Rule("runs the shift", lambda user, world: user is not None
+                  and shifts.may_run(user, world.record("shift")), in_town_a=True)
 STATION_VIEW = lead_of("station") | may("station.view", "station")
 DECIDES_ENTRY = lead_of("pending_entry") | may("project.manage", "pending_entry")
 
@@ -146,7 +151,22 @@ WEB = [
     route("GET", "notifications.settings", SIGNED_IN),
     route("POST", "notifications.settings", SIGNED_IN, body={"on": f"{NoticeKind.HOURS_APPROVED}:{Channel.MAIL}"}),
     route("GET", "notifications.failed", anywhere("notification.failed")),
-    route("POST", "notifications.push_subscribe", SIGNED_IN),  # a form is not a subscription: 422
+    route("POST", "notifications.push_subscribe", SIGNED_IN),
+    # shifts: anyone sees them; a volunteer signs up; the owner of a sign-up acts on it; the
+    # project's staff plan and cancel; they and the station's leads run the roster
+    route("GET", "shifts.index", PUBLIC),
+    route("GET", "shifts.detail", PUBLIC, shift_id="@shift"),
+    route("POST", "shifts.sign_up", VOLUNTEER, shift_id="@shift"),
+    route("POST", "shifts.cancel", own("signup"), signup_id="@signup"),
+    route("POST", "shifts.accept", own("signup"), signup_id="@signup"),
+    route("POST", "shifts.leave", own("signup"), signup_id="@signup", body={"reason": "矩阵再请假"}),
+    route("GET", "shifts.position_shifts", may("project.manage", "position"), position_id="@position"),
+    route("POST", "shifts.position_shifts", may("project.manage", "position"), position_id="@position",
+          body={"kind": "one", "one-starts_at": "2027-03-20T09:00", "one-ends_at": "2027-03-20T12:00", "one-capacity": "2"}),
+    route("GET", "shifts.roster", RUNS_SHIFT, shift_id="@shift"),
+    route("POST", "shifts.cancel_shift", may("project.manage", "shift"), shift_id="@shift", body={"reason": "矩阵取消"}),
+    route("POST", "shifts.decide_leave", RUNS_SHIFT, leave_id="@leave", body={"decision": "grant"}),
+    route("POST", "shifts.excuse", RUNS_SHIFT, signup_id="@signup"),  # a form is not a subscription: 422
     route("POST", "notifications.push_unsubscribe", SIGNED_IN),  # one's own browsers only
     route("POST", "ledger.dispute", own("pending_entry"), entry_id="@pending_entry"),
     # certificates: the volunteer's, the admins' register and batches, seals, verification

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from tests.shape.access_rules import DECIDES, PUBLIC, SIGNED_IN, VOLUNTEER, lead_of, may, own, recipient_of, route
 from volunteer.ledger.vocabulary import Decision
-from volunteer.notifications.vocabulary import Channel, NoticeKind
+from volunteer.notifications.vocabulary import NoticeKind
 from volunteer.projects.vocabulary import ApplicationState, Category, ProjectState
 from volunteer.stations.vocabulary import StationKind
 
@@ -71,11 +71,19 @@ API = [
           body={"reason": "矩阵撤销"}),
     route("GET", "certificates_api.verify", PUBLIC, serial="@serial", query={"code": "@verification_code"}),
     # notifications
+    # shifts
+    route("POST", "shifts_api.create_shift", may("project.manage", "position"), position_id="@position",
+          body={"starts_at": "2027-03-20T09:00:00+08:00", "ends_at": "2027-03-20T12:00:00+08:00", "capacity": 2}),
+    route("GET", "shifts_api.list_shifts", PUBLIC),
+    route("POST", "shifts_api.sign_up", VOLUNTEER, shift_id="@shift", body={}),
+    route("DELETE", "shifts_api.cancel_signup", own("signup"), signup_id="@signup"),
+    route("POST", "shifts_api.accept_offer", own("signup"), signup_id="@signup"),
+    route("POST", "shifts_api.ask_leave", own("signup"), signup_id="@signup", body={"reason": "矩阵再请假"}),
     route("GET", "notifications_api.my_notifications", SIGNED_IN),
     route("POST", "notifications_api.read_notification", recipient_of("notice"), notice_id="@notice"),
     route("GET", "notifications_api.notification_settings", SIGNED_IN),
     route("PUT", "notifications_api.put_notification_settings", SIGNED_IN,
-          body={"choices": [{"kind": NoticeKind.HOURS_APPROVED, "channel": Channel.MAIL, "on": True}]}),
+          body={"channels": {NoticeKind.HOURS_APPROVED: {"email": True}}}),
     # reports
     route("GET", "reports_api.summary", may("report.view", "org_a"), query={"organisation": A}),
 ]

@@ -37,6 +37,7 @@ from volunteer.projects.vocabulary import Category, ProjectState
 from volunteer.reports import printing
 from volunteer.reports import services as reports
 from volunteer.reports.vocabulary import PeriodChoice
+from volunteer.shifts import services as shifts
 from volunteer.stations import codes
 from volunteer.stations import services as stations
 from volunteer.stations.models import Station
@@ -50,6 +51,7 @@ SECRETS = {
     "lead_phone": "13911110002", "manager_name": "甲矩阵负责人", "admin_name": "甲矩阵管理员",
     "draft_title": "矩阵草案项目", "application_note": "矩阵报名备注", "dispute_note": "矩阵申诉说明",
     "evaluation_summary": "矩阵评估总结", "request_note": "矩阵证明用途", "decision_reason": "矩阵核实理由",
+    "leave_reason": "矩阵请假理由",
 }
 ACTORS = ("anonymous", "a_volunteer", "a_lead", "a_manager", "a_admin",
           "b_volunteer", "b_lead", "b_manager", "b_admin", "city_admin")
@@ -175,12 +177,20 @@ def _records(world: World, people: dict) -> None:
                                 base_url="http://localhost/", now=now)
     report = printing.start_report(admin, get_by_code("LX-A"),
                                    reports.period_of(PeriodChoice.THIS_YEAR, now=now)[1], now=now)
+    shift = shifts.create_shift(manager, position, {
+        "starts_at": now + timedelta(days=2), "ends_at": now + timedelta(days=2, hours=4), "capacity": 3,
+        "station_id": station.id}, now=now)
+    db.session.flush()
+    signup = shifts.sign_up(volunteer, shift, now=now)
+    db.session.flush()
+    leave = shifts.ask_leave(volunteer, signup, SECRETS["leave_reason"], now=now)
     db.session.flush()
     notice = db.session.scalar(db.select(Notice).where(Notice.user_id == volunteer.id).order_by(Notice.id))
     for name, record in (("notice", notice), ("running_project", running), ("draft_project", draft), ("evaluating_project", evaluating),
                          ("position", position), ("application", application), ("approved_entry", approved),
                          ("pending_entry", pending), ("manual_entry", manual), ("dispute", dispute), ("certificate", certificate),
                          ("certificate_request", request), ("batch", batch), ("report", report),
+                         ("shift", shift), ("signup", signup), ("leave", leave),
                          ("attachment", evaluating.evaluation.attachments[0]), ("org_a", get_by_code("LX-A")),
                          ("city", get_by_code("LX")),
                          ("volunteer", db.session.get(Volunteer, people["a_volunteer"].id)),

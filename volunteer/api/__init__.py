@@ -12,6 +12,7 @@ from volunteer.api import (
     organisations,
     projects,
     reports,
+    shifts,
     stations,
 )
 from volunteer.api.auth import resolve_api_user
@@ -23,7 +24,7 @@ from volunteer.extensions import api, csrf
 api.register_converter(UnicodeConverter, text_path_parameter)
 
 BLUEPRINTS = (accounts.blp, organisations.blp, projects.blp, stations.blp, checkin.blp, ledger.blp,
-              certificates.blp, reports.blp, notifications.blp)
+              certificates.blp, reports.blp, notifications.blp, shifts.blp)
 
 
 def init_api(app: Flask) -> None:

@@ -12,6 +12,7 @@ from volunteer.checkin.vocabulary import AutoCloseReason, ScanAction, SessionSou
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
 from volunteer.projects.models import Project
+from volunteer.shifts.models import Shift
 from volunteer.stations.models import Station
 
 _OPEN = f"state = '{SessionState.OPEN}'"
@@ -57,11 +58,14 @@ class ServiceSession(db.Model):
     # The lead who typed the volunteer's number for its check-in or check-out (no card shown):
     # someone else approves what it credits.
     typed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The shift the volunteer signed up for that this session serves (a check-in during it).
+    shift_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shifts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     volunteer: Mapped[Volunteer] = relationship()
     station: Mapped[Station] = relationship()
     project: Mapped[Project] = relationship()
+    shift: Mapped[Shift | None] = relationship()
 
     @property
     def scope_organisation(self):

@@ -37,3 +37,7 @@ event_recorded = _signals.signal("event-recorded")
 # code (a password reset's) to send now, to the user's own phone or e-mail, never kept in an
 # outbox nor retried; each receiver returns True once it has sent it
 code_to_send = _signals.signal("code-to-send")
+
+# sent with the volunteer as sender, and ``base``, ``host`` and ``now``, when their calendar feed is
+# built; each receiver returns a list of icalendar Events to add (shifts answer with their shifts)
+calendar_events_requested = _signals.signal("calendar-events-requested")

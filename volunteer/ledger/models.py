@@ -87,6 +87,16 @@ class LedgerEntry(db.Model):
         return self.project.organisation
 
     @property
+    def attendance_minutes(self) -> int | None:
+        """What the project's minimum attendance is measured against: a manual entry's activity,
+        else the shift its session served (a check-in during a signed-up shift); None: the project's
+        own shift length. Never a cap on what is credited (that is the session's span)."""
+        if self.activity_minutes is not None:
+            return self.activity_minutes
+        shift = getattr(self.session, "shift", None) if self.session_id is not None else None
+        return shift.minutes if shift is not None else None
+
+    @property
     def state_label(self) -> str:
         return EntryState.label_of(self.state)
 

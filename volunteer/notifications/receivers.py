@@ -3,6 +3,7 @@ transaction as the change (core.signals.event_recorded): nobody is told of their
 a change rolled back takes its notices with it."""
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ from volunteer.accounts.models import Membership
 from volunteer.accounts.vocabulary import Role
 from volunteer.certificates.vocabulary import CertificateEvent
 from volunteer.core import signals
-from volunteer.core.time import iso
+from volunteer.core.time import iso, local_time_text
 from volunteer.extensions import db
 from volunteer.ledger.vocabulary import LedgerEvent
 from volunteer.notifications import direct, dispatch
@@ -19,6 +20,7 @@ from volunteer.notifications.models import ChannelChoice, Notice, PushSubscripti
 from volunteer.notifications.services.writing import path_to, write_notice
 from volunteer.notifications.vocabulary import Channel, NoticeKind
 from volunteer.projects.vocabulary import ProjectEvent, ProjectState
+from volunteer.shifts.vocabulary import ShiftEvent
 
 
 def _hours(minutes) -> str:
@@ -81,6 +83,34 @@ def _flagged(event, certificate):
             for user_id in _nearest_admins(certificate.organisation)]
 
 
+def _shift_words(signup) -> dict:
+    shift = signup.shift
+    return {"position": shift.position.title, "project": shift.position.project.title,
+            "time": local_time_text(shift.starts_at, shift.zone)}
+
+
+def _signup(event, signup, kind):
+    words = _shift_words(signup)
+    until = (event.after or {}).get("offered_until") or (event.before or {}).get("offered_until")
+    if until:
+        words["until"] = local_time_text(datetime.fromisoformat(until), signup.shift.zone)
+    words["reason"] = event.note or ""
+    return [(_volunteer_user(signup.volunteer), kind, words, path_to("shifts.detail", shift_id=signup.shift_id))]
+
+
+def _leave_asked(event, leave):
+    signup, shift = leave.signup, leave.signup.shift
+    words = _shift_words(signup) | {"volunteer": signup.volunteer.display_name, "reason": leave.reason}
+    link = path_to("shifts.roster", shift_id=shift.id)
+    deciders = {shift.position.project.created_by_id} | {lead.id for lead in (shift.station.leads if shift.station else [])}
+    return [(user_id, NoticeKind.LEAVE_ASKED, words, link) for user_id in sorted(d for d in deciders if d)]
+
+
+def _leave_decided(event, leave, kind):
+    return [(_volunteer_user(leave.signup.volunteer), kind, _shift_words(leave.signup),
+             path_to("shifts.detail", shift_id=leave.signup.shift_id))]
+
+
 def _request(event, request, kind):
     return [(_volunteer_user(request.volunteer), kind, {}, path_to("certificates.mine"))]
 
@@ -99,6 +129,13 @@ NOTIFIED = {
     CertificateEvent.REVOKED: lambda e, s: _certificate(e, s, NoticeKind.CERTIFICATE_REVOKED),
     CertificateEvent.REQUEST_DECLINED: lambda e, s: _request(e, s, NoticeKind.REQUEST_DECLINED),
     CertificateEvent.FLAGGED: _flagged,
+    ShiftEvent.OFFERED: lambda e, s: _signup(e, s, NoticeKind.SHIFT_OFFERED),
+    ShiftEvent.OFFER_LAPSED: lambda e, s: _signup(e, s, NoticeKind.OFFER_LAPSED),
+    ShiftEvent.SHIFT_CALLED_OFF: lambda e, s: _signup(e, s, NoticeKind.SHIFT_CANCELLED),
+    ShiftEvent.NO_SHOW: lambda e, s: _signup(e, s, NoticeKind.SHIFT_MISSED),
+    ShiftEvent.LEAVE_ASKED: _leave_asked,
+    ShiftEvent.LEAVE_GRANTED: lambda e, s: _leave_decided(e, s, NoticeKind.LEAVE_GRANTED),
+    ShiftEvent.LEAVE_REFUSED: lambda e, s: _leave_decided(e, s, NoticeKind.LEAVE_REFUSED),
 }
 
 

@@ -32,6 +32,13 @@ class NoticeKind(Vocabulary):
     REQUEST_DECLINED = "request_declined", _l("Your certificate request was declined")
     CERTIFICATE_FLAGGED = "certificate_to_review", _l("A certificate awaits your review")
     ENTRIES_OVERDUE = "entries_overdue", _l("Entries wait past their deadline")
+    SHIFT_OFFERED = "shift_place_offered", _l("A place on a shift is free for you")
+    OFFER_LAPSED = "shift_offer_lapsed", _l("An offered place passed on")
+    SHIFT_CANCELLED = "shift_called_off", _l("A shift of yours was cancelled")
+    LEAVE_ASKED = "leave_requested", _l("A volunteer asks for leave")
+    LEAVE_GRANTED = "leave_given", _l("Your leave was granted")
+    LEAVE_REFUSED = "leave_denied", _l("Your leave was refused")
+    SHIFT_MISSED = "shift_missed", _l("A shift of yours was missed")
     STARTS_TOMORROW = "starts_in_a_day", _l("Your service starts within a day")
     STARTS_SOON = "starts_in_an_hour", _l("Your service starts within an hour")
 
@@ -52,6 +59,7 @@ SMS_HOURS_DIGEST = "hours_digest"  # how many decisions
 SMS_PARAMS = {
     NoticeKind.STARTS_SOON: ("position", "time"), NoticeKind.STARTS_TOMORROW: ("position", "time"),
     NoticeKind.APPLICATION_ACCEPTED: ("position",), NoticeKind.APPLICATION_DECLINED: ("position",),
+    NoticeKind.SHIFT_OFFERED: ("position", "time", "until"), NoticeKind.SHIFT_CANCELLED: ("position", "time"),
     NoticeKind.HOURS_APPROVED: ("day", "hours"), NoticeKind.HOURS_REJECTED: ("day",),
     NoticeKind.HOURS_CORRECTED: ("day", "hours"), NoticeKind.CERTIFICATE_ISSUED: ("serial",),
     NoticeKind.CERTIFICATE_REVOKED: ("serial",), NoticeKind.ENTRIES_OVERDUE: ("entries",),
@@ -73,8 +81,10 @@ DEFAULT_CHANNELS: dict[NoticeKind, frozenset[Channel]] = {
         NoticeKind.APPLICATION_ACCEPTED, NoticeKind.APPLICATION_DECLINED, NoticeKind.PROJECT_WAITING,
         NoticeKind.PROJECT_SCREENED, NoticeKind.CERTIFICATE_ISSUED, NoticeKind.CERTIFICATE_REVOKED,
         NoticeKind.REQUEST_DECLINED, NoticeKind.DISPUTE_ANSWERED, NoticeKind.STARTS_TOMORROW,
-        NoticeKind.CERTIFICATE_FLAGGED, NoticeKind.ENTRIES_OVERDUE)
-} | {NoticeKind.STARTS_SOON: frozenset({Channel.INBOX, Channel.SMS, Channel.PUSH})}
+        NoticeKind.CERTIFICATE_FLAGGED, NoticeKind.ENTRIES_OVERDUE, NoticeKind.SHIFT_CANCELLED,
+        NoticeKind.LEAVE_ASKED, NoticeKind.LEAVE_GRANTED, NoticeKind.LEAVE_REFUSED, NoticeKind.SHIFT_MISSED)
+} | {kind: frozenset({Channel.INBOX, Channel.SMS, Channel.PUSH})
+     for kind in (NoticeKind.STARTS_SOON, NoticeKind.SHIFT_OFFERED)}
 
 ACCESS = {
     "notification.failed": ADMINS,  # deliveries that gave up, for the notices of one's subtree
@@ -95,6 +105,13 @@ NOTICE_TEXT = {
     NoticeKind.CERTIFICATE_ISSUED: _l("Certificate %(serial)s of %(hours)s hours was issued to you."),
     NoticeKind.CERTIFICATE_REVOKED: _l("Certificate %(serial)s was revoked."),
     NoticeKind.REQUEST_DECLINED: _l("Your certificate request was declined."),
+    NoticeKind.SHIFT_OFFERED: _l("A place on “%(position)s” of %(project)s at %(time)s is free for you until %(until)s: take it on the shift's page, or it passes to the next on the waiting list."),
+    NoticeKind.OFFER_LAPSED: _l("The place on “%(position)s” of %(project)s at %(time)s was not taken by %(until)s and passed to the next on the waiting list."),
+    NoticeKind.SHIFT_CANCELLED: _l("The shift “%(position)s” of %(project)s at %(time)s was cancelled: %(reason)s"),
+    NoticeKind.LEAVE_ASKED: _l("%(volunteer)s asks for leave from “%(position)s” at %(time)s: %(reason)s"),
+    NoticeKind.LEAVE_GRANTED: _l("Your leave from “%(position)s” of %(project)s at %(time)s was granted."),
+    NoticeKind.LEAVE_REFUSED: _l("Your leave from “%(position)s” of %(project)s at %(time)s was refused: your place is kept."),
+    NoticeKind.SHIFT_MISSED: _l("You did not check in during “%(position)s” of %(project)s at %(time)s: it counts as missed. If you were there, tell the station's lead."),
     NoticeKind.ENTRIES_OVERDUE: _l("%(entries)s entries at your stations wait past their deadline of 10 working days, the oldest of %(oldest)s."),
     NoticeKind.CERTIFICATE_FLAGGED: _l("Hours behind certificate %(serial)s of %(volunteer)s were corrected after it was issued: review it, and reissue it if it no longer holds."),
     NoticeKind.STARTS_TOMORROW: _l("“%(position)s” on %(project)s starts at %(time)s."),

@@ -26,7 +26,7 @@ from icalendar.enums import STATUS
 from volunteer.accounts.models import CalendarToken, User, Volunteer
 from volunteer.accounts.services import volunteer_of
 from volunteer.accounts.vocabulary import AccountEvent
-from volunteer.core import flush_unique
+from volunteer.core import flush_unique, signals
 from volunteer.core.audit import record_event
 from volunteer.core.crypto import keyed_hash, token_digest
 from volunteer.core.errors import Conflict, NotFound
@@ -185,6 +185,9 @@ def calendar_feed(token: str, *, base_url: str, now: datetime) -> bytes:
         for application in _accepted(volunteer):
             event = _event(application, base=base, host=host, now=now)
             if event is not None:
+                calendar.add_component(event)
+        for _receiver, events in signals.calendar_events_requested.send(volunteer, base=base, host=host, now=now):
+            for event in events:
                 calendar.add_component(event)
     calendar.add_missing_timezones()  # a VTIMEZONE for each TZID the events name
     return calendar.to_ical()

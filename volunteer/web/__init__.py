@@ -21,13 +21,14 @@ from volunteer.web import (
     organisations,
     projects,
     reports,
+    shifts,
     stations,
 )
 from volunteer.web.helpers import SESSION_TOKEN
 from volunteer.web.templating import register_template_helpers
 
 BLUEPRINTS = (home.bp, accounts.bp, organisations.bp, projects.bp, stations.bp, checkin.bp, ledger.bp,
-              certificates.bp, events.bp, reports.bp, notifications.bp, calendar.bp)
+              certificates.bp, events.bp, reports.bp, notifications.bp, calendar.bp, shifts.bp)
 
 
 def init_web(app: Flask) -> None:

@@ -38,6 +38,7 @@ from volunteer.core.errors import DomainError, NotFound
 from volunteer.core.handlers import CSP
 from volunteer.core.time import utcnow
 from volunteer.extensions import db, limiter
+from volunteer.shifts import services as shifts
 from volunteer.stations import codes
 from volunteer.web.helpers import submit
 
@@ -153,7 +154,8 @@ def kiosk(station_id: int):
     form.code.data = typed.number.data = ""
     typed.request_id.data = uuid.uuid4().hex  # a resent form (a reload) is answered, not scanned again
     response = make_response(render_template("checkin/kiosk.html", station=station, form=form, typed=typed,
-                                             outcome=outcome, present=services.checked_in_at(station)), status)
+                                             outcome=outcome, present=services.checked_in_at(station),
+                                             expected=shifts.expected_now(station.id, now=now)), status)
     response.headers["Content-Security-Policy"] = KIOSK_CSP
     return response
 

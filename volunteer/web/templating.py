@@ -21,17 +21,20 @@ from volunteer.ledger.vocabulary import EntryState
 from volunteer.notifications import services as notifications
 from volunteer.projects.vocabulary import ApplicationState, ProjectState
 from volunteer.reports.exports import formatted
+from volunteer.shifts.vocabulary import SignupState
 from volunteer.web.helpers import query_url
 
 # How a state's badge looks: going ahead, waiting for someone, or stopped (static/css/app.css).
 TONES = {
-    ProjectState: {ProjectState.RECRUITING: "ahead", ProjectState.RUNNING: "ahead", ProjectState.SUBMITTED: "waiting",
-                   ProjectState.EVALUATING: "waiting", ProjectState.REJECTED: "stopped",
+    ProjectState: {ProjectState.RECRUITING: "ahead", ProjectState.RUNNING: "ahead", ProjectState.SUBMITTED: "awaited",
+                   ProjectState.EVALUATING: "awaited", ProjectState.REJECTED: "stopped",
                    ProjectState.CANCELLED: "stopped", ProjectState.SUSPENDED: "stopped"},
-    ApplicationState: {ApplicationState.ACCEPTED: "ahead", ApplicationState.PENDING: "waiting",
+    ApplicationState: {ApplicationState.ACCEPTED: "ahead", ApplicationState.PENDING: "awaited",
                        ApplicationState.DECLINED: "stopped"},
-    EntryState: {EntryState.APPROVED: "ahead", EntryState.PENDING: "waiting", EntryState.REJECTED: "stopped"},
+    EntryState: {EntryState.APPROVED: "ahead", EntryState.PENDING: "awaited", EntryState.REJECTED: "stopped"},
     CertificateStatus: {CertificateStatus.VALID: "ahead", CertificateStatus.REVOKED: "stopped"},
+    SignupState: {SignupState.CONFIRMED: "ahead", SignupState.WAITING: "awaited", SignupState.OFFERED: "awaited",
+                  SignupState.NO_SHOW: "stopped"},
 }
 
 

@@ -50,6 +50,7 @@ from volunteer.extensions import db
 from volunteer.ledger import services as ledger
 from volunteer.projects.models import Project
 from volunteer.projects.services import may_serve
+from volunteer.shifts import services as shifts
 from volunteer.stations import codes
 from volunteer.stations.errors import RotatingCodeRequired
 from volunteer.stations.models import Station
@@ -209,6 +210,8 @@ def _decide(req: Request, volunteer: Volunteer) -> ScanOutcome:
         checked_in_by_id=req.user.id if req.source == SessionSource.KIOSK else None,
         typed_by_id=req.user.id if req.code_kind == ScannedCode.NUMBER else None)
     session.station, session.project = station, project
+    # During a shift the volunteer signed up for: the session serves it (and it counts as come).
+    session.shift = shifts.attend(volunteer.id, station.id, project.id, now)
     db.session.add(session)
     db.session.flush()
     return ScanOutcome(ScanAction.CHECKED_IN, 201, session=session, closed_elsewhere=closed_elsewhere)

@@ -31,7 +31,7 @@ def attends(minutes: int, project, activity_minutes: int | None) -> bool:
 
 def credit_for(rule: rules.CreditRule, entry: LedgerEntry, minutes: int) -> int:
     """The rounded credit, or nothing below the project's minimum attendance."""
-    return rule.credit(minutes) if attends(minutes, entry.project, entry.activity_minutes) else 0
+    return rule.credit(minutes) if attends(minutes, entry.project, entry.attendance_minutes) else 0
 
 
 def uncredited_reason(minutes: int | None, project, activity_minutes: int | None = None):

@@ -145,7 +145,7 @@ def flags_for(entries: list[LedgerEntry], *, now: datetime) -> dict[int, list[st
             mine.append(Flag.TYPED)
         if not entry.is_pending:
             continue
-        if not attends(entry.minutes, entry.project, entry.activity_minutes):
+        if not attends(entry.minutes, entry.project, entry.attendance_minutes):
             mine.append(Flag.BELOW_MINIMUM)
         if credited.get((entry.volunteer_id, entry.served_on), 0) + credit_for(rule, entry, entry.minutes) > limit:
             mine.append(Flag.OVER_DAILY_LIMIT)

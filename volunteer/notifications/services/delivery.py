@@ -15,8 +15,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from volunteer.extensions import db
-from volunteer.notifications.channels import DeliveryFailed, SubscriptionGone, send_mail, send_push, send_sms
+from volunteer.notifications.channels import DeliveryFailed, SubscriptionGone, send_mail, send_push, send_sms, sms_ready
 from volunteer.notifications.models import Delivery, Notice, PushSubscription
+from volunteer.notifications.services.push import usable_endpoint
 from volunteer.notifications.vocabulary import (
     DIGESTED,
     NOTICE_TEXT,
@@ -72,14 +73,22 @@ def _send_sms(notices: list[Notice]) -> None:
     send_sms(notices[0].user.phone, message_of(notices)[1], template=template, params=params)
 
 
+PUSH_TEXT_LIMIT = 1000  # characters: up to 3 KB in UTF-8, with room for the title and the encryption
+
+
 def _send_push(notices: list[Notice]) -> None:
     """To every browser the user subscribed; one a push service says is gone is forgotten."""
     title, text, link = message_of(notices)
-    data = json.dumps({"title": title, "body": text, "url": notices[0].link or "/"}, ensure_ascii=False)
+    # A push service takes about 4 KB: a long digest is cut (the inbox has it whole).
+    body = text if len(text) <= PUSH_TEXT_LIMIT else text[:PUSH_TEXT_LIMIT - 1] + "…"
+    data = json.dumps({"title": title, "body": body, "url": notices[0].link or "/"}, ensure_ascii=False)
     subscriptions = db.session.scalars(sa.select(PushSubscription).where(
         PushSubscription.user_id == notices[0].user_id).order_by(PushSubscription.id)).all()
     failures = []
     for subscription in subscriptions:
+        if usable_endpoint(subscription.endpoint) is None:
+            failures.append("not a public push service")
+            continue
         try:
             send_push(subscription.endpoint, subscription.p256dh, subscription.auth, data)
         except SubscriptionGone:
@@ -110,8 +119,8 @@ def _claim(delivery_id: int, now: datetime) -> bool:
 def _batch(delivery: Delivery, now: datetime) -> list[Delivery]:
     """The delivery, and for decided hours every other one due to the same person by the same
     channel, each claimed in turn (another sender may take some): one message for them all."""
-    if delivery.notice.kind not in DIGESTED:
-        return [delivery]
+    if delivery.notice.kind not in DIGESTED or (delivery.channel == Channel.SMS and not sms_ready(SMS_HOURS_DIGEST)):
+        return [delivery]  # (a provider with no digest template sends each on its own)
     others = db.session.scalars(
         sa.select(Delivery.id).join(Delivery.notice)
         .where(Notice.user_id == delivery.notice.user_id, Notice.kind.in_(DIGESTED),

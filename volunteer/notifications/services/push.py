@@ -18,6 +18,8 @@ from volunteer.core.errors import ValidationFailed
 from volunteer.extensions import db
 from volunteer.notifications.models import PushSubscription
 
+MAX_BROWSERS = 10  # per user: the oldest goes when an eleventh subscribes
+
 
 def _key(value, length: int) -> str | None:
     """A base64url key of the given length in bytes, as the browser gave it, or None."""
@@ -37,7 +39,9 @@ def _public_host(host: str) -> bool:
     return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses)
 
 
-def _endpoint(value) -> str | None:
+def usable_endpoint(value) -> str | None:
+    """The endpoint if we may POST to it: https on a public address (asked again before each
+    send, as a name may point elsewhere since), or anything on loopback where tests allow it."""
     text = str(value or "").strip()
     if not text or len(text) > 1000 or "\x00" in text:
         return None
@@ -52,12 +56,18 @@ def subscribe(user, data: dict, *, now: datetime) -> PushSubscription:
     subscribing again, or for another account signed in on it, replaces what it had."""
     data = data if isinstance(data, dict) else {}
     keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
-    endpoint, p256dh, auth = _endpoint(data.get("endpoint")), _key(keys.get("p256dh"), 65), _key(keys.get("auth"), 16)
+    endpoint, p256dh, auth = usable_endpoint(data.get("endpoint")), _key(keys.get("p256dh"), 65), _key(keys.get("auth"), 16)
     if endpoint is None or p256dh is None or auth is None:
         raise ValidationFailed(_l("This browser's push subscription could not be used."))
     db.session.execute(sa.delete(PushSubscription).where(PushSubscription.endpoint == endpoint))
     subscription = PushSubscription(user_id=user.id, endpoint=endpoint, p256dh=p256dh, auth=auth, created_at=now)
     db.session.add(subscription)
+    db.session.flush()
+    kept = sa.select(PushSubscription.id).where(PushSubscription.user_id == user.id).order_by(
+        PushSubscription.id.desc()).limit(MAX_BROWSERS)
+    db.session.execute(sa.delete(PushSubscription).where(PushSubscription.user_id == user.id,
+                                                         PushSubscription.id.not_in(kept.scalar_subquery()))
+                       .execution_options(synchronize_session=False))
     return subscription
 
 

@@ -1,4 +1,4 @@
-"""Reminders before an accepted position starts (24 hours and 1 hour before: REMINDERS), written
+"""Reminders before an accepted position or a confirmed shift starts (24 hours and 1 hour before: REMINDERS), written
 by the periodic command: once each (a unique index, so two runs at once write one), never for an
 application no longer accepted or a project no longer going ahead, and only the nearest one for a
 position signed up to late (an hour before, no "within a day" as well)."""
@@ -17,6 +17,8 @@ from volunteer.notifications.services.writing import path_to, write_notice
 from volunteer.notifications.vocabulary import REMINDERS
 from volunteer.projects.models import Application, Position, Project
 from volunteer.projects.vocabulary import ProjectState
+from volunteer.shifts.models import Shift, Signup
+from volunteer.shifts.vocabulary import SignupState
 
 GOING_AHEAD = (ProjectState.RECRUITING, ProjectState.RUNNING)
 
@@ -35,10 +37,42 @@ def _windows(now: datetime):
         lower = upper
 
 
+def _write_once(user_id, kind, subject, words, link, organisation_id, now) -> bool:
+    write_notice(user_id, kind, subject, words, link, organisation_id=organisation_id, now=now)
+    try:
+        flush_unique(_Written())
+    except _Written:
+        return False
+    return True
+
+
+def _remind_shifts(kind, after, until, now) -> int:
+    """The same for confirmed shifts: each sign-up reminded once per reminder."""
+    already = sa.select(Notice.id).where(Notice.kind == kind, Notice.subject_type == Signup.__tablename__,
+                                         Notice.subject_id == Signup.id)
+    due = db.session.scalars(
+        sa.select(Signup).join(Signup.shift).join(Shift.position).join(Position.project)
+        .where(Signup.state == SignupState.CONFIRMED, Shift.cancelled_at.is_(None), Project.state.in_(GOING_AHEAD),
+               Shift.starts_at > after,
+               Shift.starts_at <= until, ~sa.exists(already))).all()
+    written = 0
+    for signup in due:
+        shift, user_id = signup.shift, signup.volunteer.user_id
+        if user_id is None:
+            continue
+        words = {"position": shift.position.title, "project": shift.position.project.title,
+                 "time": local_time_text(shift.starts_at, shift.zone)}
+        written += _write_once(user_id, kind, signup, words, path_to("shifts.detail", shift_id=shift.id),
+                               shift.position.project.organisation_id, now)
+    return written
+
+
 def remind(*, now: datetime) -> int:
-    """Write the reminders due now; how many. The caller commits."""
+    """Write the reminders due now, for accepted positions and confirmed shifts; how many. The
+    caller commits."""
     written = 0
     for kind, after, until in _windows(now):
+        written += _remind_shifts(kind, after, until, now)
         already = sa.select(Notice.id).where(Notice.kind == kind, Notice.subject_type == Application.__tablename__,
                                              Notice.subject_id == Application.id)
         due = db.session.scalars(
@@ -52,11 +86,7 @@ def remind(*, now: datetime) -> int:
                 continue
             words = {"position": position.title, "project": position.project.title,
                      "time": local_time_text(position.starts_at, position.project.zone)}
-            write_notice(volunteer.user_id, kind, application, words, path_to("projects.detail", project_id=position.project_id),
-                         organisation_id=position.project.organisation_id, now=now)
-            try:
-                flush_unique(_Written())
-            except _Written:
-                continue
-            written += 1
+            written += _write_once(volunteer.user_id, kind, application, words,
+                                   path_to("projects.detail", project_id=position.project_id),
+                                   position.project.organisation_id, now)
     return written
