@@ -151,7 +151,7 @@ WEB = [
     route("GET", "notifications.settings", SIGNED_IN),
     route("POST", "notifications.settings", SIGNED_IN, body={"on": f"{NoticeKind.HOURS_APPROVED}:{Channel.MAIL}"}),
     route("GET", "notifications.failed", anywhere("notification.failed")),
-    route("POST", "notifications.push_subscribe", SIGNED_IN),
+    route("POST", "notifications.push_subscribe", SIGNED_IN),  # a form is not a subscription: 422
     # shifts: anyone sees them; a volunteer signs up; the owner of a sign-up acts on it; the
     # project's staff plan and cancel; they and the station's leads run the roster
     route("GET", "shifts.index", PUBLIC),
@@ -164,9 +164,10 @@ WEB = [
     route("POST", "shifts.position_shifts", may("project.manage", "position"), position_id="@position",
           body={"kind": "one", "one-starts_at": "2027-03-20T09:00", "one-ends_at": "2027-03-20T12:00", "one-capacity": "2"}),
     route("GET", "shifts.roster", RUNS_SHIFT, shift_id="@shift"),
+    route("POST", "shifts.edit_shift", may("project.manage", "shift"), shift_id="@shift", body={"edit-capacity": "4"}),
     route("POST", "shifts.cancel_shift", may("project.manage", "shift"), shift_id="@shift", body={"reason": "矩阵取消"}),
     route("POST", "shifts.decide_leave", RUNS_SHIFT, leave_id="@leave", body={"decision": "grant"}),
-    route("POST", "shifts.excuse", RUNS_SHIFT, signup_id="@signup"),  # a form is not a subscription: 422
+    route("POST", "shifts.excuse", RUNS_SHIFT, signup_id="@signup"),
     route("POST", "notifications.push_unsubscribe", SIGNED_IN),  # one's own browsers only
     route("POST", "ledger.dispute", own("pending_entry"), entry_id="@pending_entry"),
     # certificates: the volunteer's, the admins' register and batches, seals, verification

@@ -51,7 +51,7 @@ def index():
     mine = db.session.scalars(services.signups_of(current_user).where(Signup.state.in_(
         (SignupState.CONFIRMED, SignupState.WAITING, SignupState.OFFERED))).limit(20)).all() if volunteer else []
     return render_template("shifts/index.html", page=page, mine=mine, day=day, station_id=filters["station_id"],
-                           now=now)
+                           now=now, stations=services.stations_with_shifts({**filters, "station_id": None}, now=now))
 
 
 @bp.route("/shifts/<int:shift_id>")
@@ -158,9 +158,36 @@ def position_shifts(position_id: int):
 @login_required
 def roster(shift_id: int):
     shift = services.get_shift_for_runner(current_user, shift_id)
+    editable = services.may_plan(current_user, shift.position) and not shift.is_cancelled \
+        and utcnow() < shift.starts_at and not any(s.is_live for s in shift.signups)
     return render_template("shifts/roster.html", shift=shift, form=ConfirmForm(), cancel_form=ReasonForm(),
+                           edit_form=_edit_form(shift) if editable else None,
                            may_plan=services.may_plan(current_user, shift.position), LeaveDecision=LeaveDecision,
                            no_shows={s.volunteer_id: services.no_shows(s.volunteer_id, now=utcnow()) for s in shift.signups})
+
+
+def _edit_form(shift, form=None):
+    """The shift's own times, places, station and note, as its staff change them."""
+    form = form or ShiftForm(prefix="edit", formdata=None, data={
+        "starts_at": shift.starts_at.astimezone(shift.zone).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": shift.ends_at.astimezone(shift.zone).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": str(shift.capacity), "station_id": str(shift.station_id or ""), "note": shift.note or ""})
+    form.station_id.choices = _station_choices(shift.position)
+    return form
+
+
+@bp.route("/shifts/<int:shift_id>/edit", methods=["POST"])
+@login_required
+def edit_shift(shift_id: int):
+    """Changed while nobody has signed up and before it begins (else the reason is said)."""
+    shift = services.get_shift_for_manager(current_user, shift_id)
+    form = _edit_form(shift, ShiftForm(prefix="edit"))
+    keys = ("starts_at", "ends_at", "capacity", "station_id", "note")
+    if submit(form, lambda: services.edit_shift(current_user, shift, {k: form[k].data for k in keys}, now=utcnow())):
+        flash(_("The shift is changed."), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("shifts.roster", shift_id=shift.id))
 
 
 @bp.route("/shifts/<int:shift_id>/cancel", methods=["POST"])

@@ -11,6 +11,7 @@ from volunteer.core.errors import NotFound
 from volunteer.core.pagination import paginate
 from volunteer.core.time import utcnow
 from volunteer.organisations import services as organisations
+from volunteer.shifts import services as shifts
 from volunteer.stations import codes, coordinates, services, zones
 from volunteer.stations.forms import LeadForm, StationForm
 from volunteer.stations.poster import station_poster
@@ -54,7 +55,8 @@ def detail(station_id: int):
                            remove_form=ConfirmForm(), stored_system=STORED_SYSTEM, other_views=other_views,
                            zone_label=zones.zone_label(station.timezone),
                            can_manage=permissions.can(current_user, "station.manage", station),
-                           can_kiosk=station.may_run_kiosk(current_user))
+                           can_kiosk=station.may_run_kiosk(current_user),
+                           expected=shifts.expected_now(station.id, now=utcnow()) if station.may_run_kiosk(current_user) else [])
 
 
 @bp.route("/<int:station_id>/edit", methods=["GET", "POST"])

@@ -53,6 +53,7 @@ NAV = (
     # (endpoint, label, who sees it, shown in the bar rather than under "More")
     ("main.home", _l("Home"), "all", True),
     ("projects.index", _l("Projects"), "all", True),
+    ("shifts.index", _l("Shifts"), "all", False),
     ("projects.my_applications", _l("My applications"), "volunteer", False),
     ("ledger.mine", _l("My hours"), "volunteer", True),
     ("certificates.mine", _l("My certificates"), "volunteer", False),

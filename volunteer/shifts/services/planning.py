@@ -209,6 +209,12 @@ def shifts_of_position(position: Position) -> sa.Select:
     return sa.select(Shift).where(Shift.position_id == position.id).order_by(Shift.starts_at, Shift.id)
 
 
+def stations_with_shifts(filters: dict, *, now: datetime) -> list[Station]:
+    """The stations of the shifts ``find_shifts`` would list, for its station filter."""
+    ids = find_shifts(filters, now=now).with_only_columns(Shift.station_id).order_by(None).distinct()
+    return db.session.scalars(sa.select(Station).where(Station.id.in_(ids.scalar_subquery())).order_by(Station.name)).all()
+
+
 def find_shifts(filters: dict, *, now: datetime, volunteer=None) -> sa.Select:
     """Shifts of public projects, soonest first, by station, project and time (``from``, ``to``,
     moments; a bare date is its whole day in the default zone); ``open``: sign-up open now; with
