@@ -66,9 +66,13 @@ fonts:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei; \
 	  else echo "PDFs need a CJK font: sudo apt-get install fonts-wqy-microhei (or set CJK_FONT_PATH)" >&2; fi; }
 
-translations: install
+# Compiled only when the catalog changed, so two test runs side by side (CI) never rewrite it
+# while the other reads it.
+translations: install translations/zh/LC_MESSAGES/messages.mo
+
+translations/zh/LC_MESSAGES/messages.mo: translations/zh/LC_MESSAGES/messages.po
 	$(BIN)/pybabel compile --statistics -f -d translations 2>&1 | grep -v "^compiling" || true
-	@test -f translations/zh/LC_MESSAGES/messages.mo
+	@test -f $@
 
 # For developers adding strings: refresh the catalogs, then translate the new entries.
 # The lazy forms of gettext and pgettext we use, beside Babel's own keywords (tests/i18n reads this line).
