@@ -75,10 +75,11 @@ def seed_shifts(rng: random.Random, now: datetime, demo_phone: str) -> None:
                 application = projects.apply_for_position(demo, position, now=now)
                 projects.decide_application(manager, application, ApplicationState.ACCEPTED, now=now)
             shifts.sign_up(demo, made[1, 1], now=now)
-            # one of this afternoon's asked for leave, and the manager let them off
+            # one of the afternoon shift the day after tomorrow asked for leave, and the manager let
+            # them off (a shift later than now whatever the hour the demo is loaded)
             leaving = _volunteer_users(position, 1, rng, taken, now)
             if leaving:
-                signup = shifts.sign_up(leaving[0], made[0, 1], now=now - timedelta(days=1))
+                signup = shifts.sign_up(leaving[0], made[2, 1], now=now - timedelta(days=1))
                 db.session.flush()
                 leave = shifts.ask_leave(leaving[0], signup, "临时加班，无法到岗", now=now - timedelta(hours=1))
                 shifts.decide_leave(manager, leave, LeaveDecision.GRANT, now=now)
