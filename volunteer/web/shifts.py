@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from volunteer.accounts.forms import ConfirmForm
-from volunteer.core.errors import Conflict, NotFound, ValidationFailed
+from volunteer.core.errors import NotFound
 from volunteer.core.pagination import paginate
 from volunteer.core.time import DEFAULT_ZONE, utcnow
 from volunteer.extensions import db
@@ -18,7 +18,7 @@ from volunteer.projects import services as projects
 from volunteer.shifts import services
 from volunteer.shifts.forms import PatternForm, ReasonForm, ShiftForm
 from volunteer.shifts.models import Signup
-from volunteer.shifts.vocabulary import HOLDING, LeaveDecision, SignupState
+from volunteer.shifts.vocabulary import LeaveDecision, SignupState
 from volunteer.web.helpers import flash_form_errors, submit
 
 bp = Blueprint("shifts", __name__)
@@ -58,60 +58,43 @@ def index():
 def detail(shift_id: int):
     shift = services.get_shift(shift_id)
     volunteer = getattr(current_user, "volunteer", None) if current_user.is_authenticated else None
-    mine = next((s for s in reversed(shift.signups) if volunteer and s.volunteer_id == volunteer.id), None)
-    return render_template("shifts/detail.html", shift=shift, mine=mine, now=utcnow(), form=ConfirmForm(),
+    mine, now = next((s for s in reversed(shift.signups) if volunteer and s.volunteer_id == volunteer.id), None), utcnow()
+    return render_template("shifts/detail.html", shift=shift, mine=mine, now=now, form=ConfirmForm(),
                            leave_form=ReasonForm(), queue=services.queue_position(mine) if mine else None,
-                           open=services.is_open_for_signup(shift, utcnow()), cutoff=services.cancel_cutoff(shift),
-                           may_run=current_user.is_authenticated and services.may_run(current_user, shift),
-                           HOLDING=HOLDING)
-
-
-def _act(action, back):
-    """A volunteer's button: the service's refusal as a message on the page they came from."""
-    if not ConfirmForm().validate_on_submit():
-        return redirect(back)
-    try:
-        action()
-    except (Conflict, ValidationFailed) as exc:
-        db.session.rollback()
-        flash(str(exc.message) if not exc.fields else " ".join(str(m) for ms in exc.fields.values() for m in ms), "error")
-        return redirect(back)
-    db.session.commit()
-    return None
+                           open=services.is_open_for_signup(shift, now),
+                           may_cancel=bool(mine) and services.may_cancel(mine, now),
+                           may_ask_leave=bool(mine) and services.may_ask_leave(mine, now),
+                           may_run=current_user.is_authenticated and services.may_run(current_user, shift))
 
 
 @bp.route("/shifts/<int:shift_id>/signup", methods=["POST"])
 @login_required
 def sign_up(shift_id: int):
     shift = services.get_shift(shift_id)
-    back = url_for("shifts.detail", shift_id=shift.id)
-    done = {}
-    refused = _act(lambda: done.setdefault("signup", services.sign_up(current_user, shift, now=utcnow())), back)
-    if refused is None:
-        flash(_("You have a place on this shift.") if done["signup"].state == SignupState.CONFIRMED
+    signup = submit(ConfirmForm(), lambda: services.sign_up(current_user, shift, now=utcnow()))
+    if signup:
+        flash(_("You have a place on this shift.") if signup.state == SignupState.CONFIRMED
               else _("The shift is full: you are number %(n)s on its waiting list.",
-                     n=services.queue_position(done["signup"])), "success")
-    return redirect(back)
+                     n=services.queue_position(signup)), "success")
+    return redirect(url_for("shifts.detail", shift_id=shift.id))
 
 
 @bp.route("/signups/<int:signup_id>/cancel", methods=["POST"])
 @login_required
 def cancel(signup_id: int):
     signup = services.get_own_signup(current_user, signup_id)
-    back = url_for("shifts.detail", shift_id=signup.shift_id)
-    if _act(lambda: services.cancel_signup(current_user, signup, now=utcnow()), back) is None:
+    if submit(ConfirmForm(), lambda: services.cancel_signup(current_user, signup, now=utcnow())):
         flash(_("Your sign-up is cancelled."), "success")
-    return redirect(back)
+    return redirect(url_for("shifts.detail", shift_id=signup.shift_id))
 
 
 @bp.route("/signups/<int:signup_id>/accept", methods=["POST"])
 @login_required
 def accept(signup_id: int):
     signup = services.get_own_signup(current_user, signup_id)
-    back = url_for("shifts.detail", shift_id=signup.shift_id)
-    if _act(lambda: services.accept_offer(current_user, signup, now=utcnow()), back) is None:
+    if submit(ConfirmForm(), lambda: services.accept_offer(current_user, signup, now=utcnow())):
         flash(_("You have a place on this shift."), "success")
-    return redirect(back)
+    return redirect(url_for("shifts.detail", shift_id=signup.shift_id))
 
 
 @bp.route("/signups/<int:signup_id>/leave", methods=["POST"])
@@ -158,8 +141,7 @@ def position_shifts(position_id: int):
 @login_required
 def roster(shift_id: int):
     shift = services.get_shift_for_runner(current_user, shift_id)
-    editable = services.may_plan(current_user, shift.position) and not shift.is_cancelled \
-        and utcnow() < shift.starts_at and not any(s.is_live for s in shift.signups)
+    editable = services.may_plan(current_user, shift.position) and services.is_editable(shift, utcnow())
     return render_template("shifts/roster.html", shift=shift, form=ConfirmForm(), cancel_form=ReasonForm(),
                            edit_form=_edit_form(shift) if editable else None,
                            may_plan=services.may_plan(current_user, shift.position), LeaveDecision=LeaveDecision,
@@ -206,11 +188,10 @@ def cancel_shift(shift_id: int):
 @login_required
 def decide_leave(leave_id: int):
     leave = services.get_leave_for(current_user, leave_id)
-    back = url_for("shifts.roster", shift_id=leave.signup.shift_id)
-    if _act(lambda: services.decide_leave(current_user, leave, request.form.get("decision", ""),
-                                          request.form.get("note"), now=utcnow()), back) is None:
+    if submit(ConfirmForm(), lambda: services.decide_leave(current_user, leave, request.form.get("decision", ""),
+                                                           request.form.get("note"), now=utcnow())):
         flash(_("The leave request is decided."), "success")
-    return redirect(back)
+    return redirect(url_for("shifts.roster", shift_id=leave.signup.shift_id))
 
 
 @bp.route("/signups/<int:signup_id>/excuse", methods=["POST"])
@@ -219,7 +200,6 @@ def excuse(signup_id: int):
     signup = db.session.get(Signup, signup_id)
     if signup is None:
         raise NotFound()
-    back = url_for("shifts.roster", shift_id=signup.shift_id)
-    if _act(lambda: services.excuse(current_user, signup, now=utcnow()), back) is None:
+    if submit(ConfirmForm(), lambda: services.excuse(current_user, signup, now=utcnow())):
         flash(_("The absence is excused."), "success")
-    return redirect(back)
+    return redirect(url_for("shifts.roster", shift_id=signup.shift_id))

@@ -41,11 +41,16 @@ def get_shift_for_runner(user, shift_id) -> Shift:
     return shift
 
 
+def may_ask_leave(signup: Signup, now: datetime) -> bool:
+    """Leave is asked from a confirmed place until the shift ends."""
+    return signup.state == SignupState.CONFIRMED and now < signup.shift.ends_at
+
+
 def ask_leave(user, signup: Signup, reason, *, now: datetime) -> LeaveRequest:
     reason = str(reason or "").strip()[:500]
     if not reason:
         raise ValidationFailed(fields={"reason": [_l("Say why you ask for leave.")]})
-    if signup.state != SignupState.CONFIRMED or now >= signup.shift.ends_at:
+    if not may_ask_leave(signup, now):
         raise NotConfirmed()
     leave = LeaveRequest(signup_id=signup.id, reason=reason, state=LeaveState.ASKED, created_at=now)
     db.session.add(leave)

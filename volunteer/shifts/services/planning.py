@@ -157,6 +157,16 @@ def get_shift(shift_id) -> Shift:
     return shift
 
 
+def _has_live_signups(shift: Shift) -> bool:
+    return bool(db.session.scalar(sa.select(sa.func.count()).where(Signup.shift_id == shift.id,
+                                                                   Signup.state.in_(LIVE_SIGNUPS))))
+
+
+def is_editable(shift: Shift, now: datetime) -> bool:
+    """A shift changes while nobody has signed up, before it begins, unless cancelled."""
+    return not shift.is_cancelled and now < shift.starts_at and not _has_live_signups(shift)
+
+
 def edit_shift(actor, shift: Shift, data: dict, *, now: datetime) -> Shift:
     """Its times, places, station and note, while nobody has signed up (after, only cancelling)."""
     permissions.ensure(actor, "project.manage", shift)
@@ -165,7 +175,7 @@ def edit_shift(actor, shift: Shift, data: dict, *, now: datetime) -> Shift:
         raise ShiftCancelled()
     if now >= shift.starts_at:
         raise ShiftStarted()
-    if db.session.scalar(sa.select(sa.func.count()).where(Signup.shift_id == shift.id, Signup.state.in_(LIVE_SIGNUPS))):
+    if _has_live_signups(shift):
         raise ShiftHasSignups()
     errors = FieldErrors()
     station = _station(errors, shift.position, data.get("station_id", shift.station_id))

@@ -233,13 +233,17 @@ def _end(signup: Signup, to_state: str, from_states, now: datetime) -> bool:
     return done == 1
 
 
+def may_cancel(signup: Signup, now: datetime) -> bool:
+    """Leave the waiting list or decline an offer at any time, give a place back until the
+    cutoff (then: ask for leave)."""
+    return signup.is_live and (signup.state != SignupState.CONFIRMED or now < cancel_cutoff(signup.shift))
+
+
 def cancel_signup(user, signup: Signup, *, now: datetime) -> Signup:
-    """Leave the waiting list or decline an offer at any time, a place until the cutoff (then:
-    ask for leave)."""
     shift, was = signup.shift, signup.state
     if was not in LIVE_SIGNUPS:
         raise NotFound()
-    if was == SignupState.CONFIRMED and now >= cancel_cutoff(shift):
+    if not may_cancel(signup, now):
         raise CancellationClosed()
     if not _end(signup, SignupState.CANCELLED, [was], now):
         raise CancellationClosed(_l("This sign-up changed meanwhile: reload the page."))
