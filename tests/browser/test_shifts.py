@@ -29,7 +29,8 @@ def _shift(app, world, site, starts, hours=2):
         position = projects.add_position(manager, db.session.get(Project, site.project_id),
                                          {"title": "驿站值守", "capacity": 10}, now=utcnow())
         shift = shifts.create_shift(manager, position, {"starts_at": starts, "ends_at": starts + timedelta(hours=hours),
-                                                        "capacity": 3, "station_id": site.station_id}, now=utcnow())
+                                                        "capacity": 3, "station_id": site.station_id},
+                                     now=min(utcnow(), starts - timedelta(hours=1)))
         db.session.commit()
         return shift.id
 

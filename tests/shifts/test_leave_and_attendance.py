@@ -2,7 +2,7 @@
 shift and measured against it, a cancelled shift telling everyone, reminders, planning rules."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -103,6 +103,9 @@ def test_a_scan_during_the_shift_attaches_to_it_and_the_absent_are_marked_once(
             shifts.excuse(lead, db.session.get(Signup, absent.id), now=local(15, day=DAY))
     assert state_of(app, absent.id) == SignupState.EXCUSED
     assert told(app, NoticeKind.SHIFT_MISSED) == [missed.user_id]
+    assert told(app, NoticeKind.ABSENCE_EXCUSED) == [missed.user_id]
+    with app.app_context():
+        assert shifts.no_shows(missed.id, now=local(16, day=DAY)) == 0  # excused: no longer counted
 
 
 def test_sign_ups_are_held_after_too_many_no_shows_where_set(app, plan, factory, monkeypatch):
@@ -198,6 +201,15 @@ def test_a_shift_changes_only_while_nobody_signed_up_and_patterns_cross_midnight
             shifts.create_pattern(manager, position, {"first_day": "2027-04-01", "last_day": "2027-09-01",
                                                       "start": "25:00", "end": "02:00", "capacity": 0}, now=NOW)
         assert set(bad.value.fields) == {"last_day", "start", "capacity"}
+        # nothing is planned to begin in the past: a begun shift could take nobody
+        with pytest.raises(ValidationFailed) as past:
+            shifts.create_pattern(manager, position, {"first_day": "2027-04-01", "last_day": "2027-04-02", "start": "08:00",
+                                                      "end": "12:00", "capacity": 2}, now=local(9, day=date(2027, 4, 1)))
+        assert set(past.value.fields) == {"first_day"}
+        with pytest.raises(ValidationFailed) as begun:
+            shifts.create_shift(manager, position, {"starts_at": NOW - timedelta(minutes=1),
+                                                    "ends_at": NOW + timedelta(hours=1), "capacity": 2}, now=NOW)
+        assert set(begun.value.fields) == {"starts_at"}
         # another town's manager does not see the position's shifts at all
         with pytest.raises(NotFound):
             shifts.get_shift_for_manager(db.session.get(User, world.b_manager.id), shift_id)

@@ -108,7 +108,7 @@ def test_the_rules_refuse_with_clear_messages(app, plan, factory, api_token):
     assert "该时段" in overlap.json["error"]["message"]
     too_early = sign_up(plan(starts_in=8 * 24))
     assert too_early.status_code == 409 and too_early.json["error"]["code"] == "signup_closed"
-    started = sign_up(plan(starts_in=-1, hours=3))
+    started = sign_up(plan(starts_in=1, hours=3, at=NOW - timedelta(hours=2)))  # began an hour ago
     assert started.status_code == 409 and started.json["error"]["code"] == "signup_closed"
     # the cutoff: a place is given back up to 12 hours before; then leave is asked instead
     soon = sign_up(plan(starts_in=10, hours=2)).json

@@ -133,6 +133,7 @@ NOTIFIED = {
     ShiftEvent.OFFER_LAPSED: lambda e, s: _signup(e, s, NoticeKind.OFFER_LAPSED),
     ShiftEvent.SHIFT_CALLED_OFF: lambda e, s: _signup(e, s, NoticeKind.SHIFT_CANCELLED),
     ShiftEvent.NO_SHOW: lambda e, s: _signup(e, s, NoticeKind.SHIFT_MISSED),
+    ShiftEvent.EXCUSED: lambda e, s: _signup(e, s, NoticeKind.ABSENCE_EXCUSED),
     ShiftEvent.LEAVE_ASKED: _leave_asked,
     ShiftEvent.LEAVE_GRANTED: lambda e, s: _leave_decided(e, s, NoticeKind.LEAVE_GRANTED),
     ShiftEvent.LEAVE_REFUSED: lambda e, s: _leave_decided(e, s, NoticeKind.LEAVE_REFUSED),

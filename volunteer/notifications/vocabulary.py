@@ -39,6 +39,7 @@ class NoticeKind(Vocabulary):
     LEAVE_GRANTED = "leave_given", _l("Your leave was granted")
     LEAVE_REFUSED = "leave_denied", _l("Your leave was refused")
     SHIFT_MISSED = "shift_missed", _l("A shift of yours was missed")
+    ABSENCE_EXCUSED = "shift_excused", _l("Your absence was excused")
     STARTS_TOMORROW = "starts_in_a_day", _l("Your service starts within a day")
     STARTS_SOON = "starts_in_an_hour", _l("Your service starts within an hour")
 
@@ -82,7 +83,8 @@ DEFAULT_CHANNELS: dict[NoticeKind, frozenset[Channel]] = {
         NoticeKind.PROJECT_SCREENED, NoticeKind.CERTIFICATE_ISSUED, NoticeKind.CERTIFICATE_REVOKED,
         NoticeKind.REQUEST_DECLINED, NoticeKind.DISPUTE_ANSWERED, NoticeKind.STARTS_TOMORROW,
         NoticeKind.CERTIFICATE_FLAGGED, NoticeKind.ENTRIES_OVERDUE, NoticeKind.SHIFT_CANCELLED,
-        NoticeKind.LEAVE_ASKED, NoticeKind.LEAVE_GRANTED, NoticeKind.LEAVE_REFUSED, NoticeKind.SHIFT_MISSED)
+        NoticeKind.LEAVE_ASKED, NoticeKind.LEAVE_GRANTED, NoticeKind.LEAVE_REFUSED, NoticeKind.SHIFT_MISSED,
+        NoticeKind.ABSENCE_EXCUSED)
 } | {kind: frozenset({Channel.INBOX, Channel.SMS, Channel.PUSH})
      for kind in (NoticeKind.STARTS_SOON, NoticeKind.SHIFT_OFFERED)}
 
@@ -112,6 +114,7 @@ NOTICE_TEXT = {
     NoticeKind.LEAVE_GRANTED: _l("Your leave from “%(position)s” of %(project)s at %(time)s was granted."),
     NoticeKind.LEAVE_REFUSED: _l("Your leave from “%(position)s” of %(project)s at %(time)s was refused: your place is kept."),
     NoticeKind.SHIFT_MISSED: _l("You did not check in during “%(position)s” of %(project)s at %(time)s: it counts as missed. If you were there, tell the station's lead."),
+    NoticeKind.ABSENCE_EXCUSED: _l("Your absence from “%(position)s” of %(project)s at %(time)s was excused: it no longer counts as missed."),
     NoticeKind.ENTRIES_OVERDUE: _l("%(entries)s entries at your stations wait past their deadline of 10 working days, the oldest of %(oldest)s."),
     NoticeKind.CERTIFICATE_FLAGGED: _l("Hours behind certificate %(serial)s of %(volunteer)s were corrected after it was issued: review it, and reissue it if it no longer holds."),
     NoticeKind.STARTS_TOMORROW: _l("“%(position)s” on %(project)s starts at %(time)s."),

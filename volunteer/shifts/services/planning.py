@@ -55,11 +55,14 @@ def _note(value) -> str | None:
     return (str(value or "").strip()[:500]) or None
 
 
-def _times(errors: FieldErrors, starts, ends, zone):
+def _times(errors: FieldErrors, starts, ends, zone, now: datetime):
+    """A shift begins later than now (sign-up closes at its start: one begun could take nobody)."""
     starts, ends = parse_moment(starts, zone), parse_moment(ends, zone)
     for name, value in (("starts_at", starts), ("ends_at", ends)):
         if not isinstance(value, datetime):
             errors.add(name, _l("Enter a date and time, such as 2027-03-15T08:00."))
+    if isinstance(starts, datetime) and starts <= now:
+        errors.add("starts_at", _l("A shift begins later than now."))
     if isinstance(starts, datetime) and isinstance(ends, datetime):
         length = (ends - starts).total_seconds() / 60
         if length <= 0:
@@ -89,7 +92,7 @@ def create_shift(actor, position: Position, data: dict, *, now: datetime) -> Shi
     errors = FieldErrors()
     station = _station(errors, position, data.get("station_id"))
     zone = station.zone if station is not None else position.project.zone
-    starts, ends = _times(errors, data.get("starts_at"), data.get("ends_at"), zone)
+    starts, ends = _times(errors, data.get("starts_at"), data.get("ends_at"), zone, now)
     capacity = _capacity(errors, data.get("capacity"))
     errors.raise_if_any()
     shift = Shift(position_id=position.id, station_id=station.id if station else None, starts_at=starts, ends_at=ends,
@@ -130,8 +133,10 @@ def create_pattern(actor, position: Position, data: dict, *, now: datetime) -> l
         errors.add("last_day", _l("From the first day, up to %(n)s days.", n=MAX_PATTERN_DAYS))
     if start is not None and start == end:
         errors.add("end", _l("The end must come after the start."))
-    errors.raise_if_any()
     zone = station.zone if station is not None else position.project.zone
+    if first and start and datetime.combine(first, start, tzinfo=zone) <= now:
+        errors.add("first_day", _l("The first shift would begin in the past: start from a later day."))
+    errors.raise_if_any()
     made = []
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
@@ -180,7 +185,7 @@ def edit_shift(actor, shift: Shift, data: dict, *, now: datetime) -> Shift:
     errors = FieldErrors()
     station = _station(errors, shift.position, data.get("station_id", shift.station_id))
     zone = station.zone if station is not None else shift.position.project.zone
-    starts, ends = _times(errors, data.get("starts_at", shift.starts_at), data.get("ends_at", shift.ends_at), zone)
+    starts, ends = _times(errors, data.get("starts_at", shift.starts_at), data.get("ends_at", shift.ends_at), zone, now)
     capacity = _capacity(errors, data.get("capacity", shift.capacity))
     errors.raise_if_any()
     before = {"starts_at": shift.starts_at.isoformat(), "ends_at": shift.ends_at.isoformat(), "capacity": shift.capacity}
