@@ -146,6 +146,8 @@ class LeaveRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(sa.String(500))
+    # asked after the cancellation cutoff (a late cancellation), as the cutoff stood then
+    late: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     signup: Mapped[Signup] = relationship(back_populates="leave_requests")

@@ -32,9 +32,9 @@ def _day(text) -> date | None:
 
 
 @bp.app_context_processor
-def _missed_shifts():
-    """``missed_shifts(volunteer_id)``: their no-shows over the rolling period, beside an application."""
-    return {"missed_shifts": lambda volunteer_id: services.no_shows(volunteer_id, now=utcnow())}
+def _shift_record():
+    """``shift_record(volunteer_id)``: their no-shows and late leave over the rolling period, beside an application."""
+    return {"shift_record": lambda volunteer_id: services.shift_record(volunteer_id, now=utcnow())}
 
 
 @bp.route("/shifts/")

@@ -75,4 +75,5 @@ class LeaveSchema(BaseSchema):
     signup_id = WholeNumber()
     state = enum(LeaveState)
     reason = fields.String()
+    late = fields.Boolean(metadata={"description": "asked after the cancellation cutoff: a late cancellation"})
     created_at = fields.DateTime()

@@ -8,6 +8,7 @@ from volunteer.shifts.services.leave import (
     get_shift_for_runner,
     may_ask_leave,
     may_run,
+    shift_record,
 )
 from volunteer.shifts.services.planning import (
     cancel_shift,
@@ -40,7 +41,7 @@ from volunteer.shifts.services.signups import (
 
 __all__ = [
     "accept_offer", "ask_leave", "attend", "cancel_cutoff", "cancel_shift", "cancel_signup", "create_pattern",
-    "create_shift", "decide_leave", "edit_shift", "ensure_may_plan", "excuse", "find_shifts", "get_shift_for_runner", "is_editable", "may_ask_leave", "may_cancel", "may_plan", "expected_now", "expire_offers", "get_leave_for",
+    "create_shift", "decide_leave", "edit_shift", "ensure_may_plan", "excuse", "find_shifts", "get_shift_for_runner", "is_editable", "may_ask_leave", "shift_record", "may_cancel", "may_plan", "expected_now", "expire_offers", "get_leave_for",
     "get_own_signup", "get_shift", "get_shift_for_manager", "is_open_for_signup", "mark_no_shows", "may_run",
     "no_shows", "queue_position", "shifts_of_position", "sign_up", "signup_opens_at", "signups_of", "stations_with_shifts",
 ]

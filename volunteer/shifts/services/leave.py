@@ -3,9 +3,11 @@ project's staff or the station's leads grant it (the place goes to the first wai
 it (the place stays theirs)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from volunteer.core import flush_unique, get_by_id, permissions
@@ -14,7 +16,7 @@ from volunteer.core.errors import Forbidden, NotFound, ValidationFailed
 from volunteer.extensions import db
 from volunteer.shifts.errors import LeaveDecided, NotConfirmed
 from volunteer.shifts.models import LeaveRequest, Shift, Signup
-from volunteer.shifts.services.signups import pass_place_on
+from volunteer.shifts.services.signups import cancel_cutoff, no_shows, pass_place_on
 from volunteer.shifts.vocabulary import LeaveDecision, LeaveState, ShiftEvent, SignupState
 
 
@@ -52,11 +54,26 @@ def ask_leave(user, signup: Signup, reason, *, now: datetime) -> LeaveRequest:
         raise ValidationFailed(fields={"reason": [_l("Say why you ask for leave.")]})
     if not may_ask_leave(signup, now):
         raise NotConfirmed()
-    leave = LeaveRequest(signup_id=signup.id, reason=reason, state=LeaveState.ASKED, created_at=now)
+    late = now >= cancel_cutoff(signup.shift)
+    leave = LeaveRequest(signup_id=signup.id, reason=reason, state=LeaveState.ASKED, late=late, created_at=now)
     db.session.add(leave)
     flush_unique(LeaveDecided(_l("You have already asked for leave from this shift.")))
-    record_event(user, ShiftEvent.LEAVE_ASKED, leave, note=reason, now=now)
+    record_event(user, ShiftEvent.LEAVE_ASKED, leave, note=reason, after={"late": True} if late else None, now=now)
     return leave
+
+
+class ShiftRecord(NamedTuple):
+    no_shows: int    # shifts missed without leave (not excused)
+    late_leave: int  # leave granted after the cancellation cutoff: late cancellations
+
+
+def shift_record(volunteer_id: int, *, now: datetime) -> ShiftRecord:
+    """What a manager sees of a volunteer beside an application, over the last SHIFT_NO_SHOW_DAYS."""
+    since = now - timedelta(days=current_app.config["SHIFT_NO_SHOW_DAYS"])
+    late = db.session.scalar(sa.select(sa.func.count()).select_from(LeaveRequest).join(LeaveRequest.signup)
+                             .join(Signup.shift).where(Signup.volunteer_id == volunteer_id, LeaveRequest.late.is_(True),
+                                                       LeaveRequest.state == LeaveState.GRANTED, Shift.starts_at >= since))
+    return ShiftRecord(no_shows=no_shows(volunteer_id, now=now), late_leave=late)
 
 
 def get_leave_for(user, leave_id) -> LeaveRequest:

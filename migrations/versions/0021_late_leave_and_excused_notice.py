@@ -1,4 +1,4 @@
-"""notifications: a volunteer is told when a lead excuses a shift they missed
+"""shifts: leave asked after the cancellation cutoff is marked late; notifications: a volunteer is told when a lead excuses a shift they missed
 
 Revision ID: 0021
 Revises: 0020
@@ -6,6 +6,7 @@ Create Date: 2026-12-02 15:00:00
 
 """
 from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -33,6 +34,8 @@ def _kinds(kinds: str) -> None:
 
 
 def upgrade():
+    with op.batch_alter_table('shift_leave_requests', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('late', sa.Boolean(), server_default=sa.false(), nullable=False))
     _kinds(KINDS)
 
 
@@ -41,3 +44,5 @@ def downgrade():
     op.execute("DELETE FROM notices WHERE kind = 'shift_excused'")
     op.execute("DELETE FROM notice_channel_choices WHERE kind = 'shift_excused'")
     _kinds(OLD_KINDS)
+    with op.batch_alter_table('shift_leave_requests', schema=None) as batch_op:
+        batch_op.drop_column('late')
