@@ -148,9 +148,14 @@ def test_a_roster_position_takes_only_those_it_accepted(app, world, plan, factor
     with app.app_context():
         db.session.get(Project, plan.site.project_id).roster_required = True
         db.session.commit()
-    refused = app.test_client().post(f"/api/v1/shifts/{shift_id}/signups", json={},
-                                     headers=bearer(api_token(factory.volunteer("LX-A-1"))))
+    stranger = api_token(factory.volunteer("LX-A-1"))
+    refused = app.test_client().post(f"/api/v1/shifts/{shift_id}/signups", json={}, headers=bearer(stranger))
     assert refused.status_code == 409 and refused.json["error"]["code"] == "not_on_roster"
+
+    def open_to(token):
+        return [s["id"] for s in app.test_client().get("/api/v1/shifts?open=true", headers=bearer(token)).json["items"]]
+    assert open_to(stranger) == []  # not offered what they may not take
+    assert [s["id"] for s in app.test_client().get("/api/v1/shifts?open=true").json["items"]] == [shift_id]
     # accepted for the position, the same volunteer is taken
     from volunteer.accounts.models import User
     from volunteer.projects import services as projects
@@ -164,6 +169,7 @@ def test_a_roster_position_takes_only_those_it_accepted(app, world, plan, factor
         db.session.commit()
     taken = app.test_client().post(f"/api/v1/shifts/{shift_id}/signups", json={}, headers=bearer(api_token(accepted)))
     assert taken.status_code == 201 and taken.json["state"] == SignupState.CONFIRMED
+    assert open_to(api_token(accepted)) == [shift_id]
 
 
 def test_the_list_of_open_shifts_filters_by_station_and_day(app, plan):

@@ -59,13 +59,16 @@ def create_shift(body, position_id):
 @blp.arguments(ShiftArgsSchema, location="query")
 @blp.response(200, ShiftPageSchema)
 def list_shifts(args):
-    """Shifts of recruiting and running projects, soonest first; ``open=true``: open for sign-up now."""
+    """Shifts of recruiting and running projects, soonest first; ``open=true``: open for sign-up
+    now, and to a volunteer calling, only those they may sign up for (as the web's list)."""
     filters = dict(args)
+    user = api_user()
+    volunteer = getattr(user, "volunteer", None) if user is not None and args.get("open") else None
     if args.get("from"):
         filters["from"] = datetime.combine(args["from"], time(), tzinfo=DEFAULT_ZONE)
     if args.get("to"):
         filters["to"] = datetime.combine(args["to"] + timedelta(days=1), time(), tzinfo=DEFAULT_ZONE)
-    page = paginate(services.find_shifts(filters, now=utcnow()), args["page"], args["per_page"])
+    page = paginate(services.find_shifts(filters, now=utcnow(), volunteer=volunteer), args["page"], args["per_page"])
     page.items = [shift_shape(s) for s in page.items]
     return page
 
