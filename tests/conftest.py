@@ -69,6 +69,22 @@ def empty_sqlite_tables(conn, tables) -> None:
         conn.execute(sa.text(sql))
 
 
+def empty_postgres_tables(conn, tables) -> None:
+    """Delete the rows of the tables that have any, past the triggers that keep approved ledger
+    entries and the foreign keys (a superuser's replica role fires neither): about 10 ms after a
+    test, where a TRUNCATE of every table took about 100. Without that role, TRUNCATE them all."""
+    tables = list(tables)
+    if not conn.execute(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
+        conn.execute(sa.text(f"TRUNCATE {', '.join(t.name for t in tables)}"))
+        return
+    found = " UNION ALL ".join(f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM {t.name})" for t in tables)
+    filled = set(conn.execute(sa.text(found)).scalars())
+    conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+    for table in tables:
+        if table.name in filled:
+            conn.execute(table.delete())
+
+
 @pytest.fixture(autouse=True)
 def _clean(request):
     yield
@@ -79,9 +95,7 @@ def _clean(request):
         db.session.remove()
         with db.engine.begin() as conn:
             if db.engine.dialect.name == "postgresql":
-                # TRUNCATE does not fire the trigger that keeps approved ledger entries.
-                names = ", ".join(t.name for t in db.metadata.sorted_tables)
-                conn.execute(sa.text(f"TRUNCATE {names}"))
+                empty_postgres_tables(conn, db.metadata.sorted_tables)
             else:
                 empty_sqlite_tables(conn, reversed(db.metadata.sorted_tables))
         limiter.reset()
