@@ -20,6 +20,7 @@ from volunteer.notifications import receivers as notification_receivers
 from volunteer.notifications import vocabulary as notifications
 from volunteer.organisations import vocabulary as organisations
 from volunteer.organisations.models import Organisation
+from volunteer.practice import vocabulary as practice
 from volunteer.projects import vocabulary as projects
 from volunteer.reports import printing  # noqa: F401  (registers the printable report's job handler)
 from volunteer.reports import rollups as report_rollups
@@ -29,8 +30,8 @@ from volunteer.shifts import vocabulary as shifts
 from volunteer.stations import vocabulary as stations
 
 # bottom to top, as the layers run (ARCHITECTURE.md)
-VOCABULARIES = (core, organisations, accounts, stations, projects, ledger, shifts, checkin, certificates, reports,
-                notifications)
+VOCABULARIES = (core, organisations, accounts, stations, projects, ledger, shifts, checkin, certificates, practice,
+                reports, notifications)
 
 
 def join(app: Flask) -> None:
