@@ -132,3 +132,11 @@ def test_every_state_leads_on_to_closed():
                 frontier.append(to)
     assert reached == set(ProgrammeState)
     assert all(lifecycle.next_moves(state) for state in ProgrammeState if state != S.CLOSED)
+
+
+def test_the_demo_has_a_summer_programme_collecting_posts(app):
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--volunteers", "40"]).exit_code == 0
+    with app.app_context():
+        [programme] = db.session.scalars(sa.select(Programme)).all()
+        assert (programme.state, programme.season, programme.organisation.code) == (S.COLLECTING_POSTS, Season.SUMMER, "LX")
+        assert len(programme.areas) == 3

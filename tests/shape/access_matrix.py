@@ -168,6 +168,14 @@ WEB = [
     route("POST", "shifts.cancel_shift", may("project.manage", "shift"), shift_id="@shift", body={"reason": "矩阵取消"}),
     route("POST", "shifts.decide_leave", RUNS_SHIFT, leave_id="@leave", body={"decision": "grant"}),
     route("POST", "shifts.excuse", RUNS_SHIFT, signup_id="@signup"),
+    # practice programmes: their league admins set them up and move them on
+    route("GET", "practice.index", anywhere("programme.run")),
+    route("POST", "practice.index", may("programme.run", "org_a"), body={
+        "organisation": "LX-A", "name": "矩阵寒假实践", "season": "winter", "applications_open_on": "2027-11-01",
+        "applications_close_on": "2027-12-01", "practice_starts_on": "2028-01-10", "practice_ends_on": "2028-02-10"}),
+    route("GET", "practice.detail", may("programme.run", "programme"), programme_id="@programme"),
+    route("POST", "practice.move", may("programme.run", "programme"), programme_id="@programme",
+          body={"target": "collecting_posts"}),
     route("POST", "notifications.push_unsubscribe", SIGNED_IN),  # one's own browsers only
     route("POST", "ledger.dispute", own("pending_entry"), entry_id="@pending_entry"),
     # certificates: the volunteer's, the admins' register and batches, seals, verification

@@ -30,6 +30,7 @@ from volunteer.ledger.vocabulary import Decision
 from volunteer.notifications.models import Notice
 from volunteer.organisations.services import get_by_code
 from volunteer.organisations.vocabulary import OrganisationKind, Role
+from volunteer.practice import services as practice
 from volunteer.projects import calendar
 from volunteer.projects import services as projects
 from volunteer.projects.models import Project
@@ -184,13 +185,17 @@ def _records(world: World, people: dict) -> None:
     signup = shifts.sign_up(volunteer, shift, now=now)
     db.session.flush()
     leave = shifts.ask_leave(volunteer, signup, SECRETS["leave_reason"], now=now)
+    programme = practice.create_programme(admin, get_by_code("LX-A"), {
+        "name": "矩阵返家乡实践", "season": "summer", "applications_open_on": "2027-05-10",
+        "applications_close_on": "2027-06-10", "practice_starts_on": "2027-07-05", "practice_ends_on": "2027-08-20"},
+        now=now)
     db.session.flush()
     notice = db.session.scalar(db.select(Notice).where(Notice.user_id == volunteer.id).order_by(Notice.id))
     for name, record in (("notice", notice), ("running_project", running), ("draft_project", draft), ("evaluating_project", evaluating),
                          ("position", position), ("application", application), ("approved_entry", approved),
                          ("pending_entry", pending), ("manual_entry", manual), ("dispute", dispute), ("certificate", certificate),
                          ("certificate_request", request), ("batch", batch), ("report", report),
-                         ("shift", shift), ("signup", signup), ("leave", leave),
+                         ("shift", shift), ("signup", signup), ("leave", leave), ("programme", programme),
                          ("attachment", evaluating.evaluation.attachments[0]), ("org_a", get_by_code("LX-A")),
                          ("city", get_by_code("LX")),
                          ("volunteer", db.session.get(Volunteer, people["a_volunteer"].id)),

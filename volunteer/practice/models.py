@@ -53,3 +53,7 @@ class Programme(db.Model):
     @property
     def state_label(self) -> str:
         return ProgrammeState.label_of(self.state)
+
+    @property
+    def season_label(self) -> str:
+        return Season.label_of(self.season)

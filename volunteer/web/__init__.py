@@ -19,6 +19,7 @@ from volunteer.web import (
     ledger,
     notifications,
     organisations,
+    practice,
     projects,
     reports,
     shifts,
@@ -28,7 +29,8 @@ from volunteer.web.helpers import SESSION_TOKEN
 from volunteer.web.templating import register_template_helpers
 
 BLUEPRINTS = (home.bp, accounts.bp, organisations.bp, projects.bp, stations.bp, checkin.bp, ledger.bp,
-              certificates.bp, events.bp, reports.bp, notifications.bp, calendar.bp, shifts.bp)
+              certificates.bp, events.bp, reports.bp, notifications.bp, calendar.bp, shifts.bp,
+              practice.bp)
 
 
 def init_web(app: Flask) -> None:

@@ -67,6 +67,7 @@ NAV = (
     ("organisations.index", _l("Organisations"), "staff", False),
     ("accounts.volunteer_list", _l("Volunteers"), "staff", False),
     ("core.events", _l("Event log"), "staff", False),
+    ("practice.index", _l("Practice programmes"), "runs_programmes", False),
     ("notifications.failed", _l("Notices not delivered"), "admins", False),
     ("accounts.profile", _l("My profile"), "signed_in", False),
 )
@@ -84,6 +85,7 @@ def nav_items():
     manages = bool(permissions.scope_roots(current_user, "project.manage"))
     shown = {"all": True, "signed_in": signed_in, "volunteer": volunteer, "staff": staff, "decides": decides,
              "issues": issues, "manages": manages,
+             "runs_programmes": bool(permissions.scope_roots(current_user, "programme.run")),
              "admins": bool(permissions.scope_roots(current_user, "notification.failed"))}
     items = [(endpoint, label, in_bar) for endpoint, label, who, in_bar in NAV if shown[who]]
     if len(items) <= NAV_IN_BAR:
