@@ -1,8 +1,7 @@
-"""Demo data: a city league with three towns, their villages and communities, a college,
-stations, projects in several states, staff for each role and a few hundred volunteers.
-
-Every demo login uses the password DEMO_PASSWORD; the README lists them. Deterministic (a fixed
-random seed), so screenshots and walkthroughs match."""
+"""Demo data: a city league with three towns, their villages and communities, a college, stations,
+projects in several states, staff for each role, a few hundred volunteers (shifts and the practice
+programme: demo_shifts.py, demo_practice.py). Every demo login uses the password DEMO_PASSWORD (the
+README lists them). Deterministic (a fixed random seed), so screenshots and walkthroughs match."""
 from __future__ import annotations
 
 import ipaddress
@@ -24,6 +23,7 @@ from volunteer.core import signals
 from volunteer.core.audit import record_event
 from volunteer.core.counters import next_value
 from volunteer.core.crypto import encrypt_text, keyed_hash
+from volunteer.demo_practice import seed_practice
 from volunteer.demo_seal import seal_png
 from volunteer.demo_shifts import seed_shifts
 from volunteer.extensions import db
@@ -33,8 +33,6 @@ from volunteer.ledger.vocabulary import Decision
 from volunteer.organisations import services as organisations
 from volunteer.organisations.models import Organisation
 from volunteer.organisations.vocabulary import OrganisationKind, Role
-from volunteer.practice import services as practice
-from volunteer.practice.vocabulary import ProgrammeState, Season
 from volunteer.projects import lifecycle
 from volunteer.projects import services as projects
 from volunteer.projects.models import Project
@@ -210,22 +208,8 @@ def seed(*, now: datetime, volunteer_count: int = 300) -> bool:
     _seed_ledger(rng, now)
     _seed_certificates(now)
     seed_shifts(rng, now, DEMO_VOLUNTEER_PHONE)
-    _seed_practice(now)
+    seed_practice(now, STAFF[0][0])
     return True
-
-
-def _seed_practice(now: datetime) -> None:
-    """The city's summer 返家乡 programme, collecting posts from its towns (issue 18, in part)."""
-    admin = db.session.scalar(sa.select(User).where(User.phone == STAFF[0][0]))
-    year = now.year + 1
-    programme = practice.create_programme(admin, organisations.get_by_code("LX"), {
-        "name": f"{year}年暑期大学生返家乡社会实践", "season": Season.SUMMER,
-        "applications_open_on": date(year, 5, 10), "applications_close_on": date(year, 6, 10),
-        "practice_starts_on": date(year, 7, 5), "practice_ends_on": date(year, 8, 20),
-        "rules": "因需设岗、按岗招人、双向选择、属地管理、就近就便。", "areas": ["LX-QS", "LX-BH", "LX-DZ"]},
-        now=now - timedelta(days=3))
-    practice.transition_programme(admin, programme, ProgrammeState.COLLECTING_POSTS, now=now - timedelta(days=2))
-    db.session.commit()
 
 
 def _seed_projects(rng: random.Random, orgs: dict, now: datetime) -> None:

@@ -147,6 +147,7 @@ def test_a_manager_records_service_without_a_scan_on_a_phone(app, world, now_sit
     sign_in(page, world.a_manager)
     page.click("[data-testid=nav-more] summary")
     page.click("text=补录时长")
+    expect(page.locator("#record-project")).to_be_visible()  # the page has loaded before it is measured
     fits(page)
     page.select_option("#record-project", str(now_site.project_id))
     page.fill("#record-q", "王小明")

@@ -47,7 +47,7 @@ def test_a_league_admin_sets_up_a_programme_for_their_subtree(app, world):
             S.DRAFT, "LX-A", ["LX-A-1"])
         assert (programme.applications_open_on, programme.practice_ends_on) == (date(2027, 5, 10), date(2027, 8, 20))
         assert [o.code for o in db.session.get(Programme, whole_town).areas] == ["LX-A"]
-        created = db.session.scalar(sa.select(Event).where(Event.action == ProgrammeEvent.CREATED))
+        created = db.session.scalar(sa.select(Event).where(Event.action == ProgrammeEvent.CREATED).order_by(Event.id))
         assert (created.actor_id, created.subject_id) == (world.a_admin.id, programme_id)
 
 
@@ -132,6 +132,8 @@ def test_every_state_leads_on_to_closed():
                 frontier.append(to)
     assert reached == set(ProgrammeState)
     assert all(lifecycle.next_moves(state) for state in ProgrammeState if state != S.CLOSED)
+    # the button shown first (the primary one) is the step on, never the step back
+    assert lifecycle.next_moves(S.MATCHING)[0][0] == S.RUNNING
 
 
 def test_the_demo_has_a_summer_programme_collecting_posts(app):

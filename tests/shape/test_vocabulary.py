@@ -207,3 +207,15 @@ def test_the_test_sees_a_vocabulary_that_did_not_join(monkeypatch):
     class Stray(Vocabulary):
         ONE = "one", "One"
     assert Stray in _all_vocabularies() and Stray not in set(domains.vocabularies().values())
+
+
+def test_no_two_domains_label_one_field_differently(app):
+    """The event log names a recorded field by one label for all domains (core.audit keeps one
+    table): a domain that gave "name" its own label renamed every organisation's and station's."""
+    from volunteer.core import audit
+    with app.test_request_context():
+        seen: dict[str, tuple[str, str]] = {}
+        for glossary in audit._GLOSSARIES:
+            for field, label in glossary.fields.items():
+                first = seen.setdefault(field, (glossary.key, str(label)))
+                assert first[1] == str(label), f"{field}: {first} and {glossary.key} {label}"

@@ -13,8 +13,8 @@ TRANSITIONS: dict[tuple[str, str], object] = {
     (S.DRAFT, S.COLLECTING_POSTS): _l("Start collecting posts"),
     (S.COLLECTING_POSTS, S.APPLICATIONS_OPEN): _l("Open applications"),
     (S.APPLICATIONS_OPEN, S.MATCHING): _l("Close applications and match"),
-    (S.MATCHING, S.APPLICATIONS_OPEN): _l("Reopen applications"),
     (S.MATCHING, S.RUNNING): _l("Start the practice"),
+    (S.MATCHING, S.APPLICATIONS_OPEN): _l("Reopen applications"),  # a step back, after the step on
     (S.RUNNING, S.EVALUATING): _l("End the practice and evaluate"),
     (S.EVALUATING, S.CLOSED): _l("Close the programme"),
 }

@@ -73,7 +73,7 @@ def create_programme(actor, organisation: Organisation, data: dict, *, now: date
                           state=ProgrammeState.DRAFT, areas=areas, created_by_id=actor.id, created_at=now, updated_at=now)
     db.session.add(programme)
     db.session.flush()
-    record_event(actor, ProgrammeEvent.CREATED, programme, after={"name": name, "season": season}, now=now)
+    record_event(actor, ProgrammeEvent.CREATED, programme, after={"title": name, "season": season}, now=now)
     return programme
 
 

@@ -41,6 +41,6 @@ EVENT_LOG = Glossary(
     verbs={ProgrammeEvent.CREATED: lazy_pgettext("event", "set up"),
            ProgrammeEvent.TRANSITION: lazy_pgettext("event", "moved on")},
     subjects={"practice_programmes": _l("Practice programme")},
-    fields={"name": _l("Name of the programme"), "season": _l("Season")},
+    fields={"season": _l("Season")},  # its name is recorded as "title", whose label the log shares
     values={"practice_programmes": {"state": ProgrammeState, "season": Season}},
 )
