@@ -24,6 +24,16 @@ def as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def day_from(errors, field: str, value, message) -> date | None:
+    """The date typed into ``field`` (ISO, or a date already), or None with ``message`` added to
+    ``errors`` (a core.errors.FieldErrors) when it is not one."""
+    try:
+        return value if isinstance(value, date) else date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        errors.add(field, message)
+        return None
+
+
 def local_time_text(moment: datetime, zone: ZoneInfo = DEFAULT_ZONE) -> str:
     """A moment as a person at the place reads it: "2027-03-15 09:00"."""
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")

@@ -12,7 +12,7 @@ from volunteer.certificates.services import needing_review
 from volunteer.core import permissions
 from volunteer.core.audit import record_event
 from volunteer.core.errors import FieldErrors, NotFound
-from volunteer.core.time import DEFAULT_ZONE, local_date
+from volunteer.core.time import DEFAULT_ZONE, day_from, local_date
 from volunteer.extensions import db
 from volunteer.ledger.services import decides_somewhere, disputes_in_scope, overdue_cutoff, waiting_counts
 from volunteer.organisations import services as organisations
@@ -45,10 +45,8 @@ YEARS = range(1900, 2101)
 
 
 def _parse_day(errors: FieldErrors, field: str, value) -> date | None:
-    try:
-        day = value if isinstance(value, date) else date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        errors.add(field, _l("Please give a date such as 2027-03-01."))
+    day = day_from(errors, field, value, _l("Please give a date such as 2027-03-01."))
+    if day is None:
         return None
     if day.year not in YEARS:
         errors.add(field, _l("Please give a date between %(first)s and %(last)s.", first="1900-01-01",

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from volunteer.core import get_by_id, permissions
 from volunteer.core.audit import record_event
 from volunteer.core.errors import FieldErrors, NotFound, ValidationFailed
-from volunteer.core.time import local_date, parse_moment
+from volunteer.core.time import day_from, local_date, parse_moment
 from volunteer.extensions import db
 from volunteer.projects.errors import NotRecruiting
 from volunteer.projects.models import Application, Position, Project
@@ -113,11 +113,7 @@ def _clock(errors: FieldErrors, name: str, value) -> time | None:
 
 
 def _day(errors: FieldErrors, name: str, value) -> date | None:
-    try:
-        return value if isinstance(value, date) else date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        errors.add(name, _l("Enter a date such as 2027-03-15."))
-        return None
+    return day_from(errors, name, value, _l("Enter a date such as 2027-03-15."))
 
 
 def create_pattern(actor, position: Position, data: dict, *, now: datetime) -> list[Shift]:
