@@ -95,12 +95,28 @@ def test_seed_demo_loads_once(app):
                                             now=datetime.now(timezone.utc))
         assert outcome.action == "checked_in", outcome.error and outcome.error.code
         db.session.rollback()
+        # practice: a programme in two-way selection with an offer waiting for the demo volunteer,
+        # a student placed, a unit's contact who signs in and sees who chose its posts
+        from volunteer.practice import services as practice
+        from volunteer.practice.models import Programme
+        from volunteer.practice.vocabulary import PostChoiceState, ProgrammeState
+        states = set(db.session.scalars(sa.select(Programme.state)))
+        assert states == {ProgrammeState.MATCHING, ProgrammeState.COLLECTING_POSTS}
+        mine = practice.applications_of(demo)
+        assert [c.state for c in mine[0].choices].count(PostChoiceState.OFFERED) == 1
+        contact = db.session.scalar(sa.select(User).where(User.phone == "13700000001"))
+        assert len(practice.applicants_of(practice.units_of_contact(contact)[0])) >= 3
+        matching = db.session.scalar(sa.select(Programme).where(Programme.state == ProgrammeState.MATCHING))
+        from volunteer.practice.models import StudentApplication
+        placed = [a for a in db.session.scalars(sa.select(StudentApplication)) if a.is_placed]
+        assert len(placed) == 1 and placed[0] not in practice.unplaced(matching) and practice.unfilled(matching)
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "not loaded" in again.output
     # the README's demo logins work
     client = app.test_client()
-    for phone in ("13800000001", "13800000002", "13800000012", "13800000022", "13900000001"):
-        response = client.post("/api/v1/auth/token", json={"login": phone, "password": "demo2026"})
+    for phone in ("13800000001", "13800000002", "13800000012", "13800000022", "13900000001", "13700000001"):
+        response = client.post("/api/v1/auth/token", json={"login": phone, "password": "demo2026"},
+                               environ_base={"REMOTE_ADDR": f"10.9.0.{phone[-2:]}"})  # each its own sign-in limit
         assert response.status_code == 200, phone
 
 

@@ -1,26 +1,101 @@
-"""The demo's practice programme: the city's summer 返家乡 programme, collecting posts from its
-towns (issue 18, in part), set up and moved on through the practice services as its admin would."""
+"""The demo's practice programmes, set up and moved on through the practice services as their
+admins, units and students would: the coming holidays' city programme in two-way selection (two host
+units with their posts, students who applied with ranked choices, a shortlist, an interview, an
+offer waiting for the demo volunteer and a student placed), and next year's collecting posts."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from volunteer.accounts.models import User
+from volunteer.accounts.models import User, Volunteer
+from volunteer.accounts.services import hash_password
+from volunteer.core.time import local_date
 from volunteer.extensions import db
 from volunteer.organisations.services import get_by_code
 from volunteer.practice import services as practice
-from volunteer.practice.vocabulary import ProgrammeState, Season
+from volunteer.practice.vocabulary import PostChoiceState, PostKind, ProgrammeState, Season, UnitKind
+
+RULES = "因需设岗、按岗招人、双向选择、属地管理、就近就便。"
+# organisation, unit, kind, contact, contact's phone (signs in with the demo password)
+UNITS = (("LX-QS", "青山镇人民政府", UnitKind.GOVERNMENT, "青山镇 党政办 刘敏", "13700000001"),
+         ("LX-BH-01", "白河社区居委会", UnitKind.VILLAGE_OR_COMMUNITY, "白河社区 孙浩", "13700000002"))
+# unit index, title, kind, places, place of work, duties, requirements
+POSTS = ((0, "政务服务助理", PostKind.GOVERNMENT, 2, "青山镇便民服务中心", "协助窗口接待、政策宣传和档案整理", "行政管理、法学等专业优先"),
+         (0, "乡村振兴调研员", PostKind.RURAL, 1, "青山镇各村", "走访农户，整理村级产业资料", "能下村走访"),
+         (1, "社区服务专员", PostKind.COMMUNITY, 2, "白河社区党群服务中心", "组织暑期托管、走访独居老人", None))
+SCHOOLS = (("华东师范大学", "教育学"), ("浙江大学", "公共管理"), ("南京大学", "社会学"), ("临溪职业技术学院", "电子商务"))
 
 
-def seed_practice(now: datetime, admin_phone: str) -> None:
-    admin = db.session.scalar(sa.select(User).where(User.phone == admin_phone))
-    year = now.year + 1
-    programme = practice.create_programme(admin, get_by_code("LX"), {
+def _user(phone: str) -> User:
+    return db.session.scalar(sa.select(User).where(User.phone == phone))
+
+
+def seed_practice(now: datetime, admin_phone: str, volunteer_phone: str, password: str) -> None:
+    admin = _user(admin_phone)
+    today = local_date(now)
+    # the holidays coming next: winter's from October to March, else summer's
+    season = Season.WINTER if today.month in (10, 11, 12, 1, 2, 3) else Season.SUMMER
+    holidays = {Season.WINTER: "寒假", Season.SUMMER: "暑期"}[season]
+    starts = today + timedelta(days=10)
+    coming = practice.create_programme(admin, get_by_code("LX"), {
+        "name": f"{starts.year}年{holidays}大学生返家乡社会实践", "season": season,
+        "applications_open_on": today - timedelta(days=20), "applications_close_on": today - timedelta(days=2),
+        "practice_starts_on": starts, "practice_ends_on": today + timedelta(days=50),
+        "rules": RULES}, now=now - timedelta(days=30))
+    practice.transition_programme(admin, coming, ProgrammeState.COLLECTING_POSTS, now=now - timedelta(days=29))
+    units = []
+    for code, name, kind, contact, phone in UNITS:
+        unit = practice.register_unit(admin, get_by_code(code), {"name": name, "unit_kind": kind,
+                                                                 "contact_name": contact, "contact_phone": phone},
+                                      now=now - timedelta(days=28))
+        unit.contact.password_hash = hash_password(password)
+        units.append(unit)
+    posts = []
+    for index, title, kind, places, where, duties, requirements in POSTS:
+        unit = units[index]
+        post = practice.submit_post(unit.contact, unit, coming, {
+            "title": title, "post_kind": kind, "places": places, "place_of_work": where, "duties": duties,
+            "requirements": requirements, "supervisor_name": unit.contact_name}, now=now - timedelta(days=25))
+        practice.decide_post(admin, post, approve=True, now=now - timedelta(days=24))
+        posts.append(post)
+    practice.transition_programme(admin, coming, ProgrammeState.APPLICATIONS_OPEN, now=now - timedelta(days=20))
+    demo = _user(volunteer_phone).volunteer
+    others = db.session.scalars(sa.select(Volunteer).where(
+        Volunteer.id != demo.id, Volunteer.birth_date <= date(today.year - 19, 1, 1))
+        .order_by(Volunteer.id).limit(3)).all()
+    students = [demo, *others]
+    applications = []
+    for number, (volunteer, (school, major)) in enumerate(zip(students, SCHOOLS, strict=False), start=1):
+        ranked = [posts[0], posts[2], posts[1]] if number % 2 else [posts[2], posts[0]]
+        applications.append(practice.apply(volunteer.user, coming, {
+            "school_name": school, "student_number": f"{today.year - 2}{number:05d}", "major": major,
+            "grade": f"{today.year - 2}级", "hometown": volunteer.organisation.code,
+            "choices": [str(p.id) for p in ranked]}, now=now - timedelta(days=10 - number)))
+    practice.transition_programme(admin, coming, ProgrammeState.MATCHING, now=now - timedelta(days=1))
+    db.session.flush()
+    first, community = units[0].contact, units[1].contact
+
+    def choice(application, post):
+        return next(c for c in application.choices if c.post_id == post.id)
+
+    # the demo volunteer: an offer from 青山镇 to answer, an interview booked at 白河社区
+    practice.unit_decides(first, choice(applications[0], posts[0]), PostChoiceState.OFFERED, now=now - timedelta(hours=20))
+    practice.unit_decides(community, choice(applications[0], posts[2]), PostChoiceState.INTERVIEW,
+                          interview_at=(now + timedelta(days=2)).replace(hour=6, minute=0, second=0, microsecond=0),
+                          interview_place="白河社区党群服务中心二楼", now=now - timedelta(hours=19))
+    if len(applications) > 1:  # another student offered and placed; a third shortlisted
+        offered = choice(applications[1], posts[2])
+        practice.unit_decides(community, offered, PostChoiceState.OFFERED, now=now - timedelta(hours=18))
+        practice.accept_offer(applications[1].volunteer.user, offered, now=now - timedelta(hours=10))
+    if len(applications) > 2:
+        practice.unit_decides(first, choice(applications[2], posts[0]), PostChoiceState.SHORTLISTED,
+                              now=now - timedelta(hours=9))
+    year = today.year + 1
+    upcoming = practice.create_programme(admin, get_by_code("LX"), {
         "name": f"{year}年暑期大学生返家乡社会实践", "season": Season.SUMMER,
         "applications_open_on": date(year, 5, 10), "applications_close_on": date(year, 6, 10),
         "practice_starts_on": date(year, 7, 5), "practice_ends_on": date(year, 8, 20),
-        "rules": "因需设岗、按岗招人、双向选择、属地管理、就近就便。", "areas": ["LX-QS", "LX-BH", "LX-DZ"]},
-        now=now - timedelta(days=3))
-    practice.transition_programme(admin, programme, ProgrammeState.COLLECTING_POSTS, now=now - timedelta(days=2))
+        "rules": RULES, "areas": ["LX-QS", "LX-BH", "LX-DZ"]}, now=now - timedelta(days=3))
+    practice.transition_programme(admin, upcoming, ProgrammeState.COLLECTING_POSTS, now=now - timedelta(days=2))
     db.session.commit()

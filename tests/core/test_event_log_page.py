@@ -124,4 +124,5 @@ def test_a_page_of_the_log_costs_a_few_queries_whatever_it_shows(demo):
             assert page.count('data-testid="event"') == per_page
     finally:
         sa_event.remove(engine, "before_cursor_execute", count)
-    assert counts[1] <= counts[0] + 5 and counts[1] < 40, counts  # one query per kind of record, not per row
+    # one query per kind of record, not per row: the hundred name up to 8 more kinds than the ten
+    assert counts[1] <= counts[0] + 8 and counts[1] < 40, counts

@@ -30,6 +30,10 @@ def test_a_league_admin_sets_up_a_programme_and_moves_it_on(app, world, signed_i
     text = wrong.get_data(as_text=True)
     assert wrong.status_code == 200 and "请输入名称" in text and "实践结束日期不能早于开始日期" in text
     assert count(app) == 0
+    elsewhere = admin.client.post("/practice/", data={**FORM, "csrf_token": csrf_from(page), "organisation": "LX-B"})
+    assert elsewhere.status_code == 200 and "请选择组织" in elsewhere.get_data(as_text=True) and count(app) == 0
+    choices = re.findall(r'<option value="([^"]+)"', page)
+    assert choices[:2] == ["LX-A", "LX-A-1"]  # the town and its village, not only the town
     made = admin.client.post("/practice/", data={**FORM, "csrf_token": csrf_from(page)}, follow_redirects=True)
     text = made.get_data(as_text=True)
     assert "实践项目已创建" in text and "筹备中" in text and "甲村团支部" in text and "暑期" in text
@@ -54,7 +58,7 @@ def test_others_see_neither_the_menu_nor_the_pages(app, world, signed_in):
         programme_id = db.session.scalar(sa.select(Programme.id))
     for person in (world.a_manager, world.a_volunteer):
         browser = signed_in(person)
-        assert "/practice/" not in browser.get("/").get_data(as_text=True)
+        assert 'href="/practice/"' not in browser.get("/").get_data(as_text=True)
         assert browser.get("/practice/").status_code == 403
     other_town = signed_in(world.b_admin)
     assert other_town.get(f"/practice/{programme_id}").status_code == 404

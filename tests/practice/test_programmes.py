@@ -136,9 +136,11 @@ def test_every_state_leads_on_to_closed():
     assert lifecycle.next_moves(S.MATCHING)[0][0] == S.RUNNING
 
 
-def test_the_demo_has_a_summer_programme_collecting_posts(app):
+def test_the_demo_has_a_programme_in_selection_and_a_summer_one_collecting_posts(app):
     assert app.test_cli_runner().invoke(args=["seed-demo", "--volunteers", "40"]).exit_code == 0
     with app.app_context():
-        [programme] = db.session.scalars(sa.select(Programme)).all()
-        assert (programme.state, programme.season, programme.organisation.code) == (S.COLLECTING_POSTS, Season.SUMMER, "LX")
-        assert len(programme.areas) == 3
+        matching, collecting = db.session.scalars(sa.select(Programme).order_by(Programme.id)).all()
+        assert (collecting.state, collecting.season, collecting.organisation.code) == (
+            S.COLLECTING_POSTS, Season.SUMMER, "LX")
+        assert len(collecting.areas) == 3
+        assert matching.state == S.MATCHING and matching.practice_starts_on > date.today()

@@ -16,6 +16,7 @@ from tests.shape.access_rules import (
     VOLUNTEER,
     Rule,
     anywhere,
+    contact_of,
     lead_of,
     may,
     own,
@@ -33,6 +34,8 @@ RUNS_SHIFT = Rule("runs the shift", lambda user, world: user is not None
                   and shifts.may_run(user, world.record("shift")), in_town_a=True)
 STATION_VIEW = lead_of("station") | may("station.view", "station")
 DECIDES_ENTRY = lead_of("pending_entry") | may("project.manage", "pending_entry")
+# who speaks for a host unit: its contact, or a league admin over it
+UNIT_SIDE = contact_of("host_unit") | may("unit.register", "host_unit")
 
 WEB = [
     # the home page, languages, the privacy notice, static files
@@ -170,12 +173,46 @@ WEB = [
     route("POST", "shifts.excuse", RUNS_SHIFT, signup_id="@signup"),
     # practice programmes: their league admins set them up and move them on
     route("GET", "practice.index", anywhere("programme.run")),
-    route("POST", "practice.index", may("programme.run", "org_a"), body={
+    # an organisation outside one's subtree is answered as a field error (nothing made)
+    route("POST", "practice.index", anywhere("programme.run"), body={
         "organisation": "LX-A", "name": "矩阵寒假实践", "season": "winter", "applications_open_on": "2027-11-01",
-        "applications_close_on": "2027-12-01", "practice_starts_on": "2028-01-10", "practice_ends_on": "2028-02-10"}),
+        "applications_close_on": "2027-12-01", "practice_starts_on": "2028-01-10", "practice_ends_on": "2028-02-10"},
+        writes=may("programme.run", "org_a")),
     route("GET", "practice.detail", may("programme.run", "programme"), programme_id="@programme"),
     route("POST", "practice.move", may("programme.run", "programme"), programme_id="@programme",
-          body={"target": "collecting_posts"}),
+          body={"target": "two_way_selection"}),
+    route("GET", "practice.posts", may("programme.run", "programme"), programme_id="@programme"),
+    route("POST", "practice.decide_post", may("programme.run", "programme"), post_id="@post",
+          body={"decision": "send_back", "reason": "矩阵退回"}),
+    route("POST", "practice.place", may("programme.run", "programme"), programme_id="@programme",
+          application_id="@practice_application", body={"post": "@post"}),
+    # host units: registered by league admins; their contact offers posts and chooses students
+    route("GET", "practice.units", anywhere("unit.register")),
+    route("POST", "practice.units", anywhere("unit.register"), body={
+        "organisation": A, "name": "矩阵新单位", "unit_kind": "enterprise", "contact_name": "矩阵联系人",
+        "contact_phone": "15899990001"}, writes=may("unit.register", "org_a")),
+    route("GET", "practice.unit_home", contact_of("host_unit")),
+    route("GET", "practice.offer_post", UNIT_SIDE, unit_id="@host_unit", programme_id="@programme"),
+    route("POST", "practice.offer_post", UNIT_SIDE, unit_id="@host_unit", programme_id="@programme", body={
+        "title": "矩阵新岗位", "post_kind": "enterprise_practice", "places": "1", "place_of_work": "甲镇",
+        "duties": "协助", "supervisor_name": "陈"}),
+    route("GET", "practice.edit_post", UNIT_SIDE | may("programme.run", "programme"), post_id="@post"),
+    route("POST", "practice.edit_post", UNIT_SIDE | may("programme.run", "programme"), post_id="@post",
+          body={"title": "矩阵改岗位"}),
+    route("POST", "practice.withdraw_post", UNIT_SIDE | may("programme.run", "programme"), post_id="@post"),
+    route("POST", "practice.unit_decides", contact_of("host_unit") | may("unit.register", "choice"),
+          choice_id="@choice", body={"target": "shortlisted"}),
+    # students: their own applications
+    route("GET", "practice.mine", VOLUNTEER),
+    route("GET", "practice.apply", VOLUNTEER, programme_id="@programme"),
+    route("POST", "practice.apply", VOLUNTEER, programme_id="@programme", body={
+        "school_name": "矩阵大学", "student_number": "M001", "major": "法学", "grade": "大二", "hometown": A,
+        "choice_1": "@post"}),
+    route("GET", "practice.my_application", own("practice_application"), application_id="@practice_application"),
+    route("GET", "practice.filing", own("practice_application"), application_id="@practice_application"),
+    route("POST", "practice.withdraw_application", own("practice_application"),
+          application_id="@practice_application"),
+    route("POST", "practice.answer_offer", own("choice"), choice_id="@choice", body={"answer": "turn_down"}),
     route("POST", "notifications.push_unsubscribe", SIGNED_IN),  # one's own browsers only
     route("POST", "ledger.dispute", own("pending_entry"), entry_id="@pending_entry"),
     # certificates: the volunteer's, the admins' register and batches, seals, verification

@@ -75,6 +75,11 @@ def lead_of(record: str) -> Rule:
     return Rule(text, test, in_town_a=True)
 
 
+def contact_of(record: str) -> Rule:
+    """The contact person who signs in for a host unit (practice programmes)."""
+    return Rule(f"contact of {record}", lambda user, world: world.record(record).is_contact(user), in_town_a=True)
+
+
 # The queue and the ledger: station leads, and staff who manage projects (ledger.services.access).
 DECIDES = Rule("lead anywhere", lambda user, world: bool(getattr(user, "led_stations", []))) \
     | anywhere("project.manage")

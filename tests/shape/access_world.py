@@ -31,6 +31,7 @@ from volunteer.notifications.models import Notice
 from volunteer.organisations.services import get_by_code
 from volunteer.organisations.vocabulary import OrganisationKind, Role
 from volunteer.practice import services as practice
+from volunteer.practice.vocabulary import ProgrammeState
 from volunteer.projects import calendar
 from volunteer.projects import services as projects
 from volunteer.projects.models import Project
@@ -185,10 +186,23 @@ def _records(world: World, people: dict) -> None:
     signup = shifts.sign_up(volunteer, shift, now=now)
     db.session.flush()
     leave = shifts.ask_leave(volunteer, signup, SECRETS["leave_reason"], now=now)
+    today = date.today()
     programme = practice.create_programme(admin, get_by_code("LX-A"), {
-        "name": "矩阵返家乡实践", "season": "summer", "applications_open_on": "2027-05-10",
-        "applications_close_on": "2027-06-10", "practice_starts_on": "2027-07-05", "practice_ends_on": "2027-08-20"},
-        now=now)
+        "name": "矩阵返家乡实践", "season": "summer", "applications_open_on": today - timedelta(days=1),
+        "applications_close_on": today + timedelta(days=30), "practice_starts_on": today + timedelta(days=40),
+        "practice_ends_on": today + timedelta(days=80)}, now=now)
+    practice.transition_programme(admin, programme, ProgrammeState.COLLECTING_POSTS, now=now)
+    host_unit = practice.register_unit(admin, get_by_code("LX-A"), {  # the lead signs in for it
+        "name": "甲矩阵接收单位", "unit_kind": "enterprise", "contact_name": SECRETS["lead_name"],
+        "contact_phone": SECRETS["lead_phone"]}, now=now)
+    post = practice.submit_post(lead, host_unit, programme, {
+        "title": "矩阵岗位", "post_kind": "enterprise_practice", "places": 2, "place_of_work": "甲镇工业园",
+        "duties": "协助", "supervisor_name": "陈"}, now=now)
+    practice.decide_post(admin, post, approve=True, now=now)
+    practice.transition_programme(admin, programme, ProgrammeState.APPLICATIONS_OPEN, now=now)
+    student = practice.apply(volunteer, programme, {
+        "school_name": "矩阵大学", "student_number": "M000", "major": "法学", "grade": "大二", "hometown": "LX-A-1",
+        "choices": [str(post.id)]}, now=now)
     db.session.flush()
     notice = db.session.scalar(db.select(Notice).where(Notice.user_id == volunteer.id).order_by(Notice.id))
     for name, record in (("notice", notice), ("running_project", running), ("draft_project", draft), ("evaluating_project", evaluating),
@@ -196,6 +210,8 @@ def _records(world: World, people: dict) -> None:
                          ("pending_entry", pending), ("manual_entry", manual), ("dispute", dispute), ("certificate", certificate),
                          ("certificate_request", request), ("batch", batch), ("report", report),
                          ("shift", shift), ("signup", signup), ("leave", leave), ("programme", programme),
+                         ("host_unit", host_unit), ("post", post), ("practice_application", student),
+                         ("choice", student.choices[0]),
                          ("attachment", evaluating.evaluation.attachments[0]), ("org_a", get_by_code("LX-A")),
                          ("city", get_by_code("LX")),
                          ("volunteer", db.session.get(Volunteer, people["a_volunteer"].id)),

@@ -19,6 +19,7 @@ from volunteer.notifications import direct, dispatch
 from volunteer.notifications.models import ChannelChoice, Notice, PushSubscription
 from volunteer.notifications.services.writing import path_to, write_notice
 from volunteer.notifications.vocabulary import Channel, NoticeKind
+from volunteer.practice.vocabulary import PostChoiceState, PostState, ProgrammeEvent
 from volunteer.projects.vocabulary import ProjectEvent, ProjectState
 from volunteer.shifts.vocabulary import ShiftEvent
 
@@ -115,6 +116,47 @@ def _request(event, request, kind):
     return [(_volunteer_user(request.volunteer), kind, {}, path_to("certificates.mine"))]
 
 
+def _unit_contact(event, unit):
+    return [(unit.contact_user_id, NoticeKind.UNIT_CONTACT, {"unit": unit.name}, path_to("practice.unit_home"))]
+
+
+def _post_words(post) -> dict:
+    return {"post": post.title, "unit": post.unit.name, "programme": post.programme.name,
+            "state": str(PostState.label_of(post.state))}
+
+
+def _post_submitted(event, post):
+    link = path_to("practice.posts", programme_id=post.programme_id)
+    return [(user_id, NoticeKind.POST_WAITING, _post_words(post), link)
+            for user_id in _nearest_admins(post.programme.organisation)]
+
+
+def _post_decided(event, post):
+    words = _post_words(post) | {"reason": event.note or ""}
+    return [(post.unit.contact_user_id, NoticeKind.POST_DECIDED, words, path_to("practice.unit_home"))]
+
+
+def _choice_words(choice) -> dict:
+    words = {"post": choice.post.title, "unit": choice.post.unit.name, "state": str(PostChoiceState.label_of(choice.state)),
+             "student": choice.application.volunteer.display_name, "interview": ""}
+    if choice.state == PostChoiceState.INTERVIEW and choice.interview_at:
+        words["interview"] = f"{local_time_text(choice.interview_at)} · {choice.interview_place or ''}"
+    return words
+
+
+def _to_student(event, choice, kind):
+    return [(_volunteer_user(choice.application.volunteer), kind, _choice_words(choice),
+             path_to("practice.my_application", application_id=choice.application_id))]
+
+
+def _to_unit(event, choice, kind):
+    return [(choice.post.unit.contact_user_id, kind, _choice_words(choice), path_to("practice.unit_home"))]
+
+
+def _placed(event, choice):
+    return _to_student(event, choice, NoticeKind.STUDENT_PLACED) + _to_unit(event, choice, NoticeKind.STUDENT_PLACED)
+
+
 # The event log's actions that tell someone, and who is told what.
 NOTIFIED = {
     ProjectEvent.ACCEPTED: lambda e, s: _application(e, s, NoticeKind.APPLICATION_ACCEPTED),
@@ -137,6 +179,17 @@ NOTIFIED = {
     ShiftEvent.LEAVE_ASKED: _leave_asked,
     ShiftEvent.LEAVE_GRANTED: lambda e, s: _leave_decided(e, s, NoticeKind.LEAVE_GRANTED),
     ShiftEvent.LEAVE_REFUSED: lambda e, s: _leave_decided(e, s, NoticeKind.LEAVE_REFUSED),
+    ProgrammeEvent.UNIT_REGISTERED: _unit_contact,
+    ProgrammeEvent.POST_SUBMITTED: _post_submitted,
+    ProgrammeEvent.POST_APPROVED: _post_decided,
+    ProgrammeEvent.POST_RETURNED: _post_decided,
+    ProgrammeEvent.SHORTLISTED: lambda e, s: _to_student(e, s, NoticeKind.SELECTION_STEP),
+    ProgrammeEvent.INTERVIEW_BOOKED: lambda e, s: _to_student(e, s, NoticeKind.SELECTION_STEP),
+    ProgrammeEvent.NOT_CHOSEN: lambda e, s: _to_student(e, s, NoticeKind.SELECTION_STEP),
+    ProgrammeEvent.OFFER_MADE: lambda e, s: _to_student(e, s, NoticeKind.OFFER_RECEIVED),
+    ProgrammeEvent.OFFER_ACCEPTED: lambda e, s: _to_unit(e, s, NoticeKind.OFFER_ANSWERED),
+    ProgrammeEvent.OFFER_DECLINED: lambda e, s: _to_unit(e, s, NoticeKind.OFFER_ANSWERED),
+    ProgrammeEvent.PLACED_BY_LEAGUE: _placed,
 }
 
 

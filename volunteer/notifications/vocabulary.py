@@ -40,6 +40,13 @@ class NoticeKind(Vocabulary):
     LEAVE_REFUSED = "leave_denied", _l("Your leave was refused")
     SHIFT_MISSED = "shift_missed", _l("A shift of yours was missed")
     ABSENCE_EXCUSED = "shift_excused", _l("Your absence was excused")
+    UNIT_CONTACT = "unit_contact_named", _l("You sign in for a host unit")
+    POST_WAITING = "post_waiting", _l("A practice post waits for your decision")
+    POST_DECIDED = "post_decided", _l("Your practice post was decided")
+    SELECTION_STEP = "selection_step", _l("A unit moved your practice application on")
+    OFFER_RECEIVED = "practice_offer", _l("A unit offers you a practice post")
+    OFFER_ANSWERED = "practice_offer_answered", _l("A student answered your offer")
+    STUDENT_PLACED = "student_placed_on_post", _l("A practice placement was made")
     STARTS_TOMORROW = "starts_in_a_day", _l("Your service starts within a day")
     STARTS_SOON = "starts_in_an_hour", _l("Your service starts within an hour")
 
@@ -84,7 +91,8 @@ DEFAULT_CHANNELS: dict[NoticeKind, frozenset[Channel]] = {
         NoticeKind.REQUEST_DECLINED, NoticeKind.DISPUTE_ANSWERED, NoticeKind.STARTS_TOMORROW,
         NoticeKind.CERTIFICATE_FLAGGED, NoticeKind.ENTRIES_OVERDUE, NoticeKind.SHIFT_CANCELLED,
         NoticeKind.LEAVE_ASKED, NoticeKind.LEAVE_GRANTED, NoticeKind.LEAVE_REFUSED, NoticeKind.SHIFT_MISSED,
-        NoticeKind.ABSENCE_EXCUSED)
+        NoticeKind.ABSENCE_EXCUSED, NoticeKind.UNIT_CONTACT, NoticeKind.POST_DECIDED, NoticeKind.OFFER_RECEIVED,
+        NoticeKind.OFFER_ANSWERED, NoticeKind.STUDENT_PLACED, NoticeKind.SELECTION_STEP)
 } | {kind: frozenset({Channel.INBOX, Channel.SMS, Channel.PUSH})
      for kind in (NoticeKind.STARTS_SOON, NoticeKind.SHIFT_OFFERED)}
 
@@ -117,6 +125,13 @@ NOTICE_TEXT = {
     NoticeKind.ABSENCE_EXCUSED: _l("Your absence from “%(position)s” of %(project)s at %(time)s was excused: it no longer counts as missed."),
     NoticeKind.ENTRIES_OVERDUE: _l("%(entries)s entries at your stations wait past their deadline of 10 working days, the oldest of %(oldest)s."),
     NoticeKind.CERTIFICATE_FLAGGED: _l("Hours behind certificate %(serial)s of %(volunteer)s were corrected after it was issued: review it, and reissue it if it no longer holds."),
+    NoticeKind.UNIT_CONTACT: _l("You are the contact person of %(unit)s for practice programmes: sign in with this mobile number (set your password with “Forgot password” the first time) to offer its posts and choose its students."),
+    NoticeKind.POST_WAITING: _l("%(unit)s offers the post “%(post)s” to %(programme)s: approve it or return it."),
+    NoticeKind.POST_DECIDED: _l("The post “%(post)s” of %(unit)s is now: %(state)s. %(reason)s"),
+    NoticeKind.SELECTION_STEP: _l("Your choice of “%(post)s” at %(unit)s is now: %(state)s. %(interview)s"),
+    NoticeKind.OFFER_RECEIVED: _l("%(unit)s offers you the post “%(post)s”: accept it or decline it on your application's page."),
+    NoticeKind.OFFER_ANSWERED: _l("%(student)s answered your offer of the post “%(post)s”: %(state)s."),
+    NoticeKind.STUDENT_PLACED: _l("%(student)s is placed on the post “%(post)s” of %(unit)s."),
     NoticeKind.STARTS_TOMORROW: _l("“%(position)s” on %(project)s starts at %(time)s."),
     NoticeKind.STARTS_SOON: _l("“%(position)s” on %(project)s starts at %(time)s."),
 }

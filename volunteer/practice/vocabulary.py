@@ -1,5 +1,6 @@
-"""Practice programmes' closed sets: a programme's states, its season, the event log's actions;
-who runs a programme (the league admins over its organisation)."""
+"""Practice programmes' closed sets: a programme's states and season, host units' and posts'
+kinds, a post's, an application's and a choice's states, the event log's actions; who runs a
+programme and registers host units (the league admins over its organisation)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -20,27 +21,129 @@ class ProgrammeState(Vocabulary):
     CLOSED = "programme_closed", _l("Closed")
 
 
+# Units may offer posts while they are collected and while students apply.
+POST_STAGES = frozenset({ProgrammeState.COLLECTING_POSTS, ProgrammeState.APPLICATIONS_OPEN})
+
+
 class Season(Vocabulary):
     SUMMER = "summer", _l("Summer holidays")
     WINTER = "winter", _l("Winter holidays")
 
 
+class UnitKind(Vocabulary):
+    """The kinds of host unit (接收单位) the programmes place students with."""
+
+    GOVERNMENT = "government_office", _l("Government office")
+    PUBLIC_INSTITUTION = "public_institution", _l("Public institution")
+    ENTERPRISE = "enterprise", _l("Enterprise")
+    VILLAGE_OR_COMMUNITY = "village_or_community", _l("Village or community")
+    YOUTH_HOME = "youth_home", _l("Youth home (青年之家)")
+    SOCIAL_ORGANISATION = "social_organisation", _l("Social organisation")
+
+
+class PostKind(Vocabulary):
+    GOVERNMENT = "government_practice", _l("Government practice")
+    ENTERPRISE = "enterprise_practice", _l("Enterprise practice")
+    PART_TIME = "part_time_post", _l("Part-time post (兼职锻炼)")
+    PUBLIC_WELFARE = "public_welfare", _l("Public welfare service")
+    COMMUNITY = "community_practice", _l("Community service practice")
+    RURAL = "rural_revitalisation", _l("Rural revitalisation")
+    CULTURE = "culture_publicity", _l("Culture and publicity")
+
+
+class PostState(Vocabulary):
+    """A post a unit offers: the league approves it (students see it) or returns it (the unit
+    changes it and submits it again); the unit may withdraw it until someone holds its offer."""
+
+    SUBMITTED = "post_submitted", _l("Waiting for the league")
+    APPROVED = "post_approved", _l("Offered to students")
+    RETURNED = "post_returned", _l("Returned to the unit")
+    WITHDRAWN = "post_withdrawn", _l("Withdrawn by the unit")
+
+
+MAX_CHOICES = 3  # ranked choices on one application
+
+
+class StudentApplicationState(Vocabulary):
+    CHOOSING = "applied_to_programme", _l("Being matched")
+    PLACED = "student_placed", _l("Placed")
+    WITHDRAWN = "application_withdrawn", _l("Withdrawn")
+
+
+class PostChoiceState(Vocabulary):
+    """Where one ranked choice stands in the two-way selection."""
+
+    WAITING = "choice_waiting", _l("Waiting for the unit")
+    SHORTLISTED = "shortlisted", _l("Shortlisted")
+    INTERVIEW = "interview_booked", _l("Interview booked")
+    OFFERED = "offer_made", _l("Offered the post")
+    ACCEPTED = "offer_accepted", _l("Offer accepted")
+    DECLINED = "offer_declined", _l("Offer declined")
+    NOT_CHOSEN = "not_chosen", _l("Not chosen by the unit")
+    WITHDRAWN = "choice_withdrawn", _l("No longer pursued")
+
+
+# Still in play: the unit may move it on, the student may accept it once offered.
+OPEN_CHOICES = frozenset({PostChoiceState.WAITING, PostChoiceState.SHORTLISTED, PostChoiceState.INTERVIEW, PostChoiceState.OFFERED})
+
+
 ACCESS = {
     "programme.run": ADMINS,  # create a programme and move it through its lifecycle
+    "unit.register": ADMINS,  # register host units under their organisations; approve or return posts
 }
 
 
 class ProgrammeEvent(Vocabulary):
     CREATED = "programme.created", _l("Programme created")
     TRANSITION = "programme.transition", _l("Programme state changed")
+    UNIT_REGISTERED = "host_unit.registered", _l("Host unit registered")
+    POST_SUBMITTED = "post.submitted", _l("Post submitted")
+    POST_APPROVED = "post.approved", _l("Post approved")
+    POST_RETURNED = "post.returned", _l("Post returned")
+    POST_WITHDRAWN = "post.withdrawn", _l("Post withdrawn")
+    APPLIED = "practice.applied", _l("Student applied")
+    CHOICES_CHANGED = "practice.choices_changed", _l("Choices changed")
+    APPLICATION_WITHDRAWN = "practice.application_withdrawn", _l("Application withdrawn")
+    SHORTLISTED = "choice.shortlisted", _l("Student shortlisted")
+    INTERVIEW_BOOKED = "choice.interview_booked", _l("Interview booked")
+    OFFER_MADE = "choice.offered", _l("Offer made")
+    NOT_CHOSEN = "choice.not_chosen", _l("Student not chosen")
+    OFFER_ACCEPTED = "choice.accepted", _l("Offer accepted")
+    OFFER_DECLINED = "choice.declined", _l("Offer declined")
+    PLACED_BY_LEAGUE = "practice.placed", _l("Student placed by the league")
 
 
 EVENT_LOG = Glossary(
     actions=ProgrammeEvent,
     name=_l("Practice programmes"),
     verbs={ProgrammeEvent.CREATED: lazy_pgettext("event", "set up"),
-           ProgrammeEvent.TRANSITION: lazy_pgettext("event", "moved on")},
-    subjects={"practice_programmes": _l("Practice programme")},
-    fields={"season": _l("Season")},  # its name is recorded as "title", whose label the log shares
-    values={"practice_programmes": {"state": ProgrammeState, "season": Season}},
+           ProgrammeEvent.TRANSITION: lazy_pgettext("event", "moved on"),
+           ProgrammeEvent.UNIT_REGISTERED: lazy_pgettext("event", "registered the host unit"),
+           ProgrammeEvent.POST_SUBMITTED: lazy_pgettext("event", "submitted the post"),
+           ProgrammeEvent.POST_APPROVED: lazy_pgettext("event", "approved the post"),
+           ProgrammeEvent.POST_RETURNED: lazy_pgettext("event", "returned the post"),
+           ProgrammeEvent.POST_WITHDRAWN: lazy_pgettext("event", "withdrew the post"),
+           ProgrammeEvent.APPLIED: lazy_pgettext("event", "applied to the programme"),
+           ProgrammeEvent.CHOICES_CHANGED: lazy_pgettext("event", "changed the choices of the application to"),
+           ProgrammeEvent.APPLICATION_WITHDRAWN: lazy_pgettext("event", "withdrew the application to"),
+           ProgrammeEvent.SHORTLISTED: lazy_pgettext("event", "shortlisted"),
+           ProgrammeEvent.INTERVIEW_BOOKED: lazy_pgettext("event", "booked an interview for"),
+           ProgrammeEvent.OFFER_MADE: lazy_pgettext("event", "offered a place on"),
+           ProgrammeEvent.NOT_CHOSEN: lazy_pgettext("event", "did not choose"),
+           ProgrammeEvent.OFFER_ACCEPTED: lazy_pgettext("event", "accepted the offer of"),
+           ProgrammeEvent.OFFER_DECLINED: lazy_pgettext("event", "declined the offer of"),
+           ProgrammeEvent.PLACED_BY_LEAGUE: lazy_pgettext("event", "placed")},
+    subjects={"practice_programmes": _l("Practice programme"), "practice_host_units": _l("Host unit"),
+              "practice_posts": _l("Practice post"), "practice_applications": _l("Practice application"),
+              "practice_choices": _l("Choice of a post")},
+    # names are recorded as "title", whose label the log shares
+    fields={"season": _l("Season"), "unit_kind": _l("Kind of unit"), "post_kind": _l("Kind of post"),
+            "places": _l("Places"), "contact_user_id": _l("Contact person"), "post_id": _l("Practice post"),
+            "rank": _l("Rank of the choice"), "interview_at": _l("Interview time"),
+            "interview_place": _l("Interview place")},
+    values={"practice_programmes": {"state": ProgrammeState, "season": Season},
+            "practice_host_units": {"unit_kind": UnitKind},
+            "practice_posts": {"state": PostState, "post_kind": PostKind},
+            "practice_applications": {"state": StudentApplicationState}, "practice_choices": {"state": PostChoiceState}},
+    references={"contact_user_id": "users", "post_id": "practice_posts"},
 )

@@ -20,6 +20,7 @@ from volunteer.core.models import Job
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations.models import Organisation
+from volunteer.practice.models import HostUnit, Post, PostChoice, Programme, StudentApplication
 from volunteer.projects.models import Application, Position, Project, Resource
 from volunteer.stations.models import Station
 from volunteer.web.templating import hours_number
@@ -124,11 +125,40 @@ def _jobs(ids):
     return found
 
 
+def _programmes(ids):
+    return {p.id: Named(p.name, url_for("practice.detail", programme_id=p.id)) for p in _rows(Programme, ids)}
+
+
+def _host_units(ids):
+    return {u.id: Named(u.name) for u in _rows(HostUnit, ids)}
+
+
+def _posts(ids):
+    return {p.id: Named(_("the post “%(post)s” of %(unit)s", post=p.title, unit=p.unit.name),
+                        url_for("practice.posts", programme_id=p.programme_id)) for p in _rows(Post, ids, Post.unit)}
+
+
+def _student_applications(ids):
+    return {a.id: Named(_("%(volunteer)s's application to %(programme)s", volunteer=_person(a.volunteer),
+                          programme=a.programme.name), url_for("practice.detail", programme_id=a.programme_id))
+            for a in _rows(StudentApplication, ids, StudentApplication.volunteer, StudentApplication.programme)}
+
+
+def _post_choices(ids):
+    rows = db.session.scalars(sa.select(PostChoice).where(PostChoice.id.in_(ids)).options(
+        sa.orm.joinedload(PostChoice.post),
+        sa.orm.joinedload(PostChoice.application).joinedload(StudentApplication.volunteer))).all()
+    return {c.id: Named(_("%(volunteer)s's choice of “%(post)s”", volunteer=_person(c.application.volunteer),
+                          post=c.post.title)) for c in rows}
+
+
 NAMERS: dict[str, Callable] = {
     "ledger_entries": _entries, "volunteers": _volunteers, "users": _users, "memberships": _memberships,
     "projects": _projects, "positions": _positions, "applications": _applications, "project_resources": _resources,
     "organisations": _organisations, "stations": _stations, "service_sessions": _sessions,
     "certificates": _certificates, "certificate_requests": _requests, "jobs": _jobs,
+    "practice_programmes": _programmes, "practice_host_units": _host_units, "practice_posts": _posts,
+    "practice_applications": _student_applications, "practice_choices": _post_choices,
 }
 
 

@@ -19,6 +19,7 @@ from volunteer.core.time import DEFAULT_ZONE
 from volunteer.ledger.services import decides_somewhere, uncredited_reason
 from volunteer.ledger.vocabulary import EntryState
 from volunteer.notifications import services as notifications
+from volunteer.practice import services as practice
 from volunteer.projects.vocabulary import ApplicationState, ProjectState
 from volunteer.reports.exports import formatted
 from volunteer.shifts.vocabulary import SignupState
@@ -57,6 +58,8 @@ NAV = (
     ("projects.my_applications", _l("My applications"), "volunteer", False),
     ("ledger.mine", _l("My hours"), "volunteer", True),
     ("certificates.mine", _l("My certificates"), "volunteer", False),
+    ("practice.mine", _l("Returning-home practice"), "volunteer", False),
+    ("practice.unit_home", _l("My host unit"), "unit_contact", True),
     ("reports.dashboard", _l("Dashboard"), "staff", True),
     ("ledger.queue", _l("Hours to approve"), "decides", True),
     ("ledger.index", _l("Hours ledger"), "decides", False),
@@ -68,6 +71,7 @@ NAV = (
     ("accounts.volunteer_list", _l("Volunteers"), "staff", False),
     ("core.events", _l("Event log"), "staff", False),
     ("practice.index", _l("Practice programmes"), "runs_programmes", False),
+    ("practice.units", _l("Host units"), "runs_programmes", False),
     ("notifications.failed", _l("Notices not delivered"), "admins", False),
     ("accounts.profile", _l("My profile"), "signed_in", False),
 )
@@ -86,6 +90,7 @@ def nav_items():
     shown = {"all": True, "signed_in": signed_in, "volunteer": volunteer, "staff": staff, "decides": decides,
              "issues": issues, "manages": manages,
              "runs_programmes": bool(permissions.scope_roots(current_user, "programme.run")),
+             "unit_contact": signed_in and practice.is_unit_contact(current_user),
              "admins": bool(permissions.scope_roots(current_user, "notification.failed"))}
     items = [(endpoint, label, in_bar) for endpoint, label, who, in_bar in NAV if shown[who]]
     if len(items) <= NAV_IN_BAR:

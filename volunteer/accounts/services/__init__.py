@@ -30,6 +30,7 @@ from volunteer.accounts.services.signin import (
     user_for_token,
 )
 from volunteer.accounts.services.staff import (
+    account_for_phone,
     create_user,
     get_membership_of,
     grant_role,
@@ -52,6 +53,7 @@ from volunteer.accounts.services.volunteers import (
 )
 
 __all__ = [
+    "account_for_phone",
     "ADULT_AGE", "SENSITIVE_AGE", "VOLUNTEERS_OFFERED", "authenticate", "change_password", "close_account", "create_user",
     "export_personal_data", "find_user_by_login", "get_membership_of", "get_volunteer_for", "grant_role",
     "grant_role_by_login", "hash_password", "issue_api_token", "matching", "normalise_login", "password_problem",

@@ -1,15 +1,22 @@
 """Staff accounts and their roles on organisations."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from volunteer.accounts.errors import AlreadyMember, OwnAdminRole
-from volunteer.accounts.identity import mask_email, mask_phone
+from volunteer.accounts.identity import is_valid_phone, mask_email, mask_phone
 from volunteer.accounts.models import Membership, User
-from volunteer.accounts.services.signin import check_logins, find_user_by_login, hash_password, password_problem
+from volunteer.accounts.services.signin import (
+    check_logins,
+    find_user_by_login,
+    hash_password,
+    normalise_login,
+    password_problem,
+)
 from volunteer.accounts.vocabulary import AccountEvent
 from volunteer.core import flush_unique, get_by_id, permissions
 from volunteer.core.audit import record_event
@@ -31,6 +38,29 @@ def create_user(*, phone: str | None, email: str | None, password: str, display_
     errors.raise_if_any()
     user = User(phone=phone, email=email, password_hash=hash_password(password),
                 display_name=display_name[:80], created_at=now)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def account_for_phone(errors: FieldErrors, field: str, phone: str | None, display_name: str, *,
+                      now: datetime) -> User | None:
+    """The account signing in with this mobile number: the person's own where they have one, else a
+    new one with a password nobody knows (they set theirs with a code sent to that phone, as after
+    a forgotten password). None, with the reason in ``errors``, for a number that is not one."""
+    normalised = normalise_login(phone or "")
+    if not normalised or "@" in normalised or not is_valid_phone(normalised):
+        errors.add(field, _l("A mobile number is 11 digits starting with 13 to 19."))
+        return None
+    user = find_user_by_login(normalised)
+    if user is not None:
+        if not user.is_active:
+            errors.add(field, _l("The account of this mobile number is closed."))
+            return None
+        return user
+    unknown = secrets.token_urlsafe(24) + "a1"
+    user = User(phone=normalised, password_hash=hash_password(unknown), display_name=(display_name or "").strip()[:80]
+                or mask_phone(normalised), created_at=now)
     db.session.add(user)
     db.session.flush()
     return user

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from volunteer.core import get_by_id, permissions
 from volunteer.core.audit import record_event
 from volunteer.core.errors import FieldErrors, NotFound
+from volunteer.core.time import day_from
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
 from volunteer.practice import lifecycle
@@ -22,11 +23,7 @@ NAME_LENGTH, RULES_LENGTH = 120, 5000
 
 
 def _day(errors: FieldErrors, field: str, value) -> date | None:
-    try:
-        return value if isinstance(value, date) else date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        errors.add(field, _l("Please give a date such as 2027-07-01."))
-        return None
+    return day_from(errors, field, value, _l("Please give a date such as 2027-07-01."))
 
 
 def _areas(errors: FieldErrors, organisation: Organisation, codes) -> list[Organisation]:

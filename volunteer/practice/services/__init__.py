@@ -1,0 +1,56 @@
+"""Use cases of practice programmes, by module: programmes and their lifecycle (programmes), host
+units and their posts (units), students' applications with ranked choices (applications), two-way
+selection (selection). Callers import them from here."""
+from volunteer.practice.services.applications import (
+    applications_of,
+    apply,
+    change_choices,
+    get_own_application,
+    hometowns,
+    last_details,
+    offered_posts,
+    open_programmes,
+    posts_offered,
+    withdraw_application,
+)
+from volunteer.practice.services.programmes import (
+    create_programme,
+    get_programme_for,
+    programmes_of,
+    transition_programme,
+)
+from volunteer.practice.services.selection import (
+    accept_offer,
+    applicants_of,
+    decline_offer,
+    get_choice_for_unit,
+    get_own_choice,
+    place_by_hand,
+    unfilled,
+    unit_decides,
+    unplaced,
+)
+from volunteer.practice.services.units import (
+    decide_post,
+    edit_post,
+    get_post_for,
+    get_unit_for,
+    is_unit_contact,
+    posts_of_unit,
+    posts_to_decide,
+    programmes_open_to,
+    register_unit,
+    submit_post,
+    units_in_scope,
+    units_of_contact,
+    withdraw_post,
+)
+
+__all__ = [
+    "accept_offer", "applicants_of", "applications_of", "apply", "change_choices", "create_programme", "decide_post",
+    "decline_offer", "edit_post", "get_choice_for_unit", "get_own_application", "get_own_choice", "get_post_for",
+    "get_programme_for", "get_unit_for", "hometowns", "is_unit_contact", "last_details", "offered_posts", "open_programmes", "place_by_hand",
+    "posts_of_unit", "posts_offered", "posts_to_decide", "programmes_of", "programmes_open_to", "register_unit", "submit_post",
+    "transition_programme", "unfilled", "unit_decides", "units_in_scope", "units_of_contact", "unplaced",
+    "withdraw_application", "withdraw_post",
+]
