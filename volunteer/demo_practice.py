@@ -1,7 +1,8 @@
 """The demo's practice programmes, set up and moved on through the practice services as their
 admins, units and students would: the coming holidays' city programme in two-way selection (two host
 units with their posts, students who applied with ranked choices, a shortlist, an interview, an
-offer waiting for the demo volunteer and a student placed), and next year's collecting posts."""
+offer waiting for the demo volunteer and a student placed who acknowledged the commitment letter
+and has still to confirm their insurance), and next year's collecting posts."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -17,6 +18,9 @@ from volunteer.practice import services as practice
 from volunteer.practice.vocabulary import PostChoiceState, PostKind, ProgrammeState, Season, UnitKind
 
 RULES = "因需设岗、按岗招人、双向选择、属地管理、就近就便。"
+LETTER = ("本人自愿参加返家乡社会实践，承诺：\n一、遵守国家法律法规和实践单位的规章制度，服从安排；\n"
+          "二、按时到岗，不迟到早退，有事提前请假；\n三、注意人身和财产安全，购买实践期间的意外保险；\n"
+          "四、按时提交实践日志，如实反映实践情况。")
 # organisation, unit, kind, contact, contact's phone (signs in with the demo password)
 UNITS = (("LX-QS", "青山镇人民政府", UnitKind.GOVERNMENT, "青山镇 党政办 刘敏", "13700000001"),
          ("LX-BH-01", "白河社区居委会", UnitKind.VILLAGE_OR_COMMUNITY, "白河社区 孙浩", "13700000002"))
@@ -88,6 +92,9 @@ def seed_practice(now: datetime, admin_phone: str, volunteer_phone: str, passwor
         offered = choice(applications[1], posts[2])
         practice.unit_decides(community, offered, PostChoiceState.OFFERED, now=now - timedelta(hours=18))
         practice.accept_offer(applications[1].volunteer.user, offered, now=now - timedelta(hours=10))
+        letter = practice.set_commitment(admin, coming, LETTER, now=now - timedelta(hours=12))
+        practice.acknowledge_commitment(applications[1].volunteer.user, applications[1], letter.id,
+                                        now=now - timedelta(hours=9))
     if len(applications) > 2:
         practice.unit_decides(first, choice(applications[2], posts[0]), PostChoiceState.SHORTLISTED,
                               now=now - timedelta(hours=9))

@@ -6,7 +6,15 @@ from volunteer.core.models import Counter, Event, Job  # noqa: F401
 from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal, SheetPhoto  # noqa: F401
 from volunteer.notifications.models import ChannelChoice, Delivery, Notice, PushSubscription  # noqa: F401
 from volunteer.organisations.models import Organisation  # noqa: F401
-from volunteer.practice.models import HostUnit, Post, PostChoice, Programme, StudentApplication, programme_areas  # noqa: F401
+from volunteer.practice.models import (  # noqa: F401
+    Commitment,
+    HostUnit,
+    Post,
+    PostChoice,
+    Programme,
+    StudentApplication,
+    programme_areas,
+)
 from volunteer.projects.models import (  # noqa: F401
     Application,
     Attachment,

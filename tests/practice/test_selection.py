@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tests.practice.conftest import NOW, TODAY, applied, choice_of, move, user_of
 from volunteer.core.errors import DomainError, NotFound, ValidationFailed
@@ -18,7 +19,7 @@ from volunteer.notifications import services as notifications
 from volunteer.notifications.models import Notice
 from volunteer.notifications.vocabulary import NoticeKind
 from volunteer.practice import services as practice
-from volunteer.practice.errors import AlreadyApplied, AlreadyPlaced, NotInStage, PostFull
+from volunteer.practice.errors import AlreadyApplied, AlreadyPlaced, ChoiceClosed, NotInStage, PostFull
 from volunteer.practice.models import Post, PostChoice, Programme, StudentApplication
 from volunteer.practice.vocabulary import PostChoiceState, ProgrammeState, StudentApplicationState
 
@@ -116,7 +117,7 @@ def test_units_move_choices_on_and_each_step_is_told(app, world, season):
                                   .order_by(Notice.id)).all()
         assert [n.kind for n in told] == [NoticeKind.SELECTION_STEP, NoticeKind.SELECTION_STEP, NoticeKind.OFFER_RECEIVED]
         assert "2030-06-15 14:00" in notifications.words_of(told[1])[1] and "镇政府三楼" in notifications.words_of(told[1])[1]
-        with pytest.raises(DomainError):  # offered already: no shortlisting back
+        with pytest.raises(ChoiceClosed):  # offered already: no shortlisting back
             practice.unit_decides(contact, choice, C.SHORTLISTED, now=NOW)
         practice.unit_decides(contact, choice_of(second, season.a2), C.NOT_CHOSEN, now=NOW)
         db.session.commit()
@@ -211,3 +212,25 @@ def test_a_withdrawn_application_leaves_the_units_lists(app, world, season):
         db.session.commit()
         assert practice.applicants_of(practice.get_unit_for(user_of(season.town_a), season.town_a.id)) == []
         assert choice_of(application_id, season.a1).state == C.WITHDRAWN
+
+
+def test_a_post_someone_accepted_cannot_be_withdrawn_even_from_a_stale_read(app, world, season):
+    first, _second = offers(app, season, world)
+    with app.app_context():
+        practice.unit_decides(user_of(season.town_b), choice_of(first, season.b1), C.OFFERED, now=NOW)
+        practice.accept_offer(user_of(world.a_volunteer), choice_of(first, season.b1), now=NOW)
+        db.session.commit()
+        stale = db.session.get(Post, season.b1)
+        set_committed_value(stale, "filled", 0)  # as read by a page before the student accepted
+        with pytest.raises(DomainError):
+            practice.withdraw_post(user_of(season.town_b), stale, now=NOW)
+        db.session.rollback()
+        assert db.session.get(Post, season.b1).is_offered and db.session.get(Post, season.b1).filled == 1
+
+
+def test_choices_that_look_like_numbers_but_are_not_are_refused(app, world, season):
+    with app.app_context(), pytest.raises(ValidationFailed) as odd:
+        practice.apply(user_of(world.a_volunteer), db.session.get(Programme, season.programme_id), {
+            "school_name": "复旦", "student_number": "1", "major": "法学", "grade": "大一", "hometown": "LX-A",
+            "choices": ["²", "１２"]}, now=NOW)
+    assert set(odd.value.fields) == {"choices"}

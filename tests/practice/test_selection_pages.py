@@ -10,7 +10,7 @@ import subprocess
 import sqlalchemy as sa
 
 from tests.conftest import csrf_from, require_tool
-from tests.practice.conftest import move, with_password
+from tests.practice.conftest import applied, move, with_password
 from volunteer.extensions import db
 from volunteer.practice.models import HostUnit, Post, PostChoice, StudentApplication
 from volunteer.practice.vocabulary import PostChoiceState, PostState, ProgrammeState, StudentApplicationState
@@ -118,3 +118,20 @@ def test_the_event_log_tells_the_selection_in_sentences(app, world, season, sign
         assert words in page, words
     text = re.sub(r"<[^>]+>", " ", page)  # what a reader sees: no table name, action code or #id
     assert "practice_posts" not in text and "post.submitted" not in text and not re.search(r"#\d", text)
+
+
+def test_a_unit_offers_only_to_programmes_open_to_it_and_edits_only_what_is_editable(app, world, season, signed_in):
+    application = applied(app, world.b_volunteer, season.programme_id, [season.b1], hometown="LX-B")
+    with app.app_context():
+        move(season.programme_id, ProgrammeState.MATCHING)
+    contact = signed_in(with_password(app, season.town_a))
+    assert contact.get(f"/practice/unit/{season.town_a.id}/programmes/{season.programme_id}/posts").status_code == 404
+    edited = contact.get(f"/practice/posts/{season.a1}/edit", follow_redirects=True).get_data(as_text=True)
+    assert "只有待审核或已退回的岗位可以修改" in edited and 'data-testid="post-form"' not in edited
+    city = signed_in(world.city_admin)
+    page = city.get(f"/practice/{season.programme_id}").get_data(as_text=True)
+    odd = city.client.post(f"/practice/{season.programme_id}/applications/{application}/place",
+                           data={"csrf_token": csrf_from(page), "post": "²"}, follow_redirects=True)
+    assert odd.status_code == 200 and "请选择岗位" in odd.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(StudentApplication, application).state == StudentApplicationState.CHOOSING

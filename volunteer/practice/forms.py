@@ -72,3 +72,14 @@ class ApplicationForm(Form):
 
 class PlaceForm(Form):
     post = SelectField(_l("Practice post"), choices=[], validate_choice=False)
+
+
+class CommitmentForm(Form):
+    letter = TextAreaField(_l("Commitment letter"), description=_l("Each change is a new version: placed students "
+                                                                "acknowledge it again."),
+                         render_kw={"rows": 6, "maxlength": 5000})
+
+
+class InsuranceForm(Form):
+    insurance = StringField(_l("Insurance"), description=_l("The insurer and the policy number."),
+                            render_kw={"maxlength": 200})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from volunteer.accounts.models import User, Volunteer
@@ -16,6 +17,7 @@ from volunteer.practice.vocabulary import (
     MAX_CHOICES,
     OPEN_CHOICES,
     POST_STAGES,
+    UNIT_MOVES,
     PostChoiceState,
     PostKind,
     PostState,
@@ -219,6 +221,12 @@ class StudentApplication(db.Model):
     placed_post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("practice_posts.id"))
     # A minor's guardian agreed to this practice (the applicant confirmed it when applying).
     guardian_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Before the post: the version of the commitment letter acknowledged and when; the insurance
+    # the student holds for the practice (insurer and policy number) and when they confirmed it.
+    commitment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("practice_commitments.id"))
+    committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    insurance: Mapped[str | None] = mapped_column(sa.String(200))
+    insured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -226,6 +234,7 @@ class StudentApplication(db.Model):
     volunteer: Mapped[Volunteer] = relationship()
     hometown: Mapped[Organisation] = relationship()
     placed_post: Mapped[Post | None] = relationship()
+    commitment: Mapped[Commitment | None] = relationship()
     choices: Mapped[list[PostChoice]] = relationship(back_populates="application", order_by="PostChoice.rank")
 
     @property
@@ -236,9 +245,22 @@ class StudentApplication(db.Model):
     def state_label(self) -> str:
         return StudentApplicationState.label_of(self.state)
 
-    @property
+    @hybrid_property
     def is_placed(self) -> bool:
         return self.state == StudentApplicationState.PLACED
+
+    @is_placed.inplace.expression
+    @classmethod
+    def _is_placed_clause(cls) -> sa.ColumnElement[bool]:
+        return cls.state == StudentApplicationState.PLACED
+
+    def has_committed_to(self, commitment: Commitment | None) -> bool:
+        """Whether the student acknowledged this version of the letter (None: there is no letter)."""
+        return commitment is None or self.commitment_id == commitment.id
+
+    def is_ready_for_post(self, commitment: Commitment | None) -> bool:
+        """Placed, the current commitment letter acknowledged and the insurance confirmed."""
+        return self.is_placed and self.has_committed_to(commitment) and self.insured_at is not None
 
 
 class PostChoice(db.Model):
@@ -282,7 +304,40 @@ class PostChoice(db.Model):
     def volunteer_id(self) -> int:
         return self.application.volunteer_id
 
+    def unit_may(self, target: str) -> bool:
+        """Whether the unit may make this move now: two-way selection, the student still choosing,
+        the choice in a state the move starts from (the services refuse the rest)."""
+        return self.post.programme.is_matching and self.application.state == StudentApplicationState.CHOOSING \
+            and self.state in UNIT_MOVES.get(target, ())
+
+    @property
+    def can_be_answered(self) -> bool:
+        """An offer the student may accept or decline now."""
+        return self.post.programme.is_matching and self.state == PostChoiceState.OFFERED \
+            and self.application.state == StudentApplicationState.CHOOSING
+
     @property
     def is_open(self) -> bool:
         """Still in play: the unit may shortlist, interview or offer; the student may accept an offer."""
         return self.state in OPEN_CHOICES
+
+
+class Commitment(db.Model):
+    """One version of a programme's commitment letter (承诺书): a new text is a new version, and a
+    student's acknowledgement names the version they read."""
+
+    __tablename__ = "practice_commitments"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("practice_programmes.id"))
+    version: Mapped[int] = mapped_column()
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    programme: Mapped[Programme] = relationship()
+
+    @property
+    def scope_organisation(self) -> Organisation:
+        return self.programme.organisation

@@ -84,7 +84,15 @@ class PostChoiceState(Vocabulary):
 
 
 # Still in play: the unit may move it on, the student may accept it once offered.
-OPEN_CHOICES = frozenset({PostChoiceState.WAITING, PostChoiceState.SHORTLISTED, PostChoiceState.INTERVIEW, PostChoiceState.OFFERED})
+OPEN_CHOICES = frozenset({PostChoiceState.WAITING, PostChoiceState.SHORTLISTED, PostChoiceState.INTERVIEW,
+                          PostChoiceState.OFFERED})
+# What a unit may do with a choice of its post, from which states.
+UNIT_MOVES = {
+    PostChoiceState.SHORTLISTED: (PostChoiceState.WAITING,),
+    PostChoiceState.INTERVIEW: (PostChoiceState.WAITING, PostChoiceState.SHORTLISTED, PostChoiceState.INTERVIEW),
+    PostChoiceState.OFFERED: (PostChoiceState.WAITING, PostChoiceState.SHORTLISTED, PostChoiceState.INTERVIEW),
+    PostChoiceState.NOT_CHOSEN: (PostChoiceState.WAITING, PostChoiceState.SHORTLISTED, PostChoiceState.INTERVIEW),
+}
 
 
 ACCESS = {
@@ -111,6 +119,9 @@ class ProgrammeEvent(Vocabulary):
     OFFER_ACCEPTED = "choice.accepted", _l("Offer accepted")
     OFFER_DECLINED = "choice.declined", _l("Offer declined")
     PLACED_BY_LEAGUE = "practice.placed", _l("Student placed by the league")
+    COMMITMENT_SET = "practice.commitment_set", _l("Commitment letter set")
+    COMMITTED = "practice.committed", _l("Commitment letter acknowledged")
+    INSURED = "practice.insured", _l("Insurance confirmed")
 
 
 EVENT_LOG = Glossary(
@@ -132,15 +143,19 @@ EVENT_LOG = Glossary(
            ProgrammeEvent.NOT_CHOSEN: lazy_pgettext("event", "did not choose"),
            ProgrammeEvent.OFFER_ACCEPTED: lazy_pgettext("event", "accepted the offer of"),
            ProgrammeEvent.OFFER_DECLINED: lazy_pgettext("event", "declined the offer of"),
-           ProgrammeEvent.PLACED_BY_LEAGUE: lazy_pgettext("event", "placed")},
+           ProgrammeEvent.PLACED_BY_LEAGUE: lazy_pgettext("event", "placed"),
+           ProgrammeEvent.COMMITMENT_SET: lazy_pgettext("event", "set the commitment letter of"),
+           ProgrammeEvent.COMMITTED: lazy_pgettext("event", "acknowledged the commitment letter of"),
+           ProgrammeEvent.INSURED: lazy_pgettext("event", "confirmed the insurance of")},
     subjects={"practice_programmes": _l("Practice programme"), "practice_host_units": _l("Host unit"),
               "practice_posts": _l("Practice post"), "practice_applications": _l("Practice application"),
-              "practice_choices": _l("Choice of a post")},
+              "practice_choices": _l("Choice of a post"), "practice_commitments": _l("Commitment letter")},
     # names are recorded as "title", whose label the log shares
     fields={"season": _l("Season"), "unit_kind": _l("Kind of unit"), "post_kind": _l("Kind of post"),
             "places": _l("Places"), "contact_user_id": _l("Contact person"), "post_id": _l("Practice post"),
             "rank": _l("Rank of the choice"), "interview_at": _l("Interview time"),
-            "interview_place": _l("Interview place")},
+            "interview_place": _l("Interview place"), "version": _l("Version of the letter"),
+            "insurance": _l("Insurance")},
     values={"practice_programmes": {"state": ProgrammeState, "season": Season},
             "practice_host_units": {"unit_kind": UnitKind},
             "practice_posts": {"state": PostState, "post_kind": PostKind},

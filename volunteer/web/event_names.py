@@ -20,7 +20,7 @@ from volunteer.core.models import Job
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations.models import Organisation
-from volunteer.practice.models import HostUnit, Post, PostChoice, Programme, StudentApplication
+from volunteer.practice.models import Commitment, HostUnit, Post, PostChoice, Programme, StudentApplication
 from volunteer.projects.models import Application, Position, Project, Resource
 from volunteer.stations.models import Station
 from volunteer.web.templating import hours_number
@@ -152,6 +152,12 @@ def _post_choices(ids):
                           post=c.post.title)) for c in rows}
 
 
+def _commitments(ids):
+    return {c.id: Named(_("the commitment letter of %(programme)s", programme=c.programme.name),
+                        url_for("practice.detail", programme_id=c.programme_id))
+            for c in _rows(Commitment, ids, Commitment.programme)}
+
+
 NAMERS: dict[str, Callable] = {
     "ledger_entries": _entries, "volunteers": _volunteers, "users": _users, "memberships": _memberships,
     "projects": _projects, "positions": _positions, "applications": _applications, "project_resources": _resources,
@@ -159,6 +165,7 @@ NAMERS: dict[str, Callable] = {
     "certificates": _certificates, "certificate_requests": _requests, "jobs": _jobs,
     "practice_programmes": _programmes, "practice_host_units": _host_units, "practice_posts": _posts,
     "practice_applications": _student_applications, "practice_choices": _post_choices,
+    "practice_commitments": _commitments,
 }
 
 

@@ -18,6 +18,8 @@ from volunteer.practice import services as practice
 from volunteer.practice.filing import filing_pdf
 from volunteer.practice.forms import (
     ApplicationForm,
+    CommitmentForm,
+    InsuranceForm,
     InterviewForm,
     PlaceForm,
     PostForm,
@@ -26,8 +28,8 @@ from volunteer.practice.forms import (
     UnitForm,
 )
 from volunteer.practice.models import Post, Programme, StudentApplication
-from volunteer.practice.vocabulary import PostChoiceState, PostKind
-from volunteer.web.helpers import submit
+from volunteer.practice.vocabulary import PostChoiceState, PostKind, StudentApplicationState
+from volunteer.web.helpers import flash_form_errors, submit
 
 bp = Blueprint("practice", __name__)
 
@@ -67,9 +69,23 @@ def index():
 @login_required
 def detail(programme_id: int):
     programme = practice.get_programme_for(current_user, programme_id)
+    letter = practice.current_commitment(programme)
     return render_template("practice/detail.html", programme=programme, moves=lifecycle.next_moves(programme.state),
                            form=ConfirmForm(), unplaced=practice.unplaced(programme),
-                           unfilled=practice.unfilled(programme))
+                           unfilled=practice.unfilled(programme), letter=letter, ready=practice.readiness(programme),
+                           letter_form=CommitmentForm(letter=letter.text if letter else None))
+
+
+@bp.route("/practice/<int:programme_id>/commitment", methods=["POST"])
+@login_required
+def set_commitment(programme_id: int):
+    programme = practice.get_programme_for(current_user, programme_id)
+    form = CommitmentForm()
+    letter = submit(form, lambda: practice.set_commitment(current_user, programme, form.letter.data, now=utcnow()))
+    if letter:
+        flash(_("The commitment letter is now version %(version)s.", version=letter.version), "success")
+    flash_form_errors(form)
+    return redirect(url_for("practice.detail", programme_id=programme.id))
 
 
 @bp.route("/practice/<int:programme_id>/move", methods=["POST"])
@@ -112,7 +128,8 @@ def place(programme_id: int, application_id: int):
     if application is None or application.programme_id != programme.id:
         abort(404)
     form = PlaceForm()
-    post = get_by_id(Post, int(form.post.data)) if (form.post.data or "").isdigit() else None
+    chosen = form.post.data or ""
+    post = get_by_id(Post, int(chosen)) if chosen.isascii() and chosen.isdigit() and len(chosen) < 10 else None
     if post is None:
         flash(_("Please choose a post."), "error")
     elif submit(form, lambda: practice.place_by_hand(current_user, application, post, now=utcnow())):
@@ -151,6 +168,8 @@ def unit_home():
 @login_required
 def offer_post(unit_id: int, programme_id: int):
     unit, programme = practice.get_unit_for(current_user, unit_id), _programme(programme_id)
+    if programme not in practice.programmes_open_to(unit):
+        abort(404)
     form = PostForm()
     if request.method == "GET":
         form.starts_on.data, form.ends_on.data = programme.practice_starts_on, programme.practice_ends_on
@@ -164,6 +183,9 @@ def offer_post(unit_id: int, programme_id: int):
 @login_required
 def edit_post(post_id: int):
     post = practice.get_post_for(current_user, post_id)
+    if not post.is_editable:
+        flash(_("Only a post waiting for the league or returned to the unit can be changed."), "error")
+        return redirect(url_for("practice.unit_home"))
     form = PostForm(obj=post)
     if submit(form, lambda: practice.edit_post(current_user, post, form.data, now=utcnow())):
         flash(_("The post is submitted again: the league will decide on it."), "success")
@@ -190,9 +212,7 @@ def unit_decides(choice_id: int):
                                                   interview_place=form.interview_place.data, now=utcnow())):
         flash(_("%(student)s: %(state)s.", student=choice.application.volunteer.display_name,
                 state=choice.state_label), "success")
-    for field in form:
-        for message in field.errors:
-            flash(f"{field.label.text}：{message}", "error")
+    flash_form_errors(form)
     return redirect(url_for("practice.unit_home"))
 
 
@@ -231,18 +251,42 @@ def apply(programme_id: int):
 def my_application(application_id: int):
     application = practice.get_own_application(current_user, application_id)
     return render_template("practice/application.html", application=application, form=ConfirmForm(),
-                           C=PostChoiceState)
+                           C=PostChoiceState, letter=practice.current_commitment(application.programme),
+                           insurance_form=InsuranceForm(insurance=application.insurance))
 
 
 @bp.route("/practice/mine/<int:application_id>/filing.pdf")
 @login_required
 def filing(application_id: int):
     application = practice.get_own_application(current_user, application_id)
+    if application.state == StudentApplicationState.WITHDRAWN:
+        abort(404)
     response = make_response(filing_pdf(application, now=utcnow()))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="filing-{application.id}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/practice/mine/<int:application_id>/commit", methods=["POST"])
+@login_required
+def commit(application_id: int):
+    application = practice.get_own_application(current_user, application_id)
+    if submit(ConfirmForm(), lambda: practice.acknowledge_commitment(
+            current_user, application, request.form.get("commitment", ""), now=utcnow())):
+        flash(_("You have acknowledged the commitment letter."), "success")
+    return redirect(url_for("practice.my_application", application_id=application.id))
+
+
+@bp.route("/practice/mine/<int:application_id>/insurance", methods=["POST"])
+@login_required
+def insurance(application_id: int):
+    application = practice.get_own_application(current_user, application_id)
+    form = InsuranceForm()
+    if submit(form, lambda: practice.confirm_insurance(current_user, application, form.insurance.data, now=utcnow())):
+        flash(_("Your insurance is recorded."), "success")
+    flash_form_errors(form)
+    return redirect(url_for("practice.my_application", application_id=application.id))
 
 
 @bp.route("/practice/mine/<int:application_id>/withdraw", methods=["POST"])

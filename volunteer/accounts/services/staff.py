@@ -61,8 +61,12 @@ def account_for_phone(errors: FieldErrors, field: str, phone: str | None, displa
     unknown = secrets.token_urlsafe(24) + "a1"
     user = User(phone=normalised, password_hash=hash_password(unknown), display_name=(display_name or "").strip()[:80]
                 or mask_phone(normalised), created_at=now)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # someone registered this number at the same moment: theirs, then
+            db.session.add(user)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        return find_user_by_login(normalised)
     return user
 
 

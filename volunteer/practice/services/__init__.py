@@ -1,6 +1,6 @@
 """Use cases of practice programmes, by module: programmes and their lifecycle (programmes), host
 units and their posts (units), students' applications with ranked choices (applications), two-way
-selection (selection). Callers import them from here."""
+selection (selection), the commitment letter and insurance before the post (before). Callers import them from here."""
 from volunteer.practice.services.applications import (
     applications_of,
     apply,
@@ -12,6 +12,13 @@ from volunteer.practice.services.applications import (
     open_programmes,
     posts_offered,
     withdraw_application,
+)
+from volunteer.practice.services.before import (
+    acknowledge_commitment,
+    confirm_insurance,
+    current_commitment,
+    readiness,
+    set_commitment,
 )
 from volunteer.practice.services.programmes import (
     create_programme,
@@ -47,6 +54,7 @@ from volunteer.practice.services.units import (
 )
 
 __all__ = [
+    "acknowledge_commitment", "confirm_insurance", "current_commitment", "readiness", "set_commitment",
     "accept_offer", "applicants_of", "applications_of", "apply", "change_choices", "create_programme", "decide_post",
     "decline_offer", "edit_post", "get_choice_for_unit", "get_own_application", "get_own_choice", "get_post_for",
     "get_programme_for", "get_unit_for", "hometowns", "is_unit_contact", "last_details", "offered_posts", "open_programmes", "place_by_hand",

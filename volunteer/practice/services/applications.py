@@ -72,7 +72,7 @@ def _choices(errors: FieldErrors, programme: Programme, raw) -> list[Post]:
     for value in raw or []:
         value = str(value or "").strip()
         if value:
-            ids.append(int(value) if value.isdigit() and len(value) < 10 else -1)
+            ids.append(int(value) if value.isascii() and value.isdigit() and len(value) < 10 else -1)
     if not ids:
         errors.add("choices", _l("Please choose at least one post."))
         return []
@@ -136,7 +136,7 @@ def apply(actor, programme: Programme, data: dict, *, now: datetime) -> StudentA
 
 def change_choices(actor, application: StudentApplication, post_ids, *, now: datetime) -> StudentApplication:
     """New ranked choices while applications are open (no unit has acted on any yet)."""
-    _ensure_own(actor, application)
+    ensure_own(actor, application)
     if not application.programme.takes_applications(local_date(now)) or \
             application.state != StudentApplicationState.CHOOSING:
         raise NotInStage(_l("Your choices can be changed only while applications are open."))
@@ -159,7 +159,7 @@ def change_choices(actor, application: StudentApplication, post_ids, *, now: dat
 
 def withdraw_application(actor, application: StudentApplication, *, now: datetime) -> StudentApplication:
     """The student withdraws before they are placed; their open choices end with it."""
-    _ensure_own(actor, application)
+    ensure_own(actor, application)
     if application.state == StudentApplicationState.WITHDRAWN:
         return application
     if application.is_placed:
@@ -180,7 +180,7 @@ def withdraw_application(actor, application: StudentApplication, *, now: datetim
     return application
 
 
-def _ensure_own(actor, application: StudentApplication) -> None:
+def ensure_own(actor, application: StudentApplication) -> None:
     if volunteer_of(actor).id != application.volunteer_id:
         raise NotFound()
 
@@ -196,7 +196,7 @@ def get_own_application(actor, application_id) -> StudentApplication:
     application = get_by_id(StudentApplication, application_id)
     if application is None:
         raise NotFound()
-    _ensure_own(actor, application)
+    ensure_own(actor, application)
     return application
 
 

@@ -17,8 +17,10 @@ from volunteer.core.time import parse_moment
 from volunteer.extensions import db
 from volunteer.practice.errors import AlreadyPlaced, ChoiceClosed, NotInStage, PostFull
 from volunteer.practice.models import HostUnit, Post, PostChoice, Programme, StudentApplication
+from volunteer.practice.services.units import ensure_speaks_for
 from volunteer.practice.vocabulary import (
     OPEN_CHOICES,
+    UNIT_MOVES,
     PostChoiceState,
     PostState,
     ProgrammeEvent,
@@ -27,13 +29,6 @@ from volunteer.practice.vocabulary import (
 
 C = PostChoiceState
 PLACE = 200
-# What a unit may do with a choice, from which states.
-UNIT_MOVES = {
-    C.SHORTLISTED: (C.WAITING,),
-    C.INTERVIEW: (C.WAITING, C.SHORTLISTED, C.INTERVIEW),
-    C.OFFERED: (C.WAITING, C.SHORTLISTED, C.INTERVIEW),
-    C.NOT_CHOSEN: (C.WAITING, C.SHORTLISTED, C.INTERVIEW),
-}
 UNIT_EVENTS = {C.SHORTLISTED: ProgrammeEvent.SHORTLISTED, C.INTERVIEW: ProgrammeEvent.INTERVIEW_BOOKED,
                C.OFFERED: ProgrammeEvent.OFFER_MADE, C.NOT_CHOSEN: ProgrammeEvent.NOT_CHOSEN}
 
@@ -64,8 +59,7 @@ def unit_decides(actor, choice: PostChoice, target: str, *, interview_at=None, i
                  now: datetime) -> PostChoice:
     """The unit's contact (or a league admin over the unit) moves a student's choice of its post."""
     unit = choice.post.unit
-    if not unit.is_contact(actor):
-        permissions.ensure(actor, "unit.register", unit)
+    ensure_speaks_for(actor, unit)
     _ensure_matching(choice.post.programme)
     if target not in UNIT_MOVES:
         raise ValidationFailed(fields={"target": [_l("Please choose what to do.")]})
@@ -177,8 +171,7 @@ def get_choice_for_unit(user, choice_id) -> PostChoice:
     choice = get_by_id(PostChoice, choice_id)
     if choice is None:
         raise NotFound()
-    if not choice.post.unit.is_contact(user):
-        permissions.ensure(user, "unit.register", choice.post.unit)
+    ensure_speaks_for(user, choice.post.unit)
     return choice
 
 
@@ -194,16 +187,20 @@ def applicants_of(unit: HostUnit) -> list[PostChoice]:
     return db.session.scalars(sa.select(PostChoice).join(PostChoice.post).join(PostChoice.application)
                               .where(Post.unit_id == unit.id,
                                      StudentApplication.state != StudentApplicationState.WITHDRAWN)
+                              .options(sa.orm.contains_eager(PostChoice.post).joinedload(Post.programme),
+                                       sa.orm.contains_eager(PostChoice.application)
+                                       .joinedload(StudentApplication.volunteer))
                               .order_by(Post.title, Post.id, PostChoice.rank, PostChoice.id)).all()
 
 
 def unplaced(programme: Programme) -> list[StudentApplication]:
     return db.session.scalars(sa.select(StudentApplication).where(
         StudentApplication.programme_id == programme.id, StudentApplication.state == StudentApplicationState.CHOOSING)
+        .options(sa.orm.joinedload(StudentApplication.volunteer), sa.orm.joinedload(StudentApplication.hometown))
         .order_by(StudentApplication.created_at, StudentApplication.id)).all()
 
 
 def unfilled(programme: Programme) -> list[Post]:
     return db.session.scalars(sa.select(Post).where(Post.programme_id == programme.id,
                                                     Post.state == PostState.APPROVED, Post.filled < Post.places)
-                              .order_by(Post.id)).all()
+                              .options(sa.orm.joinedload(Post.unit)).order_by(Post.id)).all()

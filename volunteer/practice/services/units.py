@@ -85,12 +85,11 @@ def get_unit_for(user, unit_id) -> HostUnit:
     unit = get_by_id(HostUnit, unit_id)
     if unit is None:
         raise NotFound()
-    if not unit.is_contact(user):
-        permissions.ensure(user, "unit.register", unit)
+    ensure_speaks_for(user, unit)
     return unit
 
 
-def _ensure_speaks_for(actor, unit: HostUnit) -> None:
+def ensure_speaks_for(actor, unit: HostUnit) -> None:
     """The unit's contact, or a league admin over the unit acting for it."""
     if not unit.is_contact(actor):
         permissions.ensure(actor, "unit.register", unit)
@@ -143,7 +142,7 @@ def _post_fields(errors: FieldErrors, programme: Programme, data: dict) -> dict:
 
 def submit_post(actor, unit: HostUnit, programme: Programme, data: dict, *, now: datetime) -> Post:
     """A post the unit offers to a programme that covers it, waiting for the league's approval."""
-    _ensure_speaks_for(actor, unit)
+    ensure_speaks_for(actor, unit)
     if not programme.covers(unit.organisation):
         raise Forbidden(_l("This programme does not take posts from units of %(organisation)s.",
                            organisation=unit.organisation.name))
@@ -163,7 +162,7 @@ def submit_post(actor, unit: HostUnit, programme: Programme, data: dict, *, now:
 
 def edit_post(actor, post: Post, data: dict, *, now: datetime) -> Post:
     """The unit changes a post waiting or returned, which waits for the league again."""
-    _ensure_speaks_for(actor, post.unit)
+    ensure_speaks_for(actor, post.unit)
     if not post.is_editable:
         raise PostNotEditable()
     if not post.programme.takes_posts:
@@ -196,6 +195,8 @@ def decide_post(actor, post: Post, *, approve: bool, reason: str | None = None, 
     permissions.ensure(actor, "programme.run", post.programme)
     if post.state != PostState.SUBMITTED:
         raise Conflict(_l("This post is not waiting for a decision."))
+    if not post.programme.takes_posts:
+        raise NotInStage(_l("“%(programme)s” takes no posts now.", programme=post.programme.name))
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationFailed(fields={"reason": [_l("Please say what the unit should change.")]})
@@ -212,13 +213,18 @@ def decide_post(actor, post: Post, *, approve: bool, reason: str | None = None, 
 
 def withdraw_post(actor, post: Post, *, now: datetime) -> Post:
     """The unit withdraws a post nobody has accepted; the students who chose it are told."""
-    _ensure_speaks_for(actor, post.unit)
+    ensure_speaks_for(actor, post.unit)
     if post.state == PostState.WITHDRAWN:
         return post
     if post.filled:
         raise Conflict(_l("A student has accepted this post: it can no longer be withdrawn."))
     previous = post.state
-    _move(post, (PostState.SUBMITTED, PostState.RETURNED, PostState.APPROVED), state=PostState.WITHDRAWN, updated_at=now)
+    withdrawn = db.session.execute(sa.update(Post).where(
+        Post.id == post.id, Post.state.in_((PostState.SUBMITTED, PostState.RETURNED, PostState.APPROVED)),
+        Post.filled == 0).values(state=PostState.WITHDRAWN, updated_at=now).execution_options(synchronize_session=False))
+    if withdrawn.rowcount != 1:  # a student accepted it meanwhile
+        raise Conflict(_l("A student has accepted this post: it can no longer be withdrawn."))
+    db.session.expire(post)
     for choice in db.session.scalars(sa.select(PostChoice).where(PostChoice.post_id == post.id,
                                                                  PostChoice.state.in_(OPEN_CHOICES))):
         choice.state, choice.updated_at = PostChoiceState.WITHDRAWN, now
