@@ -88,9 +88,10 @@ def _choices(errors: FieldErrors, programme: Programme, raw) -> list[Post]:
 
 
 def _student_fields(errors: FieldErrors, programme: Programme, data: dict) -> dict:
-    fields = {"school_name": text_field(errors, data, "school_name", SCHOOL, required=True, message=_l("Please enter your school.")),
+    fields = {"school_name": text_field(errors, data, "school_name", SCHOOL, required=True,
+                                        message=_l("Please enter your school.")),
               "student_number": text_field(errors, data, "student_number", NUMBER, required=True,
-                                      message=_l("Please enter your student number.")),
+                                           message=_l("Please enter your student number.")),
               "major": text_field(errors, data, "major", MAJOR, required=True, message=_l("Please enter your major.")),
               "grade": text_field(errors, data, "grade", GRADE, required=True, message=_l("Please enter your grade."))}
     code = str(data.get("hometown") or "").strip()

@@ -44,12 +44,11 @@ def register_unit(actor, organisation: Organisation, data: dict, *, now: datetim
         errors.add("unit_kind", _l("Please choose the kind of unit."))
     address = text_field(errors, data, "address", ADDRESS, required=False)
     contact_name = text_field(errors, data, "contact_name", PERSON, required=True,
-                         message=_l("Please enter the contact person's name."))
-    if name and "name" not in errors and db.session.scalar(sa.select(HostUnit.id).where(HostUnit.organisation_id == organisation.id,
-                                                               HostUnit.name == name)) is not None:
+                              message=_l("Please enter the contact person's name."))
+    if name and "name" not in errors and db.session.scalar(sa.select(HostUnit.id).where(
+            HostUnit.organisation_id == organisation.id, HostUnit.name == name)) is not None:
         errors.add("name", _l("A unit of this name is already registered here."))
-    if errors.fields:
-        errors.raise_if_any()
+    errors.raise_if_any()  # before an account is made for the contact
     contact = account_for_phone(errors, "contact_phone", data.get("contact_phone"), contact_name, now=now)
     errors.raise_if_any()
     unit = HostUnit(organisation=organisation, name=name, unit_kind=kind, address=address, contact_name=contact_name,
@@ -107,13 +106,15 @@ def _day(errors: FieldErrors, field: str, value) -> date | None:
 
 
 def _post_fields(errors: FieldErrors, programme: Programme, data: dict) -> dict:
-    fields = {"title": text_field(errors, data, "title", NAME, required=True, message=_l("Please enter the post's title.")),
+    fields = {"title": text_field(errors, data, "title", NAME, required=True,
+                                  message=_l("Please enter the post's title.")),
               "place_of_work": text_field(errors, data, "place_of_work", ADDRESS, required=True,
-                                     message=_l("Please say where the work is done.")),
-              "duties": text_field(errors, data, "duties", TEXT, required=True, message=_l("Please describe the duties.")),
+                                          message=_l("Please say where the work is done.")),
+              "duties": text_field(errors, data, "duties", TEXT, required=True,
+                                   message=_l("Please describe the duties.")),
               "requirements": text_field(errors, data, "requirements", TEXT, required=False),
               "supervisor_name": text_field(errors, data, "supervisor_name", PERSON, required=True,
-                                       message=_l("Please enter the supervisor's name.")),
+                                            message=_l("Please enter the supervisor's name.")),
               "supervisor_phone": text_field(errors, data, "supervisor_phone", 20, required=False)}
     kind = data.get("post_kind")
     if kind not in PostKind.values():
