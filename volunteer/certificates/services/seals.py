@@ -40,42 +40,53 @@ def seal_png_for(user, code: str) -> bytes:
     return seal.png
 
 
+def clean_seal(errors: FieldErrors, upload: bytes | None, field: str = "seal") -> tuple[bytes, int, int] | None:
+    """A seal image as our own PNG (never the upload's bytes) with its width and height, or None
+    with the reason in ``errors``; nothing uploaded is no new image. A unit's seal is checked alike."""
+    if not upload:
+        return None
+    if len(upload) > SEAL_MAX_BYTES:
+        errors.add(field, _l("The seal image must be at most 1 MB."))
+        return None
+    transparent = _l("The seal must be a PNG image with a transparent background.")
+    if not upload.startswith(b"\x89PNG\r\n\x1a\n"):
+        errors.add(field, transparent)
+        return None
+    try:
+        with Image.open(io.BytesIO(upload)) as image:
+            image.verify()
+        with Image.open(io.BytesIO(upload)) as image:
+            width, height = image.size
+            if image.format != "PNG":
+                raise UnidentifiedImageError()
+            if not (SEAL_MIN_SIDE <= width <= SEAL_MAX_SIDE and SEAL_MIN_SIDE <= height <= SEAL_MAX_SIDE):
+                errors.add(field, _l("The seal must be between %(low)s and %(high)s pixels on each side.",
+                                     low=SEAL_MIN_SIDE, high=SEAL_MAX_SIDE))
+                return None
+            if "A" not in image.getbands() and "transparency" not in image.info:
+                errors.add(field, transparent)
+                return None
+            out = io.BytesIO()
+            image.convert("RGBA").save(out, format="PNG", optimize=True)
+            return out.getvalue(), width, height
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        errors.add(field, transparent)
+        return None
+
+
 def set_seal(actor, organisation: Organisation, upload: bytes | None, person_in_charge: str | None, *,
              now: datetime) -> Seal:
     """A PNG with transparency, checked and re-encoded (what is stored is our own PNG, never the
     upload's bytes); and the person in charge who signs the organisation's certificates."""
     permissions.ensure(actor, "certificate.issue", organisation)
     errors = FieldErrors()
-    png = width = height = None
-    if upload:
-        if len(upload) > SEAL_MAX_BYTES:
-            errors.add("seal", _l("The seal image must be at most 1 MB."))
-        elif not upload.startswith(b"\x89PNG\r\n\x1a\n"):
-            errors.add("seal", _l("The seal must be a PNG image with a transparent background."))
-        else:
-            try:
-                with Image.open(io.BytesIO(upload)) as image:
-                    image.verify()
-                with Image.open(io.BytesIO(upload)) as image:
-                    width, height = image.size
-                    if image.format != "PNG":
-                        raise UnidentifiedImageError()
-                    if not (SEAL_MIN_SIDE <= width <= SEAL_MAX_SIDE and SEAL_MIN_SIDE <= height <= SEAL_MAX_SIDE):
-                        errors.add("seal", _l("The seal must be between %(low)s and %(high)s pixels on each side.",
-                                              low=SEAL_MIN_SIDE, high=SEAL_MAX_SIDE))
-                    elif "A" not in image.getbands() and "transparency" not in image.info:
-                        errors.add("seal", _l("The seal must be a PNG image with a transparent background."))
-                    else:
-                        out = io.BytesIO()
-                        image.convert("RGBA").save(out, format="PNG", optimize=True)
-                        png = out.getvalue()
-            except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-                errors.add("seal", _l("The seal must be a PNG image with a transparent background."))
+    cleaned = clean_seal(errors, upload)
     person = (person_in_charge or "").strip()[:80] or None
     errors.raise_if_any()
     seal = db.session.get(Seal, organisation.id) or Seal(organisation_id=organisation.id)
-    if png is not None:
-        seal.png, seal.sha256, seal.width, seal.height = png, hashlib.sha256(png).hexdigest(), width, height
+    if cleaned is not None:
+        png, seal.width, seal.height = cleaned
+        seal.png, seal.sha256 = png, hashlib.sha256(png).hexdigest()
     seal.person_in_charge = person
     seal.updated_by_id, seal.updated_at = actor.id, now
     db.session.add(seal)

@@ -9,12 +9,13 @@ from flask_babel import lazy_gettext as _l
 from volunteer.core import permissions
 from volunteer.core.audit import record_event
 from volunteer.core.errors import FieldErrors
+from volunteer.core.images import clean_photo
 from volunteer.core.time import local_date
 from volunteer.extensions import db
 from volunteer.ledger.errors import ProjectNotServing
 from volunteer.ledger.models import LedgerEntry
 from volunteer.ledger.services.crediting import MAX_MINUTES, clean_minutes
-from volunteer.ledger.services.photos import clean_photo, keep_photo
+from volunteer.ledger.services.photos import keep_photo
 from volunteer.ledger.services.totals import add_to_totals
 from volunteer.ledger.services.waiting import count_waiting
 from volunteer.ledger.vocabulary import EntrySource, EntryState, LedgerEvent
