@@ -96,20 +96,29 @@ def test_seed_demo_loads_once(app):
         assert outcome.action == "checked_in", outcome.error and outcome.error.code
         db.session.rollback()
         # practice: a programme in two-way selection with an offer waiting for the demo volunteer,
-        # a student placed, a unit's contact who signs in and sees who chose its posts
+        # a student placed, a unit's contact who signs in and sees who chose its posts; last
+        # summer's closed, its students' weeks logged and commented on, evaluated and certified
         from volunteer.practice import services as practice
         from volunteer.practice.models import Programme
         from volunteer.practice.vocabulary import PostChoiceState, ProgrammeState
         states = set(db.session.scalars(sa.select(Programme.state)))
-        assert states == {ProgrammeState.MATCHING, ProgrammeState.COLLECTING_POSTS}
+        assert states == {ProgrammeState.MATCHING, ProgrammeState.COLLECTING_POSTS, ProgrammeState.CLOSED}
         mine = practice.applications_of(demo)
         assert [c.state for c in mine[0].choices].count(PostChoiceState.OFFERED) == 1
         contact = db.session.scalar(sa.select(User).where(User.phone == "13700000001"))
         assert len(practice.applicants_of(practice.units_of_contact(contact)[0])) >= 3
         matching = db.session.scalar(sa.select(Programme).where(Programme.state == ProgrammeState.MATCHING))
         from volunteer.practice.models import StudentApplication
-        placed = [a for a in db.session.scalars(sa.select(StudentApplication)) if a.is_placed]
+        placed = [a for a in db.session.scalars(sa.select(StudentApplication).where(
+            StudentApplication.programme_id == matching.id)) if a.is_placed]
         assert len(placed) == 1 and placed[0] not in practice.unplaced(matching) and practice.unfilled(matching)
+        closed = db.session.scalar(sa.select(Programme).where(Programme.state == ProgrammeState.CLOSED))
+        students = practice.placed_students(closed)
+        assert len(students) >= 2 and len({a.school_name for a in students}) >= 2
+        for student in students:
+            assert practice.logs_of(student) and all(log.comment for log in practice.logs_of(student))
+            assert practice.practice_certificate_of(student) is not None
+        assert any(log.photos for log in practice.logs_of(students[0]))
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "not loaded" in again.output
     # the README's demo logins work

@@ -208,7 +208,7 @@ def seed(*, now: datetime, volunteer_count: int = 300) -> bool:
     _seed_ledger(rng, now)
     _seed_certificates(now)
     seed_shifts(rng, now, DEMO_VOLUNTEER_PHONE)
-    seed_practice(now, STAFF[0][0], DEMO_VOLUNTEER_PHONE, DEMO_PASSWORD)
+    seed_practice(now, STAFF[0][0], DEMO_VOLUNTEER_PHONE, DEMO_PASSWORD, served_address())
     return True
 
 

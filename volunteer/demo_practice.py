@@ -2,12 +2,15 @@
 admins, units and students would: the coming holidays' city programme in two-way selection (two host
 units with their posts, students who applied with ranked choices, a shortlist, an interview, an
 offer waiting for the demo volunteer and a student placed who acknowledged the commitment letter
-and has still to confirm their insurance), and next year's collecting posts."""
+and has still to confirm their insurance), next year's collecting posts, and last summer's closed:
+its students placed, their weeks logged and commented on, evaluated by their units and certified."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import io
+from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from PIL import Image
 
 from volunteer.accounts.models import User, Volunteer
 from volunteer.accounts.services import hash_password
@@ -15,7 +18,7 @@ from volunteer.core.time import local_date
 from volunteer.extensions import db
 from volunteer.organisations.services import get_by_code
 from volunteer.practice import services as practice
-from volunteer.practice.vocabulary import PostChoiceState, PostKind, ProgrammeState, Season, UnitKind
+from volunteer.practice.vocabulary import PostChoiceState, PostKind, PracticeRating, ProgrammeState, Season, UnitKind
 
 RULES = "因需设岗、按岗招人、双向选择、属地管理、就近就便。"
 LETTER = ("本人自愿参加返家乡社会实践，承诺：\n一、遵守国家法律法规和实践单位的规章制度，服从安排；\n"
@@ -35,9 +38,23 @@ def _user(phone: str) -> User:
     return db.session.scalar(sa.select(User).where(User.phone == phone))
 
 
-def seed_practice(now: datetime, admin_phone: str, volunteer_phone: str, password: str) -> None:
+def seed_practice(now: datetime, admin_phone: str, volunteer_phone: str, password: str, base_url: str) -> None:
     admin = _user(admin_phone)
     today = local_date(now)
+    last = today.year if today >= date(today.year, 9, 1) else today.year - 1  # the summer past
+    registered = datetime(last, 5, 1, 2, 0, tzinfo=now.tzinfo)
+    units = []
+    for code, name, kind, contact, phone in UNITS:
+        unit = practice.register_unit(admin, get_by_code(code), {"name": name, "unit_kind": kind,
+                                                                 "contact_name": contact, "contact_phone": phone},
+                                      now=registered)
+        unit.contact.password_hash = hash_password(password)
+        units.append(unit)
+    demo = _user(volunteer_phone).volunteer
+    others = db.session.scalars(sa.select(Volunteer).where(
+        Volunteer.id != demo.id, Volunteer.birth_date <= date(today.year - 19, 1, 1))
+        .order_by(Volunteer.id).limit(3)).all()
+    seed_closed(admin, units, [demo, *others], last, base_url)
     # the holidays coming next: winter's from October to March, else summer's
     season = Season.WINTER if today.month in (10, 11, 12, 1, 2, 3) else Season.SUMMER
     holidays = {Season.WINTER: "寒假", Season.SUMMER: "暑期"}[season]
@@ -48,13 +65,6 @@ def seed_practice(now: datetime, admin_phone: str, volunteer_phone: str, passwor
         "practice_starts_on": starts, "practice_ends_on": today + timedelta(days=50),
         "rules": RULES}, now=now - timedelta(days=30))
     practice.transition_programme(admin, coming, ProgrammeState.COLLECTING_POSTS, now=now - timedelta(days=29))
-    units = []
-    for code, name, kind, contact, phone in UNITS:
-        unit = practice.register_unit(admin, get_by_code(code), {"name": name, "unit_kind": kind,
-                                                                 "contact_name": contact, "contact_phone": phone},
-                                      now=now - timedelta(days=28))
-        unit.contact.password_hash = hash_password(password)
-        units.append(unit)
     posts = []
     for index, title, kind, places, where, duties, requirements in POSTS:
         unit = units[index]
@@ -64,10 +74,6 @@ def seed_practice(now: datetime, admin_phone: str, volunteer_phone: str, passwor
         practice.decide_post(admin, post, approve=True, now=now - timedelta(days=24))
         posts.append(post)
     practice.transition_programme(admin, coming, ProgrammeState.APPLICATIONS_OPEN, now=now - timedelta(days=20))
-    demo = _user(volunteer_phone).volunteer
-    others = db.session.scalars(sa.select(Volunteer).where(
-        Volunteer.id != demo.id, Volunteer.birth_date <= date(today.year - 19, 1, 1))
-        .order_by(Volunteer.id).limit(3)).all()
     students = [demo, *others]
     applications = []
     for number, (volunteer, (school, major)) in enumerate(zip(students, SCHOOLS, strict=False), start=1):
@@ -106,3 +112,71 @@ def seed_practice(now: datetime, admin_phone: str, volunteer_phone: str, passwor
         "rules": RULES, "areas": ["LX-QS", "LX-BH", "LX-DZ"]}, now=now - timedelta(days=3))
     practice.transition_programme(admin, upcoming, ProgrammeState.COLLECTING_POSTS, now=now - timedelta(days=2))
     db.session.commit()
+
+
+def _moment(day: date, hour: int = 2) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=timezone.utc)
+
+
+def _photo(colour: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (480, 360), colour).save(out, format="JPEG")
+    return out.getvalue()
+
+
+# what each placed student logged of their weeks, and what their supervisor said
+LOGS = ("熟悉岗位职责，跟随指导老师学习窗口接待流程。", "独立接待办事群众，协助整理档案三十余卷。",
+        "参与政策宣传进村入户，制作宣传展板两块。", "协助开展暑期托管，为社区儿童辅导作业。")
+COMMENTS = ("上手快，服务态度好。", "工作细致，能主动发现问题。")
+RATINGS = (PracticeRating.EXCELLENT, PracticeRating.GOOD, PracticeRating.GOOD, PracticeRating.PASS)
+
+
+def seed_closed(admin: User, units: list, students: list, year: int, base_url: str) -> None:
+    """Last summer's programme walked through its whole lifecycle as it happened, and closed."""
+    starts, ends = date(year, 7, 6), date(year, 8, 16)
+    past = practice.create_programme(admin, get_by_code("LX"), {
+        "name": f"{year}年暑期大学生返家乡社会实践", "season": Season.SUMMER,
+        "applications_open_on": date(year, 6, 1), "applications_close_on": date(year, 6, 20),
+        "practice_starts_on": starts, "practice_ends_on": ends, "rules": RULES}, now=_moment(date(year, 5, 6)))
+    practice.transition_programme(admin, past, ProgrammeState.COLLECTING_POSTS, now=_moment(date(year, 5, 8)))
+    posts = []
+    for index, title, kind, places, where, duties, requirements in POSTS:
+        unit = units[index]
+        post = practice.submit_post(unit.contact, unit, past, {
+            "title": title, "post_kind": kind, "places": places, "place_of_work": where, "duties": duties,
+            "requirements": requirements, "supervisor_name": unit.contact_name}, now=_moment(date(year, 5, 15)))
+        practice.decide_post(admin, post, approve=True, now=_moment(date(year, 5, 20)))
+        posts.append(post)
+    practice.transition_programme(admin, past, ProgrammeState.APPLICATIONS_OPEN, now=_moment(date(year, 6, 1)))
+    applications = [practice.apply(volunteer.user, past, {
+        "school_name": school, "student_number": f"{year - 1}{number:05d}", "major": major,
+        "grade": f"{year - 1}级", "hometown": volunteer.organisation.code,
+        "choices": [str(posts[(number - 1) % len(posts)].id)]}, now=_moment(date(year, 6, 2 + number)))
+        for number, (volunteer, (school, major)) in enumerate(zip(students, SCHOOLS, strict=False), start=1)]
+    practice.transition_programme(admin, past, ProgrammeState.MATCHING, now=_moment(date(year, 6, 21)))
+    for application in applications:
+        choice = application.choices[0]
+        if choice.post.places_left:
+            practice.unit_decides(choice.post.unit.contact, choice, PostChoiceState.OFFERED, now=_moment(date(year, 6, 24)))
+            practice.accept_offer(application.volunteer.user, choice, now=_moment(date(year, 6, 25)))
+    practice.set_commitment(admin, past, LETTER, now=_moment(date(year, 6, 26)))
+    practice.transition_programme(admin, past, ProgrammeState.RUNNING, now=_moment(starts))
+    placed = [a for a in applications if a.is_placed]
+    for number, application in enumerate(placed):
+        weeks = practice.weeks_to_log(application, ends)[::-1][:2]
+        for index, week in enumerate(weeks):
+            log = practice.write_log(application.volunteer.user, application, {
+                "week_of": week.isoformat(), "log_text": LOGS[(number + index) % len(LOGS)],
+                "photos": [_photo((40 + 50 * number, 120, 90))] if index == 0 else []}, now=_moment(week + timedelta(days=5)))
+            practice.comment_on_log(application.placed_post.unit.contact, log, COMMENTS[index % len(COMMENTS)],
+                                    now=_moment(week + timedelta(days=6)))
+    practice.transition_programme(admin, past, ProgrammeState.EVALUATING, now=_moment(ends + timedelta(days=1)))
+    for number, application in enumerate(placed):
+        post = application.placed_post
+        practice.evaluate(post.unit.contact, application, {
+            "rating": RATINGS[number % len(RATINGS)], "days_present": str(practice.days_of_post(post) - number),
+            "comments": "实践期间遵守纪律，工作认真负责，能够将专业知识运用到基层工作中。"},
+            now=_moment(ends + timedelta(days=3)))
+        practice.issue_practice_certificate(admin, application, base_url=base_url,
+                                            now=_moment(ends + timedelta(days=7)))
+    practice.transition_programme(admin, past, ProgrammeState.CLOSED, now=_moment(ends + timedelta(days=14)))

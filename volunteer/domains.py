@@ -21,6 +21,7 @@ from volunteer.notifications import vocabulary as notifications
 from volunteer.organisations import vocabulary as organisations
 from volunteer.organisations.models import Organisation
 from volunteer.practice import vocabulary as practice
+from volunteer.practice.services import certifying  # noqa: F401  (registers the practice certificates' job)
 from volunteer.projects import vocabulary as projects
 from volunteer.reports import printing  # noqa: F401  (registers the printable report's job handler)
 from volunteer.reports import rollups as report_rollups

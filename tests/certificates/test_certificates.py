@@ -119,7 +119,7 @@ def test_the_qr_code_decodes_to_the_verification_page_which_answers_valid(app, c
     assert world.a_volunteer.id_number not in html and world.a_volunteer.volunteer_no not in html
     code = url.split("c=")[1]
     answer = client.get(f"/api/v1/verify/{serial}?code={code}").json
-    assert answer == {"valid": True, "status": "valid", "name_masked": "王**", "hours": 3.5, "issuer": "甲镇团委",
+    assert answer == {"valid": True, "status": "valid", "kind": "service_record", "name_masked": "王**", "hours": 3.5, "issuer": "甲镇团委",
                       "issued_at": "2027-03-15"}  # nothing more than API.md lists
 
 

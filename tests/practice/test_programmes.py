@@ -136,10 +136,11 @@ def test_every_state_leads_on_to_closed():
     assert lifecycle.next_moves(S.MATCHING)[0][0] == S.RUNNING
 
 
-def test_the_demo_has_a_programme_in_selection_and_a_summer_one_collecting_posts(app):
+def test_the_demo_has_a_programme_in_selection_a_summer_one_collecting_posts_and_one_closed(app):
     assert app.test_cli_runner().invoke(args=["seed-demo", "--volunteers", "40"]).exit_code == 0
     with app.app_context():
-        matching, collecting = db.session.scalars(sa.select(Programme).order_by(Programme.id)).all()
+        closed, matching, collecting = db.session.scalars(sa.select(Programme).order_by(Programme.id)).all()
+        assert closed.state == S.CLOSED and closed.practice_ends_on < date.today()
         assert (collecting.state, collecting.season, collecting.organisation.code) == (
             S.COLLECTING_POSTS, Season.SUMMER, "LX")
         assert len(collecting.areas) == 3

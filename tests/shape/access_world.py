@@ -22,7 +22,9 @@ from volunteer.certificates import batches
 from volunteer.certificates import services as certificates
 from volunteer.checkin import services as checkin
 from volunteer.core import jobs
+from volunteer.core.models import Job
 from volunteer.core.time import utcnow
+from volunteer.core.vocabulary import JobState
 from volunteer.extensions import db
 from volunteer.ledger import services as ledger
 from volunteer.ledger.models import LedgerEntry
@@ -31,7 +33,7 @@ from volunteer.notifications.models import Notice
 from volunteer.organisations.services import get_by_code
 from volunteer.organisations.vocabulary import OrganisationKind, Role
 from volunteer.practice import services as practice
-from volunteer.practice.vocabulary import ProgrammeState
+from volunteer.practice.vocabulary import PracticeJob, ProgrammeState
 from volunteer.projects import calendar
 from volunteer.projects import services as projects
 from volunteer.projects.models import Project
@@ -204,6 +206,7 @@ def _records(world: World, people: dict) -> None:
         "school_name": "矩阵大学", "student_number": "M000", "major": "法学", "grade": "大二", "hometown": "LX-A-1",
         "choices": [str(post.id)]}, now=now)
     db.session.flush()
+    at_post = _at_post(admin, lead, volunteer, host_unit, today, now)
     notice = db.session.scalar(db.select(Notice).where(Notice.user_id == volunteer.id).order_by(Notice.id))
     for name, record in (("notice", notice), ("running_project", running), ("draft_project", draft), ("evaluating_project", evaluating),
                          ("position", position), ("application", application), ("approved_entry", approved),
@@ -211,7 +214,7 @@ def _records(world: World, people: dict) -> None:
                          ("certificate_request", request), ("batch", batch), ("report", report),
                          ("shift", shift), ("signup", signup), ("leave", leave), ("programme", programme),
                          ("host_unit", host_unit), ("post", post), ("practice_application", student),
-                         ("choice", student.choices[0]),
+                         ("choice", student.choices[0]), *at_post.items(),
                          ("attachment", evaluating.evaluation.attachments[0]), ("org_a", get_by_code("LX-A")),
                          ("city", get_by_code("LX")),
                          ("volunteer", db.session.get(Volunteer, people["a_volunteer"].id)),
@@ -219,7 +222,8 @@ def _records(world: World, people: dict) -> None:
         world.keep(name, record)
     world.values.update(serial=certificate.serial, verification_code=certificate.verification_code,
                         station_code=codes.make_code(station, codes.STATIC), lead_user_id=lead.id,
-                        volunteer_no=certificate.snapshot["volunteer_no"])
+                        volunteer_no=certificate.snapshot["volunteer_no"],
+                        log_week=at_post["log"].week_of.isoformat())
     # the token of the volunteer's calendar feed (the feed's URL takes it)
     world.values["calendar_token"] = calendar.make_calendar_link(volunteer, now=now)
     db.session.commit()
@@ -263,3 +267,38 @@ def build(app) -> World:
         world.actors[name] = actor
     return world
 
+
+
+def _at_post(admin, lead, volunteer, host_unit, today, now) -> dict:
+    """A programme of town A under way: the volunteer placed on the unit's post, a week logged
+    with a photo; a practice certificates job of it (as if started once it is evaluated)."""
+    programme = practice.create_programme(admin, get_by_code("LX-A"), {
+        "name": "矩阵在岗实践", "season": "winter", "applications_open_on": today - timedelta(days=40),
+        "applications_close_on": today - timedelta(days=30), "practice_starts_on": today - timedelta(days=10),
+        "practice_ends_on": today + timedelta(days=20)}, now=now)
+    practice.transition_programme(admin, programme, ProgrammeState.COLLECTING_POSTS, now=now)
+    post = practice.submit_post(lead, host_unit, programme, {
+        "title": "矩阵在岗岗位", "post_kind": "community_practice", "places": 1, "place_of_work": "甲镇社区",
+        "starts_on": today - timedelta(days=10), "ends_on": today + timedelta(days=20), "duties": "协助",
+        "supervisor_name": "陈"}, now=now)
+    practice.decide_post(admin, post, approve=True, now=now)
+    practice.transition_programme(admin, programme, ProgrammeState.APPLICATIONS_OPEN, now=now)
+    student = practice.apply(volunteer, programme, {
+        "school_name": "矩阵大学", "student_number": "M001", "major": "法学", "grade": "大二", "hometown": "LX-A-1",
+        "choices": [str(post.id)]}, now=now - timedelta(days=35))
+    practice.transition_programme(admin, programme, ProgrammeState.MATCHING, now=now)
+    practice.unit_decides(lead, student.choices[0], "offer_made", now=now)
+    practice.accept_offer(volunteer, student.choices[0], now=now)
+    practice.transition_programme(admin, programme, ProgrammeState.RUNNING, now=now)
+    week = practice.weeks_to_log(student, today)[0]
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 60)).save(photo, format="JPEG")
+    log = practice.write_log(volunteer, student, {"week_of": week.isoformat(), "log_text": "矩阵周志",
+                                                  "photos": [photo.getvalue()]}, now=now)
+    job = Job(kind=PracticeJob.CERTIFICATES, organisation_id=programme.organisation_id, state=JobState.DONE, done=0,
+              total=0, created_by_id=admin.id, created_at=now, params={"programme_id": programme.id,
+                                                                          "base_url": "http://localhost/"})
+    db.session.add(job)
+    db.session.flush()
+    return {"running_programme": programme, "placed_application": student, "log": log, "log_photo": log.photos[0],
+            "certifying_job": job}

@@ -38,3 +38,10 @@ class BatchNotStopped(Conflict):
 class AlreadyCertified(Conflict):
     code = "already_certified"
     default_message = _l("The volunteer already holds a valid certificate of these same hours.")
+
+
+class IssuedElsewhere(Conflict):
+    """A practice certificate states a programme's evaluation, which its programme's page issues."""
+
+    code = "issued_elsewhere"
+    default_message = _l("A practice certificate is issued again from its programme's page.")

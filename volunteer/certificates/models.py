@@ -9,7 +9,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from volunteer.accounts.models import User, Volunteer
-from volunteer.certificates.vocabulary import CertificateStatus, RequestState
+from volunteer.certificates.vocabulary import CertificateKind, CertificateStatus, RequestState
 from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
@@ -45,7 +45,9 @@ class Certificate(db.Model):
     __tablename__ = "certificates"
     __table_args__ = (
         sa.CheckConstraint(CertificateStatus.sql_in("status"), name="status_known"),
-        sa.CheckConstraint("minutes > 0", name="has_hours"),
+        sa.CheckConstraint(CertificateKind.sql_in("kind"), name="kind_known"),
+        # A service certificate states hours; a practice certificate states the practice (and hours if any).
+        sa.CheckConstraint(f"minutes > 0 OR (kind <> '{CertificateKind.SERVICE}' AND minutes = 0)", name="has_hours"),
         sa.CheckConstraint(f"status = '{CertificateStatus.VALID}' OR (revoked_at IS NOT NULL AND revoked_reason IS NOT NULL)",
                            name="revocation_explained"),
         sa.CheckConstraint("period_to IS NULL OR period_from IS NULL OR period_to >= period_from",
@@ -57,6 +59,8 @@ class Certificate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(sa.String(48), unique=True)  # CODE-YYYY-NNNNNN; codes up to 32
+    kind: Mapped[str] = mapped_column(sa.String(20), default=CertificateKind.SERVICE,
+                                      server_default=CertificateKind.SERVICE)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"), index=True)
     project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"))
@@ -88,6 +92,10 @@ class Certificate(db.Model):
     @property
     def hours(self) -> float:
         return round(self.minutes / 60, 1)
+
+    @property
+    def kind_label(self) -> str:
+        return CertificateKind.label_of(self.kind)
 
     @property
     def is_valid(self) -> bool:

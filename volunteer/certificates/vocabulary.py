@@ -17,6 +17,15 @@ class CertificateStatus(Vocabulary):
     REVOKED = "revoked", _l("Revoked")
 
 
+class CertificateKind(Vocabulary):
+    """What a certificate attests: approved service hours (志愿服务记录证明), or a student's practice
+    at a post of a practice programme (实践证明), which the practice domain issues through this one's
+    register (serial, verification code, PDF and its hash, revocation)."""
+
+    SERVICE = "service_record", _l("Service certificate")
+    PRACTICE = "practice_record", _l("Practice certificate")
+
+
 class RequestState(Vocabulary):
     PENDING = "pending", _l("waiting for the admin")
     ISSUED = "issued", _l("issued")

@@ -157,6 +157,29 @@ def _placed(event, choice):
     return _to_student(event, choice, NoticeKind.STUDENT_PLACED) + _to_unit(event, choice, NoticeKind.STUDENT_PLACED)
 
 
+def _log_words(log) -> dict:
+    application = log.application
+    return {"student": application.volunteer.display_name, "post": application.placed_post.title,
+            "week": log.week_of.isoformat(), "comment": log.comment or ""}
+
+
+def _log_written(event, log):
+    return [(log.application.placed_post.unit.contact_user_id, NoticeKind.LOG_WAITING, _log_words(log),
+             path_to("practice.unit_students"))]
+
+
+def _log_commented(event, log):
+    return [(_volunteer_user(log.application.volunteer), NoticeKind.LOG_COMMENTED, _log_words(log),
+             path_to("practice.my_application", application_id=log.application_id))]
+
+
+def _evaluated(event, evaluation):
+    post = evaluation.application.placed_post
+    words = {"unit": post.unit.name, "post": post.title, "rating": str(evaluation.rating_label)}
+    return [(_volunteer_user(evaluation.application.volunteer), NoticeKind.PRACTICE_EVALUATED, words,
+             path_to("practice.my_application", application_id=evaluation.application_id))]
+
+
 # The event log's actions that tell someone, and who is told what.
 NOTIFIED = {
     ProjectEvent.ACCEPTED: lambda e, s: _application(e, s, NoticeKind.APPLICATION_ACCEPTED),
@@ -190,6 +213,9 @@ NOTIFIED = {
     ProgrammeEvent.OFFER_ACCEPTED: lambda e, s: _to_unit(e, s, NoticeKind.OFFER_ANSWERED),
     ProgrammeEvent.OFFER_DECLINED: lambda e, s: _to_unit(e, s, NoticeKind.OFFER_ANSWERED),
     ProgrammeEvent.PLACED_BY_LEAGUE: _placed,
+    ProgrammeEvent.LOG_WRITTEN: _log_written,
+    ProgrammeEvent.LOG_COMMENTED: _log_commented,
+    ProgrammeEvent.EVALUATED: _evaluated,
 }
 
 

@@ -47,6 +47,9 @@ class NoticeKind(Vocabulary):
     OFFER_RECEIVED = "practice_offer", _l("A unit offers you a practice post")
     OFFER_ANSWERED = "practice_offer_answered", _l("A student answered your offer")
     STUDENT_PLACED = "student_placed_on_post", _l("A practice placement was made")
+    LOG_WAITING = "practice_log_waiting", _l("A practice log waits for the supervisor's comment")
+    LOG_COMMENTED = "practice_log_commented", _l("Your practice log has a comment")
+    PRACTICE_EVALUATED = "practice_evaluated", _l("Your host unit evaluated your practice")
     STARTS_TOMORROW = "starts_in_a_day", _l("Your service starts within a day")
     STARTS_SOON = "starts_in_an_hour", _l("Your service starts within an hour")
 
@@ -92,7 +95,8 @@ DEFAULT_CHANNELS: dict[NoticeKind, frozenset[Channel]] = {
         NoticeKind.CERTIFICATE_FLAGGED, NoticeKind.ENTRIES_OVERDUE, NoticeKind.SHIFT_CANCELLED,
         NoticeKind.LEAVE_ASKED, NoticeKind.LEAVE_GRANTED, NoticeKind.LEAVE_REFUSED, NoticeKind.SHIFT_MISSED,
         NoticeKind.ABSENCE_EXCUSED, NoticeKind.UNIT_CONTACT, NoticeKind.POST_DECIDED, NoticeKind.OFFER_RECEIVED,
-        NoticeKind.OFFER_ANSWERED, NoticeKind.STUDENT_PLACED, NoticeKind.SELECTION_STEP)
+        NoticeKind.OFFER_ANSWERED, NoticeKind.STUDENT_PLACED, NoticeKind.SELECTION_STEP, NoticeKind.LOG_COMMENTED,
+        NoticeKind.PRACTICE_EVALUATED)
 } | {kind: frozenset({Channel.INBOX, Channel.SMS, Channel.PUSH})
      for kind in (NoticeKind.STARTS_SOON, NoticeKind.SHIFT_OFFERED)}
 
@@ -132,6 +136,9 @@ NOTICE_TEXT = {
     NoticeKind.OFFER_RECEIVED: _l("%(unit)s offers you the post “%(post)s”: accept it or decline it on your application's page."),
     NoticeKind.OFFER_ANSWERED: _l("%(student)s answered your offer of the post “%(post)s”: %(state)s."),
     NoticeKind.STUDENT_PLACED: _l("%(student)s is placed on the post “%(post)s” of %(unit)s."),
+    NoticeKind.LOG_WAITING: _l("%(student)s wrote the log of the week of %(week)s on the post “%(post)s”: the supervisor may comment on it."),
+    NoticeKind.LOG_COMMENTED: _l("The supervisor commented on your log of the week of %(week)s: %(comment)s"),
+    NoticeKind.PRACTICE_EVALUATED: _l("%(unit)s evaluated your practice on the post “%(post)s”: %(rating)s."),
     NoticeKind.STARTS_TOMORROW: _l("“%(position)s” on %(project)s starts at %(time)s."),
     NoticeKind.STARTS_SOON: _l("“%(position)s” on %(project)s starts at %(time)s."),
 }

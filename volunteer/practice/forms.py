@@ -1,9 +1,12 @@
 """Forms parse and render; practice.services checks every rule."""
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from volunteer.core.forms import Form
-from volunteer.practice.vocabulary import MAX_CHOICES, PostKind, Season, UnitKind
+from volunteer.practice.vocabulary import LOG_PHOTOS, MAX_CHOICES, PostKind, PracticeRating, Season, UnitKind
+
+PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
 
 class ProgrammeForm(Form):
@@ -83,3 +86,26 @@ class CommitmentForm(Form):
 class InsuranceForm(Form):
     insurance = StringField(_l("Insurance"), description=_l("The insurer and the policy number."),
                             render_kw={"maxlength": 200})
+
+
+class LogForm(Form):
+    week_of = SelectField(_l("Week of"), choices=[], validate_choice=False)
+    log_text = TextAreaField(_l("What I did this week"), render_kw={"rows": 6, "maxlength": 5000})
+    photos = MultipleFileField(_l("Photos (optional, up to %(n)s)", n=LOG_PHOTOS), render_kw={"accept": PHOTO_TYPES})
+
+    def uploads(self) -> list[bytes]:
+        return [upload.read() for upload in (self.photos.data or []) if getattr(upload, "filename", None)]
+
+
+class CommentForm(Form):
+    comment = TextAreaField(_l("Supervisor's comment"), render_kw={"rows": 3, "maxlength": 2000})
+
+
+class EvaluationForm(Form):
+    rating = SelectField(_l("Rating"), choices=[("", "—")] + PracticeRating.choices(), validate_choice=False)
+    days_present = StringField(_l("Days present"), render_kw={"inputmode": "numeric", "maxlength": 4})
+    comments = TextAreaField(_l("The unit's comments"), render_kw={"rows": 4, "maxlength": 2000})
+
+
+class SealForm(Form):
+    seal = FileField(_l("The unit's seal (a PNG with a transparent background)"), render_kw={"accept": "image/png"})

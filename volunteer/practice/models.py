@@ -14,6 +14,9 @@ from volunteer.core.time import UTCDateTime, utcnow
 from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
 from volunteer.practice.vocabulary import (
+    CERTIFICATE_STAGES,
+    EVALUATION_STAGES,
+    LOG_STAGES,
     MAX_CHOICES,
     OPEN_CHOICES,
     POST_STAGES,
@@ -88,6 +91,19 @@ class Programme(db.Model):
             self.applications_open_on <= today <= self.applications_close_on
 
     @property
+    def takes_logs(self) -> bool:
+        """Placed students log their weeks while the practice runs."""
+        return self.state in LOG_STAGES
+
+    @property
+    def takes_evaluations(self) -> bool:
+        return self.state in EVALUATION_STAGES
+
+    @property
+    def issues_certificates(self) -> bool:
+        return self.state in CERTIFICATE_STAGES
+
+    @property
     def is_matching(self) -> bool:
         """Units and students choose each other (two-way selection)."""
         return self.state == ProgrammeState.MATCHING
@@ -114,6 +130,9 @@ class HostUnit(db.Model):
     address: Mapped[str | None] = mapped_column(sa.String(200))
     contact_name: Mapped[str] = mapped_column(sa.String(80))
     contact_user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # The unit's seal (a PNG with transparency), stamped on its evaluations in the practice certificate.
+    seal_png: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    seal_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

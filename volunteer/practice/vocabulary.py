@@ -95,6 +95,29 @@ UNIT_MOVES = {
 }
 
 
+# The weeks of a practice are logged while it runs; the unit evaluates its students from then
+# until the programme is evaluated; the league certifies once the practice has ended.
+LOG_STAGES = frozenset({ProgrammeState.RUNNING})
+EVALUATION_STAGES = frozenset({ProgrammeState.RUNNING, ProgrammeState.EVALUATING})
+CERTIFICATE_STAGES = frozenset({ProgrammeState.EVALUATING, ProgrammeState.CLOSED})
+LOG_PHOTOS = 3  # photos on one weekly log
+
+
+class PracticeRating(Vocabulary):
+    """The unit's overall rating of a student, in the four grades schools record."""
+
+    EXCELLENT = "rated_excellent", _l("Excellent")
+    GOOD = "rated_good", _l("Good")
+    PASS = "rated_pass", _l("Satisfactory")
+    FAIL = "rated_fail", _l("Unsatisfactory")
+
+
+class PracticeJob(Vocabulary):
+    """The kinds of background job (core.jobs) practice programmes run."""
+
+    CERTIFICATES = "practice_certificates", _l("Practice certificates of a programme")
+
+
 ACCESS = {
     "programme.run": ADMINS,  # create a programme and move it through its lifecycle
     "unit.register": ADMINS,  # register host units under their organisations; approve or return posts
@@ -122,6 +145,11 @@ class ProgrammeEvent(Vocabulary):
     COMMITMENT_SET = "practice.commitment_set", _l("Commitment letter set")
     COMMITTED = "practice.committed", _l("Commitment letter acknowledged")
     INSURED = "practice.insured", _l("Insurance confirmed")
+    LOG_WRITTEN = "practice_log.written", _l("Practice log written")
+    LOG_COMMENTED = "practice_log.commented", _l("Practice log commented on")
+    EVALUATED = "practice.evaluated", _l("Student evaluated by the unit")
+    UNIT_SEAL_SET = "host_unit.seal_set", _l("Host unit's seal changed")
+    CERTIFYING_STARTED = "practice.certifying_started", _l("Practice certificates started")
 
 
 EVENT_LOG = Glossary(
@@ -146,19 +174,29 @@ EVENT_LOG = Glossary(
            ProgrammeEvent.PLACED_BY_LEAGUE: lazy_pgettext("event", "placed"),
            ProgrammeEvent.COMMITMENT_SET: lazy_pgettext("event", "set the commitment letter of"),
            ProgrammeEvent.COMMITTED: lazy_pgettext("event", "acknowledged the commitment letter of"),
-           ProgrammeEvent.INSURED: lazy_pgettext("event", "confirmed the insurance of")},
+           ProgrammeEvent.INSURED: lazy_pgettext("event", "confirmed the insurance of"),
+           ProgrammeEvent.LOG_WRITTEN: lazy_pgettext("event", "wrote the practice log"),
+           ProgrammeEvent.LOG_COMMENTED: lazy_pgettext("event", "commented on the practice log"),
+           ProgrammeEvent.EVALUATED: lazy_pgettext("event", "evaluated"),
+           ProgrammeEvent.UNIT_SEAL_SET: lazy_pgettext("event", "changed the seal of"),
+           ProgrammeEvent.CERTIFYING_STARTED: lazy_pgettext("event", "started issuing the practice certificates of")},
     subjects={"practice_programmes": _l("Practice programme"), "practice_host_units": _l("Host unit"),
               "practice_posts": _l("Practice post"), "practice_applications": _l("Practice application"),
-              "practice_choices": _l("Choice of a post"), "practice_commitments": _l("Commitment letter")},
+              "practice_choices": _l("Choice of a post"), "practice_commitments": _l("Commitment letter"),
+              "practice_logs": _l("Practice log"), "practice_evaluations": _l("Evaluation by the unit"),
+              "jobs": _l("Background job")},
     # names are recorded as "title", whose label the log shares
     fields={"season": _l("Season"), "unit_kind": _l("Kind of unit"), "post_kind": _l("Kind of post"),
             "places": _l("Places"), "contact_user_id": _l("Contact person"), "post_id": _l("Practice post"),
             "rank": _l("Rank of the choice"), "interview_at": _l("Interview time"),
             "interview_place": _l("Interview place"), "version": _l("Version of the letter"),
-            "insurance": _l("Insurance")},
+            "insurance": _l("Insurance"), "week_of": _l("Week of"), "photos": _l("Photos"),
+            "rating": _l("Rating"), "programme_id": _l("Practice programme"), "days_present": _l("Days present"), "seal_sha256": _l("Seal image")},
     values={"practice_programmes": {"state": ProgrammeState, "season": Season},
             "practice_host_units": {"unit_kind": UnitKind},
             "practice_posts": {"state": PostState, "post_kind": PostKind},
-            "practice_applications": {"state": StudentApplicationState}, "practice_choices": {"state": PostChoiceState}},
-    references={"contact_user_id": "users", "post_id": "practice_posts"},
+            "practice_applications": {"state": StudentApplicationState}, "practice_choices": {"state": PostChoiceState},
+            "practice_evaluations": {"rating": PracticeRating}},
+    references={"contact_user_id": "users", "post_id": "practice_posts", "programme_id": "practice_programmes"},
+    hidden=frozenset({"seal_sha256"}),
 )

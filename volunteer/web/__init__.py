@@ -20,6 +20,7 @@ from volunteer.web import (
     notifications,
     organisations,
     practice,
+    practice_at_post,  # noqa: F401  (its routes join the practice blueprint)
     projects,
     reports,
     shifts,

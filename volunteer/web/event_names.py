@@ -20,7 +20,9 @@ from volunteer.core.models import Job
 from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations.models import Organisation
+from volunteer.practice.at_post import PracticeLog, UnitEvaluation
 from volunteer.practice.models import Commitment, HostUnit, Post, PostChoice, Programme, StudentApplication
+from volunteer.practice.vocabulary import PracticeJob
 from volunteer.projects.models import Application, Position, Project, Resource
 from volunteer.stations.models import Station
 from volunteer.web.templating import hours_number
@@ -119,6 +121,9 @@ def _jobs(ids):
         if job.kind == CertificateJob.BATCH:
             found[job.id] = Named(_("a certificate batch of %(organisation)s", organisation=job.organisation.name),
                                   url_for("certificates.batch", job_id=job.id))
+        elif job.kind == PracticeJob.CERTIFICATES:
+            found[job.id] = Named(_("a practice programme's certificates (job #%(id)s)", id=job.id),
+                                  url_for("practice.certifying", job_id=job.id))
         else:
             found[job.id] = Named(_("a period report of %(organisation)s", organisation=job.organisation.name),
                                   url_for("reports.report_job", job_id=job.id))
@@ -158,6 +163,20 @@ def _commitments(ids):
             for c in _rows(Commitment, ids, Commitment.programme)}
 
 
+def _logs(ids):
+    return {g.id: Named(_("%(volunteer)s's log of the week of %(week)s", volunteer=_person(g.application.volunteer),
+                          week=g.week_of.isoformat()))
+            for g in db.session.scalars(sa.select(PracticeLog).where(PracticeLog.id.in_(ids)).options(
+                sa.orm.joinedload(PracticeLog.application).joinedload(StudentApplication.volunteer)))}
+
+
+def _evaluations(ids):
+    return {e.id: Named(_("the unit's evaluation of %(volunteer)s", volunteer=_person(e.application.volunteer)),
+                        url_for("practice.evaluations", programme_id=e.application.programme_id))
+            for e in db.session.scalars(sa.select(UnitEvaluation).where(UnitEvaluation.id.in_(ids)).options(
+                sa.orm.joinedload(UnitEvaluation.application).joinedload(StudentApplication.volunteer)))}
+
+
 NAMERS: dict[str, Callable] = {
     "ledger_entries": _entries, "volunteers": _volunteers, "users": _users, "memberships": _memberships,
     "projects": _projects, "positions": _positions, "applications": _applications, "project_resources": _resources,
@@ -165,7 +184,7 @@ NAMERS: dict[str, Callable] = {
     "certificates": _certificates, "certificate_requests": _requests, "jobs": _jobs,
     "practice_programmes": _programmes, "practice_host_units": _host_units, "practice_posts": _posts,
     "practice_applications": _student_applications, "practice_choices": _post_choices,
-    "practice_commitments": _commitments,
+    "practice_commitments": _commitments, "practice_logs": _logs, "practice_evaluations": _evaluations,
 }
 
 

@@ -6,7 +6,7 @@ from marshmallow import fields
 
 from volunteer.api.schemas.base import BaseSchema, Text, enum, max_length, page_of, record_id
 from volunteer.certificates import services
-from volunteer.certificates.vocabulary import CertificateStatus
+from volunteer.certificates.vocabulary import CertificateKind, CertificateStatus
 
 
 class CertificateIssueSchema(BaseSchema):
@@ -45,6 +45,7 @@ class VerificationArgsSchema(BaseSchema):
 class VerificationSchema(BaseSchema):
     valid = fields.Boolean(required=True)
     status = enum(CertificateStatus)
+    kind = enum(CertificateKind)
     name_masked = fields.String()
     hours = fields.Float()
     issuer = fields.String()

@@ -8,8 +8,10 @@ from volunteer.certificates.services.issuing import (
     issue_for_number,
     issuer_for,
     issuing_root,
+    next_serial,
     project_choices,
     render_pdf,
+    store_issued,
     verify_url,
     volunteers_to_certify,
 )
@@ -33,12 +35,12 @@ from volunteer.certificates.services.requests import (
     requests_of,
     requests_waiting_for,
 )
-from volunteer.certificates.services.seals import seal_png_for, seal_settings_for, set_seal
+from volunteer.certificates.services.seals import clean_seal, seal_png_for, seal_settings_for, set_seal
 
 __all__ = [
     "AlreadyCertified", "NoApprovedHours", "approved_entries", "certificates_of", "decide_request", "flag_for_review",
     "get_certificate_for", "get_for_admin", "get_request_for", "issue_certificate", "issue_for_number", "issuer_for",
-    "issuing_root",
+    "issuing_root", "clean_seal", "next_serial", "store_issued",
     "pdf_of", "project_choices", "needing_review", "register_in_scope", "reissue", "render_pdf", "request_certificate",
     "requests_in_scope", "requests_of", "requests_waiting_for", "revoke", "seal_png_for", "seal_settings_for", "set_seal", "verify",
     "verify_url", "volunteers_to_certify",

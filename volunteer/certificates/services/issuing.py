@@ -18,7 +18,7 @@ from volunteer.accounts.models import Volunteer
 from volunteer.certificates import pdf
 from volunteer.certificates.errors import AlreadyCertified, NoApprovedHours
 from volunteer.certificates.models import Certificate, CertificatePdf, Seal
-from volunteer.certificates.vocabulary import CertificateEvent, CertificateStatus
+from volunteer.certificates.vocabulary import CertificateEvent, CertificateKind, CertificateStatus
 from volunteer.core import get_by_id, permissions
 from volunteer.core.audit import record_event
 from volunteer.core.counters import next_value
@@ -64,11 +64,14 @@ def _code(statement: dict) -> str:
 
 
 def _statement(certificate: Certificate) -> dict:
-    """What the verification code vouches for."""
-    return {"serial": certificate.serial, "volunteer_no": certificate.snapshot["volunteer_no"],
-            "minutes": certificate.minutes, "issuer": certificate.snapshot["issuer_code"],
-            "issued_on": certificate.snapshot["date"], "period": certificate.snapshot["period"],
-            "project_id": certificate.project_id}
+    """What the verification code vouches for (a kind other than service's is part of it)."""
+    statement = {"serial": certificate.serial, "volunteer_no": certificate.snapshot["volunteer_no"],
+                 "minutes": certificate.minutes, "issuer": certificate.snapshot["issuer_code"],
+                 "issued_on": certificate.snapshot["date"], "period": certificate.snapshot["period"],
+                 "project_id": certificate.project_id}
+    if certificate.kind != CertificateKind.SERVICE:
+        statement["kind"] = certificate.kind
+    return statement
 
 
 def verify_url(base_url: str, certificate: Certificate) -> str:
@@ -104,8 +107,6 @@ def issue_certificate(actor, volunteer: Volunteer, *, base_url: str, project: Pr
         by_project.setdefault(project_id, [title, 0])[1] += credited
     first, last = period_from or rows[0][1], period_to or rows[-1][1]
     today = local_date(now, DEFAULT_ZONE)
-    year = today.year
-    serial = f"{issuer.code}-{year}-{next_value(f'certificate:{issuer.code}:{year}'):06d}"
     seal = db.session.get(Seal, issuer.id)
     snapshot = {
         "name": volunteer.name, "volunteer_no": volunteer.volunteer_no,
@@ -117,19 +118,33 @@ def issue_certificate(actor, volunteer: Volunteer, *, base_url: str, project: Pr
         "projects": [[title, total] for title, total in sorted(by_project.values(), key=lambda p: -p[1])],
         "entries": [[row[0], row[1].isoformat(), row[3], row[2]] for row in rows],
     }
-    certificate = Certificate(serial=serial, organisation_id=issuer.id, volunteer_id=volunteer.id,
+    certificate = Certificate(serial=next_serial(issuer, today), kind=CertificateKind.SERVICE,
+                              organisation_id=issuer.id, volunteer_id=volunteer.id,
                               project_id=project.id if project else None, period_from=period_from,
                               period_to=period_to, minutes=minutes, snapshot=snapshot, status=CertificateStatus.VALID,
-                              issued_by_id=actor.id, issued_at=now, job_id=job_id, request_id=request_id,
-                              verification_code="", pdf_sha256="")
+                              issued_by_id=actor.id, issued_at=now, job_id=job_id, request_id=request_id)
+    return store_issued(actor, certificate, lambda c: render_pdf(c, base_url, seal), now=now)
+
+
+def next_serial(issuer: Organisation, today: date) -> str:
+    """The issuer's next serial of the year: every kind of certificate it issues counts in one series."""
+    return f"{issuer.code}-{today.year}-{next_value(f'certificate:{issuer.code}:{today.year}'):06d}"
+
+
+def store_issued(actor, certificate: Certificate, render, *, now: datetime) -> Certificate:
+    """Seal what a new certificate states: its verification code (over the serial, the volunteer's
+    number, minutes, issuer, date and period of its snapshot), its PDF drawn by ``render`` and the
+    PDF's SHA-256; keep it and the PDF, with its event-log row. The snapshot holds volunteer_no,
+    issuer_code, date and period whatever the kind."""
     certificate.verification_code = _code(_statement(certificate))
-    document = render_pdf(certificate, base_url, seal)
+    document = render(certificate)
     certificate.pdf_sha256 = hashlib.sha256(document).hexdigest()
     db.session.add(certificate)
     db.session.flush()
     db.session.add(CertificatePdf(certificate_id=certificate.id, pdf=document))
-    record_event(actor, CertificateEvent.ISSUED, certificate, after={"serial": serial, "minutes": minutes,
-                                                                  "volunteer_id": volunteer.id}, now=now)
+    record_event(actor, CertificateEvent.ISSUED, certificate, after={
+        "serial": certificate.serial, "minutes": certificate.minutes, "volunteer_id": certificate.volunteer_id},
+        now=now)
     return certificate
 
 

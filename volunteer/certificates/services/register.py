@@ -13,10 +13,10 @@ from flask_babel import lazy_gettext as _l
 from volunteer.accounts import services as accounts
 from volunteer.accounts.identity import mask_name
 from volunteer.accounts.models import Volunteer
-from volunteer.certificates.errors import AlreadyRevoked, NotRevoked
+from volunteer.certificates.errors import AlreadyRevoked, IssuedElsewhere, NotRevoked
 from volunteer.certificates.models import Certificate, CertificatePdf
 from volunteer.certificates.services.issuing import issue_certificate
-from volunteer.certificates.vocabulary import CertificateEvent, CertificateStatus
+from volunteer.certificates.vocabulary import CertificateEvent, CertificateKind, CertificateStatus
 from volunteer.core import permissions
 from volunteer.core.audit import record_event
 from volunteer.core.errors import Forbidden, NotFound, ValidationFailed
@@ -36,7 +36,8 @@ def verify(serial: str, code: str | None) -> dict:
     if certificate is None or not CODE_SHAPE.fullmatch(code) or not hmac.compare_digest(
             certificate.verification_code.encode(), code.encode()):
         return {"valid": False}
-    return {"valid": certificate.is_valid, "status": certificate.status,
+    return {"valid": certificate.is_valid, "status": certificate.status, "kind": certificate.kind,
+            "kind_label": certificate.kind_label,
             "name_masked": mask_name(certificate.snapshot["name"]), "hours": certificate.hours,
             "issuer": certificate.snapshot["issuer"], "issued_at": certificate.snapshot["date"]}
 
@@ -86,6 +87,8 @@ def reissue(actor, old: Certificate, *, base_url: str, now: datetime) -> Certifi
     permissions.ensure(actor, "certificate.issue", old)
     if not old.is_revoked:
         raise NotRevoked()
+    if old.kind != CertificateKind.SERVICE:
+        raise IssuedElsewhere()
     return issue_certificate(actor, old.volunteer, base_url=base_url, project=old.project,
                              period_from=old.period_from, period_to=old.period_to, now=now)
 

@@ -1,6 +1,7 @@
 """Use cases of practice programmes, by module: programmes and their lifecycle (programmes), host
 units and their posts (units), students' applications with ranked choices (applications), two-way
-selection (selection), the commitment letter and insurance before the post (before). Callers import them from here."""
+selection (selection), the commitment letter and insurance before the post (before), weekly logs,
+evaluations and the unit's seal (at_post), practice certificates (certifying). Callers import them from here."""
 from volunteer.practice.services.applications import (
     applications_of,
     apply,
@@ -13,12 +14,34 @@ from volunteer.practice.services.applications import (
     posts_offered,
     withdraw_application,
 )
+from volunteer.practice.services.at_post import (
+    comment_on_log,
+    days_of_post,
+    evaluate,
+    evaluation_of,
+    get_log_for,
+    log_photo_for,
+    logs_of,
+    placed_students,
+    practice_certificate_of,
+    set_unit_seal,
+    students_at,
+    weeks_to_log,
+    write_log,
+)
 from volunteer.practice.services.before import (
     acknowledge_commitment,
     confirm_insurance,
     current_commitment,
     readiness,
     set_commitment,
+)
+from volunteer.practice.services.certifying import (
+    certifying_jobs,
+    get_certifying_job_for,
+    issue_practice_certificate,
+    start_certifying,
+    to_certify,
 )
 from volunteer.practice.services.programmes import (
     create_programme,
@@ -54,6 +77,9 @@ from volunteer.practice.services.units import (
 )
 
 __all__ = [
+    "comment_on_log", "days_of_post", "evaluate", "evaluation_of", "get_log_for", "log_photo_for", "logs_of", "placed_students",
+    "practice_certificate_of", "set_unit_seal", "students_at", "weeks_to_log", "write_log",
+    "certifying_jobs", "get_certifying_job_for", "issue_practice_certificate", "start_certifying", "to_certify",
     "acknowledge_commitment", "confirm_insurance", "current_commitment", "readiness", "set_commitment",
     "accept_offer", "applicants_of", "applications_of", "apply", "change_choices", "create_programme", "decide_post",
     "decline_offer", "edit_post", "get_choice_for_unit", "get_own_application", "get_own_choice", "get_post_for",
