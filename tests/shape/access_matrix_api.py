@@ -84,6 +84,18 @@ API = [
     route("GET", "notifications_api.notification_settings", SIGNED_IN),
     route("PUT", "notifications_api.put_notification_settings", SIGNED_IN,
           body={"channels": {NoticeKind.HOURS_APPROVED: {"email": True}}}),
+    # returning-home practice, for a student's phone
+    route("GET", "practice_api.programmes", PUBLIC),
+    route("GET", "practice_api.posts", PUBLIC, programme_id="@programme"),
+    route("POST", "practice_api.apply", VOLUNTEER, programme_id="@programme", body={
+        "school_name": "矩阵大学", "student_number": "M009", "major": "法学", "grade": "大二", "hometown": "LX-A-1",
+        "choices": ["@post"]}),
+    route("GET", "practice_api.my_applications", VOLUNTEER),
+    route("POST", "practice_api.accept", own("choice"), choice_id="@choice"),
+    route("POST", "practice_api.decline", own("choice"), choice_id="@choice"),
+    route("GET", "practice_api.logs", own("placed_application"), application_id="@placed_application"),
+    route("POST", "practice_api.write_log", own("placed_application"), application_id="@placed_application",
+          body={"week_of": "@log_week", "log_text": "矩阵周志（接口）"}),
     # reports
     route("GET", "reports_api.summary", may("report.view", "org_a"), query={"organisation": A}),
 ]

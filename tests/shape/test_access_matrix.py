@@ -75,6 +75,8 @@ def matrix(app):
 
 
 def _value(world, value):
+    if isinstance(value, list):  # a list of ids in a JSON body
+        return [_value(world, item) for item in value]
     return world.values[value[1:]] if isinstance(value, str) and value.startswith("@") else value
 
 

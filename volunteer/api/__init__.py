@@ -10,6 +10,7 @@ from volunteer.api import (
     ledger,
     notifications,
     organisations,
+    practice,
     projects,
     reports,
     shifts,
@@ -24,7 +25,7 @@ from volunteer.extensions import api, csrf
 api.register_converter(UnicodeConverter, text_path_parameter)
 
 BLUEPRINTS = (accounts.blp, organisations.blp, projects.blp, stations.blp, checkin.blp, ledger.blp,
-              certificates.blp, reports.blp, notifications.blp, shifts.blp)
+              certificates.blp, reports.blp, notifications.blp, shifts.blp, practice.blp)
 
 
 def init_api(app: Flask) -> None:
