@@ -119,6 +119,8 @@ def test_seed_demo_loads_once(app):
             assert practice.logs_of(student) and all(log.comment for log in practice.logs_of(student))
             assert practice.practice_certificate_of(student) is not None
         assert any(log.photos for log in practice.logs_of(students[0]))
+        survey = practice.survey_results(closed)
+        assert survey["responses"] == len(students) and survey["questions"][2]["mean"] is not None
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "not loaded" in again.output
     # the README's demo logins work

@@ -3,7 +3,8 @@ admins, units and students would: the coming holidays' city programme in two-way
 units with their posts, students who applied with ranked choices, a shortlist, an interview, an
 offer waiting for the demo volunteer and a student placed who acknowledged the commitment letter
 and has still to confirm their insurance), next year's collecting posts, and last summer's closed:
-its students placed, their weeks logged and commented on, evaluated by their units and certified."""
+its students placed, their weeks logged and commented on, its questionnaire answered, evaluated by
+their units and certified."""
 from __future__ import annotations
 
 import io
@@ -18,7 +19,15 @@ from volunteer.core.time import local_date
 from volunteer.extensions import db
 from volunteer.organisations.services import get_by_code
 from volunteer.practice import services as practice
-from volunteer.practice.vocabulary import PostChoiceState, PostKind, PracticeRating, ProgrammeState, Season, UnitKind
+from volunteer.practice.vocabulary import (
+    PostChoiceState,
+    PostKind,
+    PracticeRating,
+    ProgrammeState,
+    QuestionKind,
+    Season,
+    UnitKind,
+)
 
 RULES = "因需设岗、按岗招人、双向选择、属地管理、就近就便。"
 LETTER = ("本人自愿参加返家乡社会实践，承诺：\n一、遵守国家法律法规和实践单位的规章制度，服从安排；\n"
@@ -128,6 +137,15 @@ def _photo(colour: tuple[int, int, int]) -> bytes:
 LOGS = ("熟悉岗位职责，跟随指导老师学习窗口接待流程。", "独立接待办事群众，协助整理档案三十余卷。",
         "参与政策宣传进村入户，制作宣传展板两块。", "协助开展暑期托管，为社区儿童辅导作业。")
 COMMENTS = ("上手快，服务态度好。", "工作细致，能主动发现问题。")
+SURVEY = (
+    {"question_kind": QuestionKind.SINGLE, "prompt": "实践岗位与您的专业是否相关？", "options": "相关\n部分相关\n不相关",
+     "required": True},
+    {"question_kind": QuestionKind.MULTIPLE, "prompt": "本次实践您有哪些收获？（可多选）",
+     "options": "了解家乡发展\n提升实践能力\n明确职业方向", "required": True},
+    {"question_kind": QuestionKind.SCALE, "prompt": "您对本次实践的总体满意度", "required": True},
+    {"question_kind": QuestionKind.TEXT, "prompt": "您对今后的返家乡实践有什么建议？", "required": False},
+)
+SUGGESTIONS = ("希望岗位信息更早发布。", "", "建议增加企业类岗位。", "")
 RATINGS = (PracticeRating.EXCELLENT, PracticeRating.GOOD, PracticeRating.GOOD, PracticeRating.PASS)
 
 
@@ -160,6 +178,7 @@ def seed_closed(admin: User, units: list, students: list, year: int, base_url: s
             practice.unit_decides(choice.post.unit.contact, choice, PostChoiceState.OFFERED, now=_moment(date(year, 6, 24)))
             practice.accept_offer(application.volunteer.user, choice, now=_moment(date(year, 6, 25)))
     practice.set_commitment(admin, past, LETTER, now=_moment(date(year, 6, 26)))
+    questions = [practice.add_question(admin, past, question, now=_moment(date(year, 6, 28))) for question in SURVEY]
     practice.transition_programme(admin, past, ProgrammeState.RUNNING, now=_moment(starts))
     placed = [a for a in applications if a.is_placed]
     for number, application in enumerate(placed):
@@ -170,6 +189,12 @@ def seed_closed(admin: User, units: list, students: list, year: int, base_url: s
                 "photos": [_photo((40 + 50 * number, 120, 90))] if index == 0 else []}, now=_moment(week + timedelta(days=5)))
             practice.comment_on_log(application.placed_post.unit.contact, log, COMMENTS[index % len(COMMENTS)],
                                     now=_moment(week + timedelta(days=6)))
+    for number, application in enumerate(placed):
+        single, several, scale, written = questions
+        practice.answer_survey(application.volunteer.user, application, {
+            f"q{single.id}": str(number % 2), f"q{several.id}": [str(i) for i in range(number % 3 + 1)],
+            f"q{scale.id}": str(5 - number % 2), f"q{written.id}": SUGGESTIONS[number % len(SUGGESTIONS)]},
+            now=_moment(ends - timedelta(days=2)))
     practice.transition_programme(admin, past, ProgrammeState.EVALUATING, now=_moment(ends + timedelta(days=1)))
     for number, application in enumerate(placed):
         post = application.placed_post

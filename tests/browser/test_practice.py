@@ -88,3 +88,26 @@ def test_apply_accept_log_and_comment_on_a_phone(app, world, season, phone_page,
     page.goto(logs_url)
     expect(page.locator("[data-testid=log-comment]")).to_contain_text("工作认真，服务热情。")
     expect(page.locator("[data-testid=log-form]")).to_be_visible()  # the other week is still to log
+
+
+def test_the_leagues_practice_pages_fit_a_phone(app, phone_page):
+    """The demo's closed programme: its evaluations, figures and questionnaire results on 360 px."""
+    assert app.test_cli_runner().invoke(args=["seed-demo", "--volunteers", "40"]).exit_code == 0
+    from tests.browser.test_every_page_fits import too_wide
+    from volunteer.practice.models import Programme
+    from volunteer.practice.vocabulary import ProgrammeState as S
+    with app.app_context():
+        closed = db.session.scalar(db.select(Programme.id).where(Programme.state == S.CLOSED))
+    page = phone_page
+    page.goto("/login")
+    page.fill("#login", "13800000001")
+    page.fill("#password", "demo2026")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/")
+    for path, marker in ((f"/practice/{closed}", "[data-testid=programme-state]"),
+                         (f"/practice/{closed}/evaluations", "[data-testid=certificate]"),
+                         (f"/practice/{closed}/figures", "[data-testid=by-school]"),
+                         (f"/practice/{closed}/survey", "[data-testid=mean]")):
+        page.goto(path)
+        expect(page.locator(marker).first).to_be_visible()
+        assert too_wide(page) is None, (path, too_wide(page))

@@ -239,6 +239,13 @@ WEB = [
     route("GET", "practice.certifying_status", may("programme.run", "running_programme"), job_id="@certifying_job"),
     route("POST", "practice.certifying_resume", may("programme.run", "running_programme"), job_id="@certifying_job"),
     route("GET", "practice.certifying_zip", may("programme.run", "running_programme"), job_id="@certifying_job"),
+    route("GET", "practice.survey", may("programme.run", "running_programme"), programme_id="@running_programme"),
+    route("POST", "practice.survey", may("programme.run", "running_programme"), programme_id="@running_programme",
+          body={"question_kind": "free_text", "prompt": "矩阵问题", "required": "y"}),
+    route("POST", "practice.withdraw_question", may("programme.run", "running_programme"), question_id="@question"),
+    route("GET", "practice.my_survey", own("placed_application"), application_id="@placed_application"),
+    route("POST", "practice.my_survey", own("placed_application"), application_id="@placed_application",
+          body={"q0": "1"}),
     route("GET", "practice.figures_page", may("programme.run", "programme"), programme_id="@programme"),
     route("GET", "practice.school_export", may("programme.run", "programme"), programme_id="@programme"),
     route("POST", "notifications.push_unsubscribe", SIGNED_IN),  # one's own browsers only

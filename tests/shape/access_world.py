@@ -295,10 +295,12 @@ def _at_post(admin, lead, volunteer, host_unit, today, now) -> dict:
     Image.new("RGB", (40, 30), (10, 120, 60)).save(photo, format="JPEG")
     log = practice.write_log(volunteer, student, {"week_of": week.isoformat(), "log_text": "矩阵周志",
                                                   "photos": [photo.getvalue()]}, now=now)
+    question = practice.add_question(admin, programme, {"question_kind": "rating_scale", "prompt": "矩阵满意度",
+                                                        "required": True}, now=now)
     job = Job(kind=PracticeJob.CERTIFICATES, organisation_id=programme.organisation_id, state=JobState.DONE, done=0,
               total=0, created_by_id=admin.id, created_at=now, params={"programme_id": programme.id,
                                                                           "base_url": "http://localhost/"})
     db.session.add(job)
     db.session.flush()
     return {"running_programme": programme, "placed_application": student, "log": log, "log_photo": log.photos[0],
-            "certifying_job": job}
+            "certifying_job": job, "question": question}

@@ -4,7 +4,15 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from volunteer.core.forms import Form
-from volunteer.practice.vocabulary import LOG_PHOTOS, MAX_CHOICES, PostKind, PracticeRating, Season, UnitKind
+from volunteer.practice.vocabulary import (
+    LOG_PHOTOS,
+    MAX_CHOICES,
+    PostKind,
+    PracticeRating,
+    QuestionKind,
+    Season,
+    UnitKind,
+)
 
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
@@ -109,3 +117,10 @@ class EvaluationForm(Form):
 
 class SealForm(Form):
     seal = FileField(_l("The unit's seal (a PNG with a transparent background)"), render_kw={"accept": "image/png"})
+
+
+class QuestionForm(Form):
+    question_kind = SelectField(_l("Kind of question"), choices=QuestionKind.choices(), validate_choice=False)
+    prompt = StringField(_l("Question"), render_kw={"maxlength": 300})
+    options = TextAreaField(_l("Options (for a choice question), one per line"), render_kw={"rows": 4})
+    required = BooleanField(_l("An answer is required"), default=True)

@@ -20,6 +20,7 @@ from volunteer.practice.vocabulary import (
     MAX_CHOICES,
     OPEN_CHOICES,
     POST_STAGES,
+    SURVEY_STAGES,
     UNIT_MOVES,
     PostChoiceState,
     PostKind,
@@ -98,6 +99,16 @@ class Programme(db.Model):
     @property
     def takes_evaluations(self) -> bool:
         return self.state in EVALUATION_STAGES
+
+    @property
+    def is_open(self) -> bool:
+        """Not closed: its questionnaire may still change (until a student answers it)."""
+        return self.state != ProgrammeState.CLOSED
+
+    @property
+    def takes_survey_answers(self) -> bool:
+        """Placed students answer the questionnaire from the practice's start until it closes."""
+        return self.state in SURVEY_STAGES
 
     @property
     def issues_certificates(self) -> bool:

@@ -112,6 +112,21 @@ class PracticeRating(Vocabulary):
     FAIL = "rated_fail", _l("Unsatisfactory")
 
 
+class QuestionKind(Vocabulary):
+    """The kinds of question a programme's questionnaire asks its students."""
+
+    SINGLE = "single_choice", _l("One choice")
+    MULTIPLE = "multiple_choice", _l("Several choices")
+    SCALE = "rating_scale", _l("A scale from 1 to 5")
+    TEXT = "free_text", _l("Written answer")
+
+
+CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE})
+SCALE = range(1, 6)  # the points of a scale question
+# Placed students answer the questionnaire from the practice's start until the programme closes.
+SURVEY_STAGES = frozenset({ProgrammeState.RUNNING, ProgrammeState.EVALUATING})
+
+
 class PracticeJob(Vocabulary):
     """The kinds of background job (core.jobs) practice programmes run."""
 
@@ -150,6 +165,9 @@ class ProgrammeEvent(Vocabulary):
     EVALUATED = "practice.evaluated", _l("Student evaluated by the unit")
     UNIT_SEAL_SET = "host_unit.seal_set", _l("Host unit's seal changed")
     CERTIFYING_STARTED = "practice.certifying_started", _l("Practice certificates started")
+    QUESTION_ADDED = "practice.question_added", _l("Question added to the questionnaire")
+    QUESTION_WITHDRAWN = "practice.question_withdrawn", _l("Question withdrawn from the questionnaire")
+    SURVEY_ANSWERED = "practice.survey_answered", _l("Questionnaire answered")
 
 
 EVENT_LOG = Glossary(
@@ -179,24 +197,30 @@ EVENT_LOG = Glossary(
            ProgrammeEvent.LOG_COMMENTED: lazy_pgettext("event", "commented on the practice log"),
            ProgrammeEvent.EVALUATED: lazy_pgettext("event", "evaluated"),
            ProgrammeEvent.UNIT_SEAL_SET: lazy_pgettext("event", "changed the seal of"),
-           ProgrammeEvent.CERTIFYING_STARTED: lazy_pgettext("event", "started issuing the practice certificates of")},
+           ProgrammeEvent.CERTIFYING_STARTED: lazy_pgettext("event", "started issuing the practice certificates of"),
+           ProgrammeEvent.QUESTION_ADDED: lazy_pgettext("event", "added to the questionnaire"),
+           ProgrammeEvent.QUESTION_WITHDRAWN: lazy_pgettext("event", "withdrew from the questionnaire"),
+           ProgrammeEvent.SURVEY_ANSWERED: lazy_pgettext("event", "answered the questionnaire of")},
     subjects={"practice_programmes": _l("Practice programme"), "practice_host_units": _l("Host unit"),
               "practice_posts": _l("Practice post"), "practice_applications": _l("Practice application"),
               "practice_choices": _l("Choice of a post"), "practice_commitments": _l("Commitment letter"),
               "practice_logs": _l("Practice log"), "practice_evaluations": _l("Evaluation by the unit"),
-              "jobs": _l("Background job")},
+              "jobs": _l("Background job"), "practice_questions": _l("Question of a questionnaire"),
+              "practice_survey_responses": _l("Answers to a questionnaire")},
     # names are recorded as "title", whose label the log shares
     fields={"season": _l("Season"), "unit_kind": _l("Kind of unit"), "post_kind": _l("Kind of post"),
             "places": _l("Places"), "contact_user_id": _l("Contact person"), "post_id": _l("Practice post"),
             "rank": _l("Rank of the choice"), "interview_at": _l("Interview time"),
             "interview_place": _l("Interview place"), "version": _l("Version of the letter"),
             "insurance": _l("Insurance"), "week_of": _l("Week of"), "photos": _l("Photos"),
-            "rating": _l("Rating"), "programme_id": _l("Practice programme"), "days_present": _l("Days present"), "seal_sha256": _l("Seal image")},
+            "rating": _l("Rating"), "programme_id": _l("Practice programme"),
+            "question_kind": _l("Kind of question"), "prompt": _l("Question"), "days_present": _l("Days present"), "seal_sha256": _l("Seal image")},
     values={"practice_programmes": {"state": ProgrammeState, "season": Season},
             "practice_host_units": {"unit_kind": UnitKind},
             "practice_posts": {"state": PostState, "post_kind": PostKind},
             "practice_applications": {"state": StudentApplicationState}, "practice_choices": {"state": PostChoiceState},
-            "practice_evaluations": {"rating": PracticeRating}},
+            "practice_evaluations": {"rating": PracticeRating},
+            "practice_questions": {"question_kind": QuestionKind}},
     references={"contact_user_id": "users", "post_id": "practice_posts", "programme_id": "practice_programmes"},
     hidden=frozenset({"seal_sha256"}),
 )

@@ -22,6 +22,7 @@ from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations.models import Organisation
 from volunteer.practice.at_post import PracticeLog, UnitEvaluation
 from volunteer.practice.models import Commitment, HostUnit, Post, PostChoice, Programme, StudentApplication
+from volunteer.practice.survey import Question, SurveyResponse
 from volunteer.practice.vocabulary import PracticeJob
 from volunteer.projects.models import Application, Position, Project, Resource
 from volunteer.stations.models import Station
@@ -177,6 +178,17 @@ def _evaluations(ids):
                 sa.orm.joinedload(UnitEvaluation.application).joinedload(StudentApplication.volunteer)))}
 
 
+def _questions(ids):
+    return {q.id: Named(_("the question “%(prompt)s”", prompt=q.prompt),
+                        url_for("practice.survey", programme_id=q.programme_id)) for q in _rows(Question, ids)}
+
+
+def _responses(ids):
+    return {r.id: Named(_("%(volunteer)s's answers", volunteer=_person(r.application.volunteer)))
+            for r in db.session.scalars(sa.select(SurveyResponse).where(SurveyResponse.id.in_(ids)).options(
+                sa.orm.joinedload(SurveyResponse.application).joinedload(StudentApplication.volunteer)))}
+
+
 NAMERS: dict[str, Callable] = {
     "ledger_entries": _entries, "volunteers": _volunteers, "users": _users, "memberships": _memberships,
     "projects": _projects, "positions": _positions, "applications": _applications, "project_resources": _resources,
@@ -185,6 +197,7 @@ NAMERS: dict[str, Callable] = {
     "practice_programmes": _programmes, "practice_host_units": _host_units, "practice_posts": _posts,
     "practice_applications": _student_applications, "practice_choices": _post_choices,
     "practice_commitments": _commitments, "practice_logs": _logs, "practice_evaluations": _evaluations,
+    "practice_questions": _questions, "practice_survey_responses": _responses,
 }
 
 

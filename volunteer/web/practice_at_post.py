@@ -10,11 +10,12 @@ from flask_login import current_user, login_required
 from volunteer.accounts.forms import ConfirmForm
 from volunteer.certificates import batches
 from volunteer.core import get_by_id, jobs
-from volunteer.core.errors import NotFound
+from volunteer.core.errors import Conflict, NotFound, ValidationFailed
 from volunteer.core.time import local_date, utcnow
+from volunteer.extensions import db
 from volunteer.practice import figures
 from volunteer.practice import services as practice
-from volunteer.practice.forms import CommentForm, EvaluationForm, LogForm, SealForm
+from volunteer.practice.forms import CommentForm, EvaluationForm, LogForm, QuestionForm, SealForm
 from volunteer.practice.models import StudentApplication
 from volunteer.web.helpers import flash_form_errors, submit
 from volunteer.web.practice import bp
@@ -181,3 +182,50 @@ def school_export(programme_id: int):
     document = figures.school_xlsx(programme, figures.school_rows(programme, school))
     return Response(document, headers={**PRIVATE, "Content-Disposition": f'attachment; filename="practice-{programme.id}.xlsx"'},
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/practice/<int:programme_id>/survey", methods=["GET", "POST"])
+@login_required
+def survey(programme_id: int):
+    programme = practice.get_programme_for(current_user, programme_id)
+    form = QuestionForm()
+    if submit(form, lambda: practice.add_question(current_user, programme, form.data, now=utcnow())):
+        flash(_("The question is added to the questionnaire."), "success")
+        return redirect(url_for("practice.survey", programme_id=programme.id))
+    return render_template("practice/survey.html", programme=programme, form=form, confirm=ConfirmForm(),
+                           results=practice.survey_results(programme))
+
+
+@bp.route("/practice/questions/<int:question_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_question(question_id: int):
+    question = practice.get_question_for(current_user, question_id)
+    if submit(ConfirmForm(), lambda: practice.withdraw_question(current_user, question, now=utcnow())):
+        flash(_("The question is withdrawn from the questionnaire."), "success")
+    return redirect(url_for("practice.survey", programme_id=question.programme_id))
+
+
+@bp.route("/practice/mine/<int:application_id>/survey", methods=["GET", "POST"])
+@login_required
+def my_survey(application_id: int):
+    application = practice.get_own_application(current_user, application_id)
+    questions = practice.questions_of(application.programme)
+    form, errors = ConfirmForm(), {}
+    if form.validate_on_submit():  # the answers are the questions' own inputs, beside the form's token
+        answers = {f"q{q.id}": request.form.getlist(f"q{q.id}") if q.has_options else request.form.get(f"q{q.id}")
+                   for q in questions}
+        try:
+            practice.answer_survey(current_user, application, answers, now=utcnow())
+        except ValidationFailed as refused:
+            db.session.rollback()
+            errors = {name: [str(m) for m in messages] for name, messages in refused.fields.items()}
+        except Conflict as refused:
+            db.session.rollback()
+            flash(str(refused.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Thank you: your answers are in."), "success")
+            return redirect(url_for("practice.my_survey", application_id=application.id))
+    return render_template("practice/my_survey.html", application=application, questions=questions, form=form,
+                           errors=errors, response=practice.response_of(application),
+                           given=request.form if request.method == "POST" else None)

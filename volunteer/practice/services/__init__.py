@@ -1,7 +1,7 @@
 """Use cases of practice programmes, by module: programmes and their lifecycle (programmes), host
 units and their posts (units), students' applications with ranked choices (applications), two-way
 selection (selection), the commitment letter and insurance before the post (before), weekly logs,
-evaluations and the unit's seal (at_post), practice certificates (certifying). Callers import them from here."""
+evaluations and the unit's seal (at_post), practice certificates (certifying), the questionnaire (survey). Callers import them from here."""
 from volunteer.practice.services.applications import (
     applications_of,
     apply,
@@ -60,6 +60,15 @@ from volunteer.practice.services.selection import (
     unit_decides,
     unplaced,
 )
+from volunteer.practice.services.survey import (
+    add_question,
+    answer_survey,
+    get_question_for,
+    questions_of,
+    response_of,
+    survey_results,
+    withdraw_question,
+)
 from volunteer.practice.services.units import (
     decide_post,
     edit_post,
@@ -77,6 +86,8 @@ from volunteer.practice.services.units import (
 )
 
 __all__ = [
+    "add_question", "answer_survey", "get_question_for", "questions_of", "response_of", "survey_results",
+    "withdraw_question",
     "comment_on_log", "days_of_post", "evaluate", "evaluation_of", "get_log_for", "log_photo_for", "logs_of", "placed_students",
     "practice_certificate_of", "set_unit_seal", "students_at", "weeks_to_log", "write_log",
     "certifying_jobs", "get_certifying_job_for", "issue_practice_certificate", "start_certifying", "to_certify",
