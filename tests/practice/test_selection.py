@@ -234,3 +234,32 @@ def test_choices_that_look_like_numbers_but_are_not_are_refused(app, world, seas
             "school_name": "复旦", "student_number": "1", "major": "法学", "grade": "大一", "hometown": "LX-A",
             "choices": ["²", "１２"]}, now=NOW)
     assert set(odd.value.fields) == {"choices"}
+
+
+def test_those_whose_choices_end_by_someone_elses_step_are_told(app, world, season):
+    """Accepting one offer ends the student's other choices: those units are told; a unit
+    withdrawing its post ends the students' choices of it: those students are told."""
+    first, second = offers(app, season, world)
+    with app.app_context():
+        practice.unit_decides(user_of(season.town_a), choice_of(first, season.a2), C.OFFERED, now=NOW)
+        practice.unit_decides(user_of(season.town_b), choice_of(first, season.b1), C.OFFERED, now=NOW)
+        db.session.commit()
+        practice.accept_offer(user_of(world.a_volunteer), choice_of(first, season.b1), now=NOW)
+        db.session.commit()
+        town_a = db.session.scalars(sa.select(Notice).where(Notice.user_id == season.town_a.user_id,
+                                                            Notice.kind == NoticeKind.OFFER_ANSWERED)).all()
+        assert len(town_a) == 1 and town_a[0].payload["state"] == str(PostChoiceState.WITHDRAWN.label)
+        assert town_a[0].payload["student"] == world.a_volunteer.name
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(Notice).where(
+            Notice.user_id == world.b_volunteer.user_id, Notice.kind == NoticeKind.SELECTION_STEP))
+        post = db.session.get(Post, season.a2)
+        practice.withdraw_post(user_of(season.town_a), post, now=NOW)
+        db.session.commit()
+        told = db.session.scalars(sa.select(Notice).where(Notice.user_id == world.b_volunteer.user_id,
+                                                          Notice.kind == NoticeKind.SELECTION_STEP)).all()
+        assert len(told) == before + 1 and told[-1].payload["post"] == post.title
+        assert choice_of(second, season.a2).state == C.WITHDRAWN
+        # 王小明's choice of it had ended already: they are not told again
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Notice).where(
+            Notice.user_id == world.a_volunteer.user_id, Notice.kind == NoticeKind.SELECTION_STEP,
+            Notice.payload["post"].as_string() == post.title)) == 0

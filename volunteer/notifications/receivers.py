@@ -19,6 +19,7 @@ from volunteer.notifications import direct, dispatch
 from volunteer.notifications.models import ChannelChoice, Notice, PushSubscription
 from volunteer.notifications.services.writing import path_to, write_notice
 from volunteer.notifications.vocabulary import Channel, NoticeKind
+from volunteer.practice.models import PostChoice
 from volunteer.practice.vocabulary import PostChoiceState, PostState, ProgrammeEvent
 from volunteer.projects.vocabulary import ProjectEvent, ProjectState
 from volunteer.shifts.vocabulary import ShiftEvent
@@ -153,8 +154,30 @@ def _to_unit(event, choice, kind):
     return [(choice.post.unit.contact_user_id, kind, _choice_words(choice), path_to("practice.unit_home"))]
 
 
+def _withdrawn_choices(event) -> list:
+    ids = (event.after or {}).get("withdrawn_choices") or []
+    return db.session.scalars(sa.select(PostChoice).where(PostChoice.id.in_(ids)).order_by(PostChoice.id)).all() \
+        if ids else []
+
+
+def _others_told(event) -> list:
+    """The units whose choices of the student ended when the student was placed elsewhere."""
+    return [told for other in _withdrawn_choices(event) for told in _to_unit(event, other, NoticeKind.OFFER_ANSWERED)]
+
+
+def _accepted(event, choice):
+    return _to_unit(event, choice, NoticeKind.OFFER_ANSWERED) + _others_told(event)
+
+
 def _placed(event, choice):
-    return _to_student(event, choice, NoticeKind.STUDENT_PLACED) + _to_unit(event, choice, NoticeKind.STUDENT_PLACED)
+    return (_to_student(event, choice, NoticeKind.STUDENT_PLACED) + _to_unit(event, choice, NoticeKind.STUDENT_PLACED)
+            + _others_told(event))
+
+
+def _post_withdrawn(event, post):
+    """The students who chose the post: that choice is no longer pursued."""
+    return [told for choice in _withdrawn_choices(event)
+            for told in _to_student(event, choice, NoticeKind.SELECTION_STEP)]
 
 
 def _log_words(log) -> dict:
@@ -210,7 +233,8 @@ NOTIFIED = {
     ProgrammeEvent.INTERVIEW_BOOKED: lambda e, s: _to_student(e, s, NoticeKind.SELECTION_STEP),
     ProgrammeEvent.NOT_CHOSEN: lambda e, s: _to_student(e, s, NoticeKind.SELECTION_STEP),
     ProgrammeEvent.OFFER_MADE: lambda e, s: _to_student(e, s, NoticeKind.OFFER_RECEIVED),
-    ProgrammeEvent.OFFER_ACCEPTED: lambda e, s: _to_unit(e, s, NoticeKind.OFFER_ANSWERED),
+    ProgrammeEvent.OFFER_ACCEPTED: _accepted,
+    ProgrammeEvent.POST_WITHDRAWN: _post_withdrawn,
     ProgrammeEvent.OFFER_DECLINED: lambda e, s: _to_unit(e, s, NoticeKind.OFFER_ANSWERED),
     ProgrammeEvent.PLACED_BY_LEAGUE: _placed,
     ProgrammeEvent.LOG_WRITTEN: _log_written,

@@ -222,5 +222,5 @@ EVENT_LOG = Glossary(
             "practice_evaluations": {"rating": PracticeRating},
             "practice_questions": {"question_kind": QuestionKind}},
     references={"contact_user_id": "users", "post_id": "practice_posts", "programme_id": "practice_programmes"},
-    hidden=frozenset({"seal_sha256"}),
+    hidden=frozenset({"seal_sha256", "withdrawn_choices"}),  # the choices withdrawn by it: for the notices
 )

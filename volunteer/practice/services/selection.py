@@ -101,7 +101,9 @@ def _take_place(post: Post) -> None:
     db.session.expire(post)
 
 
-def _place(application: StudentApplication, choice: PostChoice, *, now: datetime) -> None:
+def _place(application: StudentApplication, choice: PostChoice, *, now: datetime) -> list[int]:
+    """Place the student on the choice's post; their other open choices are withdrawn, and their
+    ids returned (those units are told the student is no longer theirs to choose)."""
     _take_place(choice.post)
     placed = db.session.execute(sa.update(StudentApplication).where(
         StudentApplication.id == application.id, StudentApplication.state == StudentApplicationState.CHOOSING)
@@ -109,10 +111,13 @@ def _place(application: StudentApplication, choice: PostChoice, *, now: datetime
         .execution_options(synchronize_session=False))
     if placed.rowcount != 1:
         raise AlreadyPlaced()
-    db.session.execute(sa.update(PostChoice).where(PostChoice.application_id == application.id,
-                                                   PostChoice.id != choice.id, PostChoice.state.in_(OPEN_CHOICES))
+    others = sa.and_(PostChoice.application_id == application.id, PostChoice.id != choice.id,
+                     PostChoice.state.in_(OPEN_CHOICES))
+    withdrawn = list(db.session.scalars(sa.select(PostChoice.id).where(others).order_by(PostChoice.id)))
+    db.session.execute(sa.update(PostChoice).where(others)
                        .values(state=C.WITHDRAWN, updated_at=now).execution_options(synchronize_session=False))
     db.session.expire(application)
+    return withdrawn
 
 
 def accept_offer(actor, choice: PostChoice, *, now: datetime) -> PostChoice:
@@ -125,9 +130,10 @@ def accept_offer(actor, choice: PostChoice, *, now: datetime) -> PostChoice:
     if application.is_placed:
         raise AlreadyPlaced(_l("You have already accepted a place."))
     _set_choice(choice, (C.OFFERED,), now=now, state=C.ACCEPTED)
-    _place(application, choice, now=now)
+    withdrawn = _place(application, choice, now=now)
     record_event(actor, ProgrammeEvent.OFFER_ACCEPTED, choice, organisation=choice.post.unit.organisation,
-                 before={"state": C.OFFERED}, after={"state": C.ACCEPTED, "post_id": choice.post_id}, now=now)
+                 before={"state": C.OFFERED}, after={"state": C.ACCEPTED, "post_id": choice.post_id,
+                                                     "withdrawn_choices": withdrawn}, now=now)
     return choice
 
 
@@ -160,9 +166,9 @@ def place_by_hand(actor, application: StudentApplication, post: Post, *, now: da
     else:
         choice.state, choice.updated_at = C.ACCEPTED, now
         db.session.flush()
-    _place(application, choice, now=now)
+    withdrawn = _place(application, choice, now=now)
     record_event(actor, ProgrammeEvent.PLACED_BY_LEAGUE, choice, organisation=post.unit.organisation,
-                 after={"state": C.ACCEPTED, "post_id": post.id}, now=now)
+                 after={"state": C.ACCEPTED, "post_id": post.id, "withdrawn_choices": withdrawn}, now=now)
     return choice
 
 

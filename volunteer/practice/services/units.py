@@ -226,11 +226,16 @@ def withdraw_post(actor, post: Post, *, now: datetime) -> Post:
     if withdrawn.rowcount != 1:  # a student accepted it meanwhile
         raise Conflict(_l("A student has accepted this post: it can no longer be withdrawn."))
     db.session.expire(post)
+    withdrawn = []
     for choice in db.session.scalars(sa.select(PostChoice).where(PostChoice.post_id == post.id,
-                                                                 PostChoice.state.in_(OPEN_CHOICES))):
+                                                                 PostChoice.state.in_(OPEN_CHOICES))
+                                     .order_by(PostChoice.id)):
         choice.state, choice.updated_at = PostChoiceState.WITHDRAWN, now
+        withdrawn.append(choice.id)
+    db.session.flush()
     record_event(actor, ProgrammeEvent.POST_WITHDRAWN, post, organisation=post.unit.organisation,
-                 before={"state": previous}, after={"state": PostState.WITHDRAWN}, now=now)
+                 before={"state": previous}, after={"state": PostState.WITHDRAWN, "withdrawn_choices": withdrawn},
+                 now=now)
     return post
 
 
