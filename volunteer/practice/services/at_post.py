@@ -87,8 +87,13 @@ def write_log(actor, application: StudentApplication, data: dict, *, now: dateti
         log = PracticeLog(application_id=application.id, week_of=week, text=text, created_at=now, updated_at=now)
         db.session.add(log)
         flush_unique(Conflict(_l("This week's log was written just now. Please reload.")))
-    else:
-        log.text, log.updated_at = text, now
+    else:  # only while uncommented, whatever the supervisor does at the same moment
+        changed = db.session.execute(sa.update(PracticeLog).where(PracticeLog.id == log.id,
+                                                                  PracticeLog.commented_at.is_(None))
+                                     .values(text=text, updated_at=now).execution_options(synchronize_session=False))
+        if changed.rowcount != 1:
+            raise Conflict(_l("The supervisor has commented on this week's log: it can no longer be changed."))
+        db.session.expire(log, ["text", "updated_at"])
     for jpeg, width, height in photos:
         db.session.add(LogPhoto(log_id=log.id, jpeg=jpeg, sha256=hashlib.sha256(jpeg).hexdigest(), width=width,
                                 height=height, created_at=now))
