@@ -115,6 +115,7 @@ def downgrade():
     practice = "SELECT id FROM certificates WHERE kind <> 'service_record'"
     op.execute(f"DELETE FROM certificate_pdfs WHERE certificate_id IN ({practice})")
     op.execute(f"DELETE FROM certificates WHERE kind <> 'service_record'")
+    op.execute("DELETE FROM jobs WHERE kind = 'practice_certificates'")
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_certificates_has_hours'), type_='check')
         batch_op.create_check_constraint(op.f('ck_certificates_has_hours'), "minutes > 0")

@@ -114,13 +114,22 @@ def test_a_student_logs_the_weeks_of_their_post_with_photos_and_a_comment_fixes_
             practice.comment_on_log(user_of(running.town_b), log, "很好", now=AT_POST)
         with pytest.raises(ValidationFailed):
             practice.comment_on_log(user_of(running.town_a), log, "  ", now=AT_POST)
-        practice.comment_on_log(user_of(running.town_a), log, "工作认真，沟通得体。", now=AT_POST)
+        read = db.session.get(PracticeLog, log.id).version
+        practice.write_log(student, application, {"week_of": this_week.isoformat(), "log_text": "协助窗口接待群众 46 人次。"},
+                           now=AT_POST + timedelta(minutes=1))  # changed after the supervisor opened the page
+        db.session.commit()
+        with pytest.raises(Conflict):
+            practice.comment_on_log(user_of(running.town_a), db.session.get(PracticeLog, log.id), "好", read=read,
+                                    now=AT_POST)
+        db.session.rollback()
+        log = db.session.get(PracticeLog, log.id)
+        practice.comment_on_log(user_of(running.town_a), log, "工作认真，沟通得体。", read=log.version, now=AT_POST)
         db.session.commit()
         assert db.session.scalar(sa.select(Notice).where(Notice.user_id == world.a_volunteer.user_id,
                                                          Notice.kind == NoticeKind.LOG_COMMENTED)) is not None
         with pytest.raises(Conflict):
             practice.write_log(student, application, {"week_of": this_week.isoformat(), "log_text": "改一下"}, now=AT_POST)
-        assert db.session.get(PracticeLog, log.id).text.endswith("45 人次。")
+        assert db.session.get(PracticeLog, log.id).text.endswith("46 人次。")
 
 
 def test_logs_are_read_by_the_student_their_unit_and_the_league_only(app, world, running):
@@ -172,7 +181,7 @@ def test_the_unit_evaluates_its_own_students_within_the_days_of_the_post(app, wo
         contact = user_of(running.town_a)
         for bad, field in (({"rating": "superb"}, "rating"), ({"days_present": str(days + 1)}, "days_present"),
                            ({"days_present": "-1"}, "days_present"), ({"days_present": "１０"}, "days_present"),
-                           ({"comments": ""}, "comments")):
+                           ({"comments": ""}, "comments"), ({"comments": "好" * 301}, "comments")):
             with pytest.raises(ValidationFailed) as refused:
                 practice.evaluate(contact, application, {"rating": PracticeRating.GOOD, "days_present": "3",
                                                          "comments": "好", **bad}, now=AT_POST)
@@ -226,6 +235,11 @@ def test_the_practice_certificate_reads_back_verifies_by_its_qr_code_and_revokes
             practice.evaluate(user_of(running.town_a), application, {"rating": PracticeRating.PASS, "days_present": "1",
                                                                      "comments": "改"}, now=AT_POST)
         data = db.session.get(CertificatePdf, made.id).pdf
+        told = db.session.scalar(sa.select(Notice).where(Notice.user_id == world.a_volunteer.user_id,
+                                                         Notice.kind == NoticeKind.PRACTICE_CERTIFIED))
+        assert told.payload["serial"] == serial and told.payload["post"] == "政务服务助理"
+        assert db.session.scalar(sa.select(Notice).where(Notice.user_id == world.a_volunteer.user_id,
+                                                         Notice.kind == NoticeKind.CERTIFICATE_ISSUED)) is None
     text = "".join(pdf_text(tmp_path, data).split())  # lines wrap anywhere in Chinese
     for expected in ("社会实践证明", "王小明", "华东师范大学", "政务服务助理", "甲镇人民政府", "优秀", "18", serial,
                      "2027年暑期返家乡社会实践", "赵书记"):

@@ -72,6 +72,8 @@ def test_a_log_is_written_read_and_commented_and_the_unit_evaluates(app, world, 
         "rating": PracticeRating.EXCELLENT, "days_present": "9", "comments": "表现突出。"}, form_url="/practice/unit/students")
     assert evaluated.status_code == 302
     assert "9" in contact.get("/practice/unit/students").get_data(as_text=True)
+    mine = student.get(f"/practice/mine/{first}").get_data(as_text=True)
+    assert 'data-testid="my-evaluation"' in mine and "表现突出。" in mine
     with app.app_context():
         assert practice.evaluation_of(db.session.get(StudentApplication, first)).days_present == 9
         assert practice.evaluation_of(db.session.get(StudentApplication, second)) is None
@@ -98,6 +100,8 @@ def test_the_league_certifies_and_its_figures_match_the_school_export(app, world
         assert certificate.volunteer_id == world.a_volunteer.id
     page = city.get(f"/practice/{season.programme_id}/evaluations").get_data(as_text=True)
     assert certificate.serial in page and f"certify-{second}" in page
+    mine = signed_in(world.a_volunteer).get(f"/practice/mine/{first}").get_data(as_text=True)
+    assert 'data-testid="my-practice-certificate"' in mine and certificate.serial in mine
 
     figures = city.get(f"/practice/{season.programme_id}/figures").get_data(as_text=True)
     placed = re.search(r'data-testid="f-placed">(\d+)', figures).group(1)

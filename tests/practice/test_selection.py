@@ -247,8 +247,8 @@ def test_those_whose_choices_end_by_someone_elses_step_are_told(app, world, seas
         practice.accept_offer(user_of(world.a_volunteer), choice_of(first, season.b1), now=NOW)
         db.session.commit()
         town_a = db.session.scalars(sa.select(Notice).where(Notice.user_id == season.town_a.user_id,
-                                                            Notice.kind == NoticeKind.OFFER_ANSWERED)).all()
-        assert len(town_a) == 1 and town_a[0].payload["state"] == str(PostChoiceState.WITHDRAWN.label)
+                                                            Notice.kind == NoticeKind.PLACED_ELSEWHERE)).all()
+        assert len(town_a) == 1 and town_a[0].payload["post"] == db.session.get(Post, season.a2).title
         assert town_a[0].payload["student"] == world.a_volunteer.name
         before = db.session.scalar(sa.select(sa.func.count()).select_from(Notice).where(
             Notice.user_id == world.b_volunteer.user_id, Notice.kind == NoticeKind.SELECTION_STEP))

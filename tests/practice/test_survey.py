@@ -69,7 +69,7 @@ def test_placed_students_answer_once_and_the_results_equal_the_answers(app, worl
     with app.app_context():
         first = db.session.get(StudentApplication, surveyed.first)
         student = user_of(world.a_volunteer)
-        for bad, field in (({f"q{single}": "7"}, single), ({f"q{single}": ["0", "1"]}, single),
+        for bad, field in (({f"q{single}": "7"}, single), ({f"q{single}": "9" * 5000}, single), ({f"q{single}": ["0", "1"]}, single),
                            ({f"q{multiple}": ["1", "1"]}, multiple), ({f"q{scale}": "6"}, scale),
                            ({f"q{text}": "建\x00议"}, text), ({f"q{multiple}": []}, multiple)):
             answers = {f"q{single}": "0", f"q{multiple}": ["0", "2"], f"q{scale}": "5", f"q{text}": "", **bad}

@@ -12,6 +12,7 @@ from volunteer.core.errors import FieldErrors
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_SIDE = 2000  # enough to read a handwritten sheet; a phone's 4000 px photo is shrunk
 PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
+PHOTO_MAX_PIXELS = 50_000_000  # a 48-megapixel phone's photo; beyond it, decoding alone would cost a worker too much
 
 
 def clean_photo(errors: FieldErrors, upload: bytes | None, field: str = "photo") -> tuple[bytes, int, int] | None:
@@ -24,7 +25,7 @@ def clean_photo(errors: FieldErrors, upload: bytes | None, field: str = "photo")
         return None
     try:
         with Image.open(io.BytesIO(upload)) as image:
-            if image.format not in PHOTO_FORMATS:
+            if image.format not in PHOTO_FORMATS or image.width * image.height > PHOTO_MAX_PIXELS:
                 raise UnidentifiedImageError()
             image.verify()
         with Image.open(io.BytesIO(upload)) as image:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from volunteer.accounts.models import Membership
 from volunteer.accounts.vocabulary import Role
-from volunteer.certificates.vocabulary import CertificateEvent
+from volunteer.certificates.vocabulary import CertificateEvent, CertificateKind
 from volunteer.core import signals
 from volunteer.core.time import iso, local_time_text
 from volunteer.extensions import db
@@ -74,7 +74,10 @@ def _entry(event, entry, kind):
 
 
 def _certificate(event, certificate, kind):
-    words = {"serial": certificate.serial, "hours": _hours(certificate.minutes)}
+    if certificate.kind == CertificateKind.PRACTICE and kind == NoticeKind.CERTIFICATE_ISSUED:
+        kind = NoticeKind.PRACTICE_CERTIFIED  # it states a post, not hours
+    words = {"serial": certificate.serial, "hours": _hours(certificate.minutes),
+             "post": certificate.snapshot.get("post", ""), "unit": certificate.snapshot.get("unit", "")}
     return [(_volunteer_user(certificate.volunteer), kind, words, path_to("certificates.mine"))]
 
 
@@ -162,7 +165,7 @@ def _withdrawn_choices(event) -> list:
 
 def _others_told(event) -> list:
     """The units whose choices of the student ended when the student was placed elsewhere."""
-    return [told for other in _withdrawn_choices(event) for told in _to_unit(event, other, NoticeKind.OFFER_ANSWERED)]
+    return [told for other in _withdrawn_choices(event) for told in _to_unit(event, other, NoticeKind.PLACED_ELSEWHERE)]
 
 
 def _accepted(event, choice):
@@ -193,7 +196,7 @@ def _log_written(event, log):
 
 def _log_commented(event, log):
     return [(_volunteer_user(log.application.volunteer), NoticeKind.LOG_COMMENTED, _log_words(log),
-             path_to("practice.my_application", application_id=log.application_id))]
+             path_to("practice.my_logs", application_id=log.application_id))]
 
 
 def _evaluated(event, evaluation):

@@ -50,6 +50,11 @@ class PracticeLog(db.Model):
     def volunteer_id(self) -> int:
         return self.application.volunteer_id
 
+    @property
+    def version(self) -> str:
+        """Which text the page shows: a comment is on the text its supervisor read."""
+        return self.updated_at.isoformat()
+
 
 class LogPhoto(db.Model):
     """A photo on a log, re-encoded as JPEG without its metadata (core.images)."""

@@ -26,7 +26,8 @@ def _placed_rows(programme: Programme, school: str | None = None) -> list:
             .join(HostUnit, HostUnit.id == Post.unit_id)
             .outerjoin(UnitEvaluation, UnitEvaluation.application_id == StudentApplication.id)
             .where(StudentApplication.programme_id == programme.id, StudentApplication.is_placed)
-            .options(sa.orm.joinedload(StudentApplication.volunteer), sa.orm.joinedload(StudentApplication.hometown))
+            .options(sa.orm.joinedload(StudentApplication.volunteer), sa.orm.joinedload(StudentApplication.hometown),
+                     sa.orm.joinedload(UnitEvaluation.certificate))
             .order_by(StudentApplication.school_name, StudentApplication.student_number, StudentApplication.id))
     if school:
         stmt = stmt.where(StudentApplication.school_name == school)
@@ -34,7 +35,9 @@ def _placed_rows(programme: Programme, school: str | None = None) -> list:
 
 
 def _ranked(counter: Counter) -> list[tuple[str, int]]:
-    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    """(name, count), most first; counted by (id, name), so two places of one name stay two."""
+    return [(key[1] if isinstance(key, tuple) else key, n)
+            for key, n in sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))]
 
 
 def programme_figures(programme: Programme) -> dict:
@@ -65,8 +68,8 @@ def programme_figures(programme: Programme) -> dict:
         # the days present the units evaluated, of the days of those students' posts
         "attendance": (sum(e.days_present for _p, e in evaluated) / days_due) if days_due else None,
         "by_school": _ranked(Counter(a.school_name for a, *_rest in placed)),
-        "by_hometown": _ranked(Counter(a.hometown.name for a, *_rest in placed)),
-        "by_unit": _ranked(Counter(unit.name for _a, _p, unit, _e in placed)),
+        "by_hometown": _ranked(Counter((a.hometown_id, a.hometown.name) for a, *_rest in placed)),
+        "by_unit": _ranked(Counter((unit.id, unit.name) for _a, _p, unit, _e in placed)),
         "by_kind": [(str(PostKind.label_of(kind)), *by_kind[kind]) for kind in PostKind.values() if kind in by_kind],
         "ratings": [(str(PracticeRating.label_of(r)), ratings[r]) for r in PracticeRating.values()],
     }

@@ -112,7 +112,8 @@ class CommentForm(Form):
 class EvaluationForm(Form):
     rating = SelectField(_l("Rating"), choices=[("", "—")] + PracticeRating.choices(), validate_choice=False)
     days_present = StringField(_l("Days present"), render_kw={"inputmode": "numeric", "maxlength": 4})
-    comments = TextAreaField(_l("The unit's comments"), render_kw={"rows": 4, "maxlength": 2000})
+    comments = TextAreaField(_l("The unit's comments"), description=_l("At most 300 characters: they are printed on the practice certificate."),
+                             render_kw={"rows": 4, "maxlength": 300})
 
 
 class SealForm(Form):

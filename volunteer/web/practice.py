@@ -252,6 +252,8 @@ def my_application(application_id: int):
     application = practice.get_own_application(current_user, application_id)
     return render_template("practice/application.html", application=application, form=ConfirmForm(),
                            C=PostChoiceState, letter=practice.current_commitment(application.programme),
+                           evaluation=practice.evaluation_of(application),
+                           certificate=practice.practice_certificate_of(application),
                            insurance_form=InsuranceForm(insurance=application.insurance))
 
 

@@ -64,7 +64,8 @@ def unit_students():
 def comment_log(log_id: int):
     log = practice.get_log_for(current_user, log_id)
     form = CommentForm()
-    if submit(form, lambda: practice.comment_on_log(current_user, log, form.comment.data, now=utcnow())):
+    if submit(form, lambda: practice.comment_on_log(current_user, log, form.comment.data,
+                                                          read=request.form.get("read"), now=utcnow())):
         flash(_("Your comment is saved: the student is told."), "success")
     flash_form_errors(form)
     return redirect(url_for("practice.unit_students"))
@@ -101,7 +102,7 @@ def evaluations(programme_id: int):
     programme = practice.get_programme_for(current_user, programme_id)
     placed = practice.placed_students(programme)
     return render_template("practice/evaluations.html", programme=programme, placed=placed, form=ConfirmForm(),
-                           evaluation_of=practice.evaluation_of, certificate_of=practice.practice_certificate_of,
+                           evaluations=practice.evaluations_in(programme),
                            waiting=len(practice.to_certify(programme)), jobs=practice.certifying_jobs(programme),
                            certifies=programme.issues_certificates)
 

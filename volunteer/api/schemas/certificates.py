@@ -18,6 +18,7 @@ class CertificateIssueSchema(BaseSchema):
 
 class CertificateSchema(BaseSchema):
     serial = fields.String()
+    kind = enum(CertificateKind, metadata={"description": "a service certificate states hours; a practice one a post"})
     hours = fields.Float()
     status = enum(CertificateStatus)
     issued_at = fields.DateTime()

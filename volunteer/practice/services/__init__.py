@@ -19,6 +19,7 @@ from volunteer.practice.services.at_post import (
     days_of_post,
     evaluate,
     evaluation_of,
+    evaluations_in,
     get_log_for,
     log_photo_for,
     logs_of,
@@ -88,7 +89,7 @@ from volunteer.practice.services.units import (
 __all__ = [
     "add_question", "answer_survey", "get_question_for", "questions_of", "response_of", "survey_results",
     "withdraw_question",
-    "comment_on_log", "days_of_post", "evaluate", "evaluation_of", "get_log_for", "log_photo_for", "logs_of", "placed_students",
+    "comment_on_log", "days_of_post", "evaluate", "evaluation_of", "evaluations_in", "get_log_for", "log_photo_for", "logs_of", "placed_students",
     "practice_certificate_of", "set_unit_seal", "students_at", "weeks_to_log", "write_log",
     "certifying_jobs", "get_certifying_job_for", "issue_practice_certificate", "start_certifying", "to_certify",
     "acknowledge_commitment", "confirm_insurance", "current_commitment", "readiness", "set_commitment",

@@ -52,7 +52,8 @@ def offered_posts(programme: Programme, *, kind: str | None = None, organisation
     if search:
         words = f"%{search.strip()}%"
         query = query.where(sa.or_(Post.title.ilike(words), HostUnit.name.ilike(words), Post.duties.ilike(words)))
-    return query.order_by(Organisation.path, HostUnit.name, Post.title, Post.id)
+    return query.options(sa.orm.contains_eager(Post.unit).contains_eager(HostUnit.organisation)) \
+        .order_by(Organisation.path, HostUnit.name, Post.title, Post.id)
 
 
 def posts_offered(programme: Programme) -> list[Post]:

@@ -1,6 +1,6 @@
 """At the post: a placed student writes a log for each week of their practice, with photos; the
-unit's contact (for its supervisor) comments on it, and evaluates the student once the practice
-is done; the unit's seal stamps that evaluation in the practice certificate. The caller commits."""
+unit's contact (for its supervisor) comments on it, and evaluates the student while the practice
+runs or is evaluated; the unit's seal stamps that evaluation in the practice certificate. The caller commits."""
 from __future__ import annotations
 
 import hashlib
@@ -30,7 +30,8 @@ from volunteer.practice.vocabulary import (
     StudentApplicationState,
 )
 
-LOG_TEXT, COMMENT, EVALUATION = 5000, 2000, 2000
+# an evaluation's comments fit the practice certificate's box
+LOG_TEXT, COMMENT, EVALUATION = 5000, 2000, 300
 
 
 def monday_of(day: date) -> date:
@@ -72,14 +73,17 @@ def write_log(actor, application: StudentApplication, data: dict, *, now: dateti
     if week is not None and week not in weeks_to_log(application, local_date(now)):
         errors.add("week_of", begun)
     text = text_field(errors, data, "log_text", LOG_TEXT, required=True, message=_l("Please write what you did this week."))
-    photos = [clean_photo(errors, upload, "photos") for upload in (data.get("photos") or []) if upload]
     log = None
     if week is not None and "week_of" not in errors:
         log = db.session.scalar(sa.select(PracticeLog).where(PracticeLog.application_id == application.id,
-                                                             PracticeLog.week_of == week))
+                                                             PracticeLog.week_of == week).with_for_update())
     kept = len(log.photos) if log is not None else 0
-    if kept + len(photos) > LOG_PHOTOS:
+    uploads = [upload for upload in (data.get("photos") or []) if upload]
+    photos = []
+    if kept + len(uploads) > LOG_PHOTOS:  # counted before any is decoded
         errors.add("photos", _l("At most %(n)s photos on a week's log.", n=LOG_PHOTOS))
+    else:
+        photos = [clean_photo(errors, upload, "photos") for upload in uploads]
     errors.raise_if_any()
     if log is not None and not log.is_editable:
         raise Conflict(_l("The supervisor has commented on this week's log: it can no longer be changed."))
@@ -93,7 +97,7 @@ def write_log(actor, application: StudentApplication, data: dict, *, now: dateti
                                      .values(text=text, updated_at=now).execution_options(synchronize_session=False))
         if changed.rowcount != 1:
             raise Conflict(_l("The supervisor has commented on this week's log: it can no longer be changed."))
-        db.session.expire(log, ["text", "updated_at"])
+        db.session.expire(log)
     for jpeg, width, height in photos:
         db.session.add(LogPhoto(log_id=log.id, jpeg=jpeg, sha256=hashlib.sha256(jpeg).hexdigest(), width=width,
                                 height=height, created_at=now))
@@ -104,9 +108,10 @@ def write_log(actor, application: StudentApplication, data: dict, *, now: dateti
     return log
 
 
-def comment_on_log(actor, log: PracticeLog, comment: str, *, now: datetime) -> PracticeLog:
+def comment_on_log(actor, log: PracticeLog, comment: str, *, read: str | None = None, now: datetime) -> PracticeLog:
     """The supervisor's comment, written by the unit's contact; the student is told. From then on
-    the log is as the supervisor read it."""
+    the log is as the supervisor read it: ``read`` (the log's ``version``, from the page) refuses
+    a comment on a text the student has changed since."""
     application = log.application
     ensure_speaks_for(actor, application.placed_post.unit)
     programme = application.programme
@@ -115,8 +120,16 @@ def comment_on_log(actor, log: PracticeLog, comment: str, *, now: datetime) -> P
     comment = text_field(errors, {"comment": comment}, "comment", COMMENT, required=True,
                          message=_l("Please write the supervisor's comment."))
     errors.raise_if_any()
-    log.comment, log.commented_by_id, log.commented_at = comment, actor.id, now
-    db.session.flush()
+    changed = Conflict(_l("The student changed this log since you read it: please read it again."))
+    if read is not None and read != log.version:
+        raise changed
+    done = db.session.execute(sa.update(PracticeLog).where(PracticeLog.id == log.id,
+                                                           PracticeLog.updated_at == log.updated_at)
+                              .values(comment=comment, commented_by_id=actor.id, commented_at=now)
+                              .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise changed
+    db.session.expire(log)
     record_event(actor, ProgrammeEvent.LOG_COMMENTED, log, organisation=application.programme.organisation,
                  note=comment, now=now)
     return log
@@ -173,6 +186,14 @@ def evaluation_of(application: StudentApplication) -> UnitEvaluation | None:
     return db.session.scalar(sa.select(UnitEvaluation).where(UnitEvaluation.application_id == application.id))
 
 
+def evaluations_in(programme: Programme) -> dict[int, UnitEvaluation]:
+    """The programme's evaluations by application, with their certificates, in one query."""
+    return {e.application_id: e for e in db.session.scalars(
+        sa.select(UnitEvaluation).join(StudentApplication, StudentApplication.id == UnitEvaluation.application_id)
+        .where(StudentApplication.programme_id == programme.id)
+        .options(sa.orm.joinedload(UnitEvaluation.certificate)))}
+
+
 def practice_certificate_of(application: StudentApplication) -> Certificate | None:
     """The student's valid practice certificate of this programme, if the league issued one."""
     evaluation = evaluation_of(application)
@@ -198,7 +219,9 @@ def evaluate(actor, application: StudentApplication, data: dict, *, now: datetim
     comments = text_field(errors, data, "comments", EVALUATION, required=True,
                           message=_l("Please write the unit's comments."))
     errors.raise_if_any()
-    evaluation = evaluation_of(application)
+    # locked as the league's certifying locks it: a certified evaluation is never changed after
+    evaluation = db.session.scalar(sa.select(UnitEvaluation).where(UnitEvaluation.application_id == application.id)
+                                   .with_for_update().execution_options(populate_existing=True))
     if evaluation is not None and evaluation.is_certified:
         raise Conflict(_l("The league has certified this evaluation: ask it to revoke the certificate first."))
     if evaluation is None:

@@ -36,7 +36,14 @@ def responses_count(programme: Programme) -> int:
                              .where(StudentApplication.programme_id == programme.id))
 
 
+def _lock(programme: Programme) -> None:
+    """One at a time per programme (a row lock; the write lock on SQLite): questions added,
+    withdrawn and answered at once see each other."""
+    db.session.execute(sa.select(Programme.id).where(Programme.id == programme.id).with_for_update())
+
+
 def _ensure_open_to_change(programme: Programme) -> None:
+    _lock(programme)
     if not programme.is_open:
         raise NotInStage()
     if responses_count(programme):
@@ -101,7 +108,8 @@ def response_of(application: StudentApplication) -> SurveyResponse | None:
 
 def _index(raw, options: list) -> int | None:
     value = str(raw if raw is not None else "").strip()
-    return int(value) if value.isascii() and value.isdigit() and int(value) < len(options) else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 3 and int(value) < len(options) \
+        else None
 
 
 def _answers(errors: FieldErrors, question: Question, raw) -> list[dict]:
@@ -139,6 +147,7 @@ def answer_survey(actor, application: StudentApplication, answers: dict, *, now:
         raise Conflict(_l("This comes once you have accepted a post."))
     if not programme.takes_survey_answers:
         raise NotInStage()
+    _lock(programme)
     questions = questions_of(programme)
     if not questions:
         raise NotFound()
