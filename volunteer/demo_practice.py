@@ -199,7 +199,7 @@ def seed_closed(admin: User, units: list, students: list, year: int, base_url: s
     for number, application in enumerate(placed):
         post = application.placed_post
         practice.evaluate(post.unit.contact, application, {
-            "rating": RATINGS[number % len(RATINGS)], "days_present": str(practice.days_of_post(post) - number),
+            "rating": RATINGS[number % len(RATINGS)], "days_present": str(post.days - number),
             "comments": "实践期间遵守纪律，工作认真负责，能够将专业知识运用到基层工作中。"},
             now=_moment(ends + timedelta(days=3)))
         practice.issue_practice_certificate(admin, application, base_url=base_url,

@@ -177,7 +177,7 @@ def evaluate(app, running, application_id, unit, **changes):
 def test_the_unit_evaluates_its_own_students_within_the_days_of_the_post(app, world, running):
     with app.app_context():
         application = db.session.get(StudentApplication, running.first)
-        days = practice.days_of_post(application.placed_post)
+        days = application.placed_post.days
         contact = user_of(running.town_a)
         for bad, field in (({"rating": "superb"}, "rating"), ({"days_present": str(days + 1)}, "days_present"),
                            ({"days_present": "-1"}, "days_present"), ({"days_present": "１０"}, "days_present"),

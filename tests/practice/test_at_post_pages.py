@@ -71,7 +71,7 @@ def test_a_log_is_written_read_and_commented_and_the_unit_evaluates(app, world, 
     evaluated = contact.post_form(f"/practice/unit/applications/{first}/evaluate", {
         "rating": PracticeRating.EXCELLENT, "days_present": "9", "comments": "表现突出。"}, form_url="/practice/unit/students")
     assert evaluated.status_code == 302
-    assert "9" in contact.get("/practice/unit/students").get_data(as_text=True)
+    assert "出勤 9 天" in contact.get("/practice/unit/students").get_data(as_text=True)
     mine = student.get(f"/practice/mine/{first}").get_data(as_text=True)
     assert 'data-testid="my-evaluation"' in mine and "表现突出。" in mine
     with app.app_context():

@@ -99,6 +99,11 @@ class UnitEvaluation(db.Model):
         return self.certificate is not None and self.certificate.is_valid
 
     @property
+    def valid_certificate(self) -> Certificate | None:
+        """The practice certificate that states it, while it is valid."""
+        return self.certificate if self.is_certified else None
+
+    @property
     def scope_organisation(self) -> Organisation:
         return self.application.programme.organisation
 

@@ -52,7 +52,7 @@ def programme_figures(programme: Programme) -> dict:
         Post.programme_id == programme.id, Post.state == PostState.APPROVED))
     placed = _placed_rows(programme)
     evaluated = [(post, evaluation) for _a, post, _u, evaluation in placed if evaluation is not None]
-    days_due = sum((post.ends_on - post.starts_on).days + 1 for post, _e in evaluated)
+    days_due = sum(post.days for post, _e in evaluated)
     by_kind = {kind: (count, places or 0, filled or 0) for kind, count, places, filled, _units in posts}
     ratings = Counter(evaluation.rating for _p, evaluation in evaluated)
     return {
@@ -95,7 +95,7 @@ def school_rows(programme: Programme, school: str | None = None, hours_of=None) 
     for application, post, unit, evaluation in _placed_rows(programme, school):
         rows.append([application.student_number, application.volunteer.display_name, application.school_name,
                      application.major, application.grade, application.hometown.name, unit.name, post.title,
-                     str(post.post_kind_label), (post.ends_on - post.starts_on).days + 1,
+                     str(post.post_kind_label), post.days,
                      evaluation.days_present if evaluation else None,
                      hours_of(application) if hours_of else None,
                      str(evaluation.rating_label) if evaluation else None, _("Social practice")])

@@ -215,6 +215,11 @@ class Post(db.Model):
         return PostKind.label_of(self.post_kind)
 
     @property
+    def days(self) -> int:
+        """The days of the post, its first and last included."""
+        return (self.ends_on - self.starts_on).days + 1
+
+    @property
     def places_left(self) -> int:
         return self.places - self.filled
 

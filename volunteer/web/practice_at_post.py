@@ -50,12 +50,9 @@ def unit_students():
     mine = practice.units_of_contact(current_user)
     if not mine:
         raise NotFound()
-    units = []
-    for unit in mine:
-        students = [(a, practice.logs_of(a), practice.evaluation_of(a)) for a in practice.students_at(unit)]
-        units.append((unit, students))
-    return render_template("practice/unit_students.html", units=units, form=ConfirmForm(), comment=CommentForm(),
-                           seal=SealForm(), days_of=practice.days_of_post,
+    return render_template("practice/unit_students.html",
+                           units=[(unit, practice.students_with_records(unit)) for unit in mine], form=ConfirmForm(), comment=CommentForm(),
+                           seal=SealForm(),
                            evaluation_form=lambda evaluation: EvaluationForm(obj=evaluation, formdata=None))
 
 

@@ -79,8 +79,15 @@ def verify_url(base_url: str, certificate: Certificate) -> str:
     return f"{base.rstrip('/')}/verify/{certificate.serial}?c={certificate.verification_code}"
 
 
-def _period_text(first: date, last: date) -> str:
+def period_text(first: date, last: date) -> str:
+    """A certificate's period as it is printed."""
     return f"{first:%Y年%m月%d日} 至 {last:%Y年%m月%d日}"
+
+
+def code_text(certificate: Certificate) -> str:
+    """The verification code as it is printed, in groups of four."""
+    code = certificate.verification_code
+    return " ".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
 def issue_certificate(actor, volunteer: Volunteer, *, base_url: str, project: Project | None = None,
@@ -163,10 +170,10 @@ def render_pdf(certificate: Certificate, base_url: str, seal: Seal | None) -> by
     s = certificate.snapshot
     fields = {"name": s["name"], "id_type": s["id_type"], "id_number": s["id_masked"],
               "volunteer_no": s["volunteer_no"], "hours": f"{certificate.minutes / 60:.1f}",
-              "period": _period_text(date.fromisoformat(s["period"][0]), date.fromisoformat(s["period"][1])),
+              "period": period_text(date.fromisoformat(s["period"][0]), date.fromisoformat(s["period"][1])),
               "issuer": s["issuer"], "person_in_charge": s["person_in_charge"], "handled_by": s["handled_by"],
               "serial": certificate.serial, "date": f"{date.fromisoformat(s['date']):%Y年%m月%d日}",
-              "code": " ".join(certificate.verification_code[i:i + 4] for i in range(0, 16, 4))}
+              "code": code_text(certificate)}
     projects = [(title, minutes / 60) for title, minutes in s["projects"]]
     png = _seal_png(seal.organisation_id, seal.sha256) if seal is not None and seal.sha256 else None
     return pdf.render(fields, projects, verify_url(base_url, certificate), png)

@@ -16,7 +16,6 @@ from volunteer.practice.services.applications import (
 )
 from volunteer.practice.services.at_post import (
     comment_on_log,
-    days_of_post,
     evaluate,
     evaluation_of,
     evaluations_in,
@@ -27,6 +26,7 @@ from volunteer.practice.services.at_post import (
     practice_certificate_of,
     set_unit_seal,
     students_at,
+    students_with_records,
     weeks_to_log,
     write_log,
 )
@@ -89,8 +89,8 @@ from volunteer.practice.services.units import (
 __all__ = [
     "add_question", "answer_survey", "get_question_for", "questions_of", "response_of", "survey_results",
     "withdraw_question",
-    "comment_on_log", "days_of_post", "evaluate", "evaluation_of", "evaluations_in", "get_log_for", "log_photo_for", "logs_of", "placed_students",
-    "practice_certificate_of", "set_unit_seal", "students_at", "weeks_to_log", "write_log",
+    "comment_on_log", "evaluate", "evaluation_of", "evaluations_in", "get_log_for", "log_photo_for", "logs_of", "placed_students",
+    "practice_certificate_of", "set_unit_seal", "students_at", "students_with_records", "weeks_to_log", "write_log",
     "certifying_jobs", "get_certifying_job_for", "issue_practice_certificate", "start_certifying", "to_certify",
     "acknowledge_commitment", "confirm_insurance", "current_commitment", "readiness", "set_commitment",
     "accept_offer", "applicants_of", "applications_of", "apply", "change_choices", "create_programme", "decide_post",

@@ -51,10 +51,6 @@ def weeks_to_log(application: StudentApplication, today: date) -> list[date]:
     return weeks[::-1]
 
 
-def days_of_post(post: Post) -> int:
-    return (post.ends_on - post.starts_on).days + 1
-
-
 def _ensure_placed(application: StudentApplication, in_stage: bool) -> None:
     if not application.is_placed:
         raise Conflict(_l("This comes once you have accepted a post."))
@@ -182,6 +178,11 @@ def placed_students(programme: Programme) -> list[StudentApplication]:
         .order_by(HostUnit.name, Post.title, StudentApplication.id)).all()
 
 
+def students_with_records(unit: HostUnit) -> list[tuple]:
+    """(application, its logs, its evaluation or None) of each student placed with the unit."""
+    return [(a, logs_of(a), evaluation_of(a)) for a in students_at(unit)]
+
+
 def evaluation_of(application: StudentApplication) -> UnitEvaluation | None:
     return db.session.scalar(sa.select(UnitEvaluation).where(UnitEvaluation.application_id == application.id))
 
@@ -197,7 +198,7 @@ def evaluations_in(programme: Programme) -> dict[int, UnitEvaluation]:
 def practice_certificate_of(application: StudentApplication) -> Certificate | None:
     """The student's valid practice certificate of this programme, if the league issued one."""
     evaluation = evaluation_of(application)
-    return evaluation.certificate if evaluation is not None and evaluation.is_certified else None
+    return evaluation.valid_certificate if evaluation is not None else None
 
 
 def evaluate(actor, application: StudentApplication, data: dict, *, now: datetime) -> UnitEvaluation:
@@ -214,8 +215,8 @@ def evaluate(actor, application: StudentApplication, data: dict, *, now: datetim
         errors.add("rating", _l("Please choose a rating."))
     raw = str(data.get("days_present") if data.get("days_present") is not None else "").strip()
     days = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else None
-    if days is None or days > days_of_post(post):
-        errors.add("days_present", _l("Give the days present, from 0 to the post's %(n)s days.", n=days_of_post(post)))
+    if days is None or days > post.days:
+        errors.add("days_present", _l("Give the days present, from 0 to the post's %(n)s days.", n=post.days))
     comments = text_field(errors, data, "comments", EVALUATION, required=True,
                           message=_l("Please write the unit's comments."))
     errors.raise_if_any()

@@ -80,9 +80,8 @@ def issue_practice_certificate(actor, application: StudentApplication, *, base_u
 def render_practice(certificate: Certificate, base_url: str, league_seal: bytes | None,
                     unit_seal: bytes | None) -> bytes:
     s = certificate.snapshot
-    code = certificate.verification_code
-    fields = {**s, "serial": certificate.serial, "code": " ".join(code[i:i + 4] for i in range(0, 16, 4)),
-              "period": f"{certificate.period_from:%Y年%m月%d日} 至 {certificate.period_to:%Y年%m月%d日}",
+    fields = {**s, "serial": certificate.serial, "code": certificates.code_text(certificate),
+              "period": certificates.period_text(certificate.period_from, certificate.period_to),
               "date": f"{local_date(certificate.issued_at):%Y年%m月%d日}"}
     return layout.render(fields, certificates.verify_url(base_url, certificate), league_seal, unit_seal)
 
