@@ -53,7 +53,7 @@ def test_seed_demo_loads_once(app):
         assert states == set(ProjectState)
         application_states = set(db.session.scalars(sa.select(Application.state)).all())
         assert {"accepted", "pending", "declined"} <= application_states
-        closed = db.session.scalar(sa.select(Project).where(Project.state == "closed"))
+        closed = db.session.scalar(sa.select(Project).where(Project.state == "closed", ~Project.delegated))
         assert db.session.scalar(sa.select(Evaluation).where(Evaluation.project_id == closed.id))
         assert [t.to_state for t in closed.transitions][-1] == "closed"
         assert db.session.scalar(sa.select(sa.func.count(ProjectTransition.id))) > 20
@@ -123,6 +123,13 @@ def test_seed_demo_loads_once(app):
         assert any(log.photos for log in practice.logs_of(students[0]))
         survey = practice.survey_results(closed)
         assert survey["responses"] == len(students) and survey["questions"][2]["mean"] is not None
+        # the others trained and checked in at their units, their hours approved by the units' contacts
+        attendance = practice.attendance_of(students)
+        others = [a for a in students if a.volunteer_id != demo.volunteer.id]
+        assert others and all(attendance[a.id].days >= 8 and attendance[a.id].minutes >= 8 * 480 for a in others)
+        assert all(attendance[a.id].training == (1, 1) for a in others)
+        assert ledger.verify() == []
+        assert practice.training_of(matching) is not None
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "not loaded" in again.output
     # the README's demo logins work

@@ -3,8 +3,9 @@ admins, units and students would: the coming holidays' city programme in two-way
 units with their posts, students who applied with ranked choices, a shortlist, an interview, an
 offer waiting for the demo volunteer and a student placed who acknowledged the commitment letter
 and has still to confirm their insurance), next year's collecting posts, and last summer's closed:
-its students placed, their weeks logged and commented on, its questionnaire answered, evaluated by
-their units and certified."""
+its students placed and trained before the post, checking in daily at their units (whose contacts
+approved the hours), their weeks logged and commented on, its questionnaire answered, evaluated by
+their units and certified; the coming programme's training is planned with a session to sign up for."""
 from __future__ import annotations
 
 import io
@@ -15,8 +16,11 @@ from PIL import Image
 
 from volunteer.accounts.models import User, Volunteer
 from volunteer.accounts.services import hash_password
-from volunteer.core.time import local_date
+from volunteer.checkin import services as checkin
+from volunteer.core.time import DEFAULT_ZONE, local_date
 from volunteer.extensions import db
+from volunteer.ledger import services as ledger
+from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations.services import get_by_code
 from volunteer.practice import services as practice
 from volunteer.practice.vocabulary import (
@@ -28,6 +32,9 @@ from volunteer.practice.vocabulary import (
     Season,
     UnitKind,
 )
+from volunteer.shifts import services as shifts
+from volunteer.stations import codes
+from volunteer.stations.models import Station
 
 RULES = "因需设岗、按岗招人、双向选择、属地管理、就近就便。"
 LETTER = ("本人自愿参加返家乡社会实践，承诺：\n一、遵守国家法律法规和实践单位的规章制度，服从安排；\n"
@@ -110,6 +117,8 @@ def seed_practice(now: datetime, admin_phone: str, volunteer_phone: str, passwor
         letter = practice.set_commitment(admin, coming, LETTER, now=now - timedelta(hours=12))
         practice.acknowledge_commitment(applications[1].volunteer.user, applications[1], letter.id,
                                         now=now - timedelta(hours=9))
+        _hall, session = _training(admin, coming, today + timedelta(days=3), now=now - timedelta(hours=8))
+        shifts.sign_up(applications[1].volunteer.user, session, now=now - timedelta(hours=7))
     if len(applications) > 2:
         practice.unit_decides(first, choice(applications[2], posts[0]), PostChoiceState.SHORTLISTED,
                               now=now - timedelta(hours=9))
@@ -121,6 +130,35 @@ def seed_practice(now: datetime, admin_phone: str, volunteer_phone: str, passwor
         "rules": RULES, "areas": ["LX-QS", "LX-BH", "LX-DZ"]}, now=now - timedelta(days=3))
     practice.transition_programme(admin, upcoming, ProgrammeState.COLLECTING_POSTS, now=now - timedelta(days=2))
     db.session.commit()
+
+
+TRAINING_HALL = "青山镇青年之家"
+
+
+def _local(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=DEFAULT_ZONE)
+
+
+def _training(admin: User, programme, day: date, *, now: datetime):
+    """The programme's pre-post training at the town's youth home, one session on ``day`` morning."""
+    hall = db.session.scalar(sa.select(Station).where(Station.name == TRAINING_HALL))
+    training = practice.set_up_training(admin, programme, hall.id, now=now)
+    shift = shifts.create_shift(admin, training.position, {
+        "station_id": hall.id, "starts_at": _local(day, 9), "ends_at": _local(day, 11), "capacity": 30,
+        "note": "岗前培训：实践纪律、安全须知、岗位职责"}, now=now)
+    return hall, shift
+
+
+def _attend(user: User, station: Station, arrives: datetime, leaves: datetime) -> None:
+    text = codes.make_code(station, codes.STATIC)
+    checkin.scan_station_code(user, text, now=arrives)
+    checkin.scan_station_code(user, text, now=leaves)
+
+
+def _approve(actor: User, station: Station, now: datetime) -> None:
+    pending = db.session.scalars(sa.select(LedgerEntry.id).where(LedgerEntry.station_id == station.id,
+                                                                 LedgerEntry.is_pending)).all()
+    ledger.approve_many(actor, list(pending), now=now)
 
 
 def _moment(day: date, hour: int = 2) -> datetime:
@@ -178,9 +216,24 @@ def seed_closed(admin: User, units: list, students: list, year: int, base_url: s
             practice.unit_decides(choice.post.unit.contact, choice, PostChoiceState.OFFERED, now=_moment(date(year, 6, 24)))
             practice.accept_offer(application.volunteer.user, choice, now=_moment(date(year, 6, 25)))
     practice.set_commitment(admin, past, LETTER, now=_moment(date(year, 6, 26)))
+    placed = [a for a in applications if a.is_placed]
+    # the demo volunteer's own ledger stays as the rest of the demo made it: the others attend
+    attending = [a for a in placed if a.volunteer_id != students[0].id]
+    trained_on = starts - timedelta(days=4)
+    hall, session = _training(admin, past, trained_on, now=_moment(date(year, 6, 26)))
+    for application in attending:
+        shifts.sign_up(application.volunteer.user, session, now=_moment(date(year, 6, 27)))
+        _attend(application.volunteer.user, hall, _local(trained_on, 8, 55), _local(trained_on, 11, 0))
+    _approve(admin, hall, _moment(trained_on + timedelta(days=1)))
     questions = [practice.add_question(admin, past, question, now=_moment(date(year, 6, 28))) for question in SURVEY]
     practice.transition_programme(admin, past, ProgrammeState.RUNNING, now=_moment(starts))
-    placed = [a for a in applications if a.is_placed]
+    days = [starts + timedelta(days=n) for n in range(1, 15) if (starts + timedelta(days=n)).weekday() < 5]
+    for number, application in enumerate(attending):
+        station = application.placed_post.unit.station
+        for day in days[:len(days) - number]:  # a day or two missed by some
+            _attend(application.volunteer.user, station, _local(day, 9), _local(day, 17))
+    for unit in (u for u in units if u.station is not None):
+        _approve(unit.contact, unit.station, _moment(days[-1] + timedelta(days=1)))
     for number, application in enumerate(placed):
         weeks = practice.weeks_to_log(application, ends)[::-1][:2]
         for index, week in enumerate(weeks):

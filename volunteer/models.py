@@ -16,6 +16,7 @@ from volunteer.practice.models import (  # noqa: F401
     StudentApplication,
     programme_areas,
 )
+from volunteer.practice.sites import PracticeProject  # noqa: F401
 from volunteer.practice.survey import Question, SurveyAnswer, SurveyResponse  # noqa: F401
 from volunteer.projects.models import (  # noqa: F401
     Application,

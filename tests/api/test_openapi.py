@@ -57,7 +57,7 @@ def test_every_closed_set_is_an_enum_of_its_vocabulary(client):
     assert schemas["CheckinResult"]["properties"]["action"]["enum"] == [a for a in ScanAction.values() if a != "refused"]
     assert schemas["Project"]["properties"]["category"]["enum"] == [
         "elderly", "disability", "education", "environment", "emergency", "civility", "major_event", "community",
-        "other"]  # API.md's list
+        "social_practice", "other"]  # API.md's list, and a practice programme's projects (README)
     spec = client.get("/api/v1/openapi.json").json
     query = {p["name"]: p for p in spec["paths"]["/api/v1/projects"]["get"]["parameters"]}
     assert query["category"]["schema"]["enum"] == list(Category.values())

@@ -248,6 +248,10 @@ WEB = [
           body={"q0": "1"}),
     route("GET", "practice.figures_page", may("programme.run", "programme"), programme_id="@programme"),
     route("GET", "practice.school_export", may("programme.run", "programme"), programme_id="@programme"),
+    route("GET", "practice.attendance", may("programme.run", "running_programme"),
+          programme_id="@running_programme"),
+    route("POST", "practice.set_up_training", may("programme.run", "running_programme"),
+          programme_id="@running_programme", body={"station_id": "@station"}),
     route("POST", "notifications.push_unsubscribe", SIGNED_IN),  # one's own browsers only
     route("POST", "ledger.dispute", own("pending_entry"), entry_id="@pending_entry"),
     # certificates: the volunteer's, the admins' register and batches, seals, verification

@@ -43,6 +43,14 @@ def _application(event, application, kind):
     return [(_volunteer_user(application.volunteer), kind, words, link)]
 
 
+def _enrolled(event, application):
+    """A programme put a student on its project's roster (their unit's, or the training's)."""
+    project = application.position.project
+    words = {"project": project.title, "place": "、".join(s.name for s in project.stations)}
+    return [(_volunteer_user(application.volunteer), NoticeKind.PUT_ON_ROSTER, words,
+             path_to("projects.detail", project_id=project.id))]
+
+
 def _nearest_admins(organisation) -> list[int]:
     """The league admins nearest above a record: its organisation's, else the next one up's (who
     screen its projects and issue its certificates)."""
@@ -211,6 +219,7 @@ NOTIFIED = {
     ProjectEvent.ACCEPTED: lambda e, s: _application(e, s, NoticeKind.APPLICATION_ACCEPTED),
     ProjectEvent.DECLINED: lambda e, s: _application(e, s, NoticeKind.APPLICATION_DECLINED),
     ProjectEvent.APPLIED: lambda e, s: _application(e, s, NoticeKind.VOLUNTEER_APPLIED),
+    ProjectEvent.ENROLLED: _enrolled,
     ProjectEvent.TRANSITION: _transition,
     LedgerEvent.APPROVED: lambda e, s: _entry(e, s, NoticeKind.HOURS_APPROVED),
     LedgerEvent.REJECTED: lambda e, s: _entry(e, s, NoticeKind.HOURS_REJECTED),

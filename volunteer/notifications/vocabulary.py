@@ -52,6 +52,7 @@ class NoticeKind(Vocabulary):
     PRACTICE_EVALUATED = "practice_evaluated", _l("Your host unit evaluated your practice")
     PRACTICE_CERTIFIED = "practice_certified", _l("Your practice certificate was issued")
     PLACED_ELSEWHERE = "placed_elsewhere", _l("A student you considered is placed elsewhere")
+    PUT_ON_ROSTER = "put_on_roster", _l("You are on the roster of your practice's project")
     STARTS_TOMORROW = "starts_in_a_day", _l("Your service starts within a day")
     STARTS_SOON = "starts_in_an_hour", _l("Your service starts within an hour")
 
@@ -98,7 +99,7 @@ DEFAULT_CHANNELS: dict[NoticeKind, frozenset[Channel]] = {
         NoticeKind.LEAVE_ASKED, NoticeKind.LEAVE_GRANTED, NoticeKind.LEAVE_REFUSED, NoticeKind.SHIFT_MISSED,
         NoticeKind.ABSENCE_EXCUSED, NoticeKind.UNIT_CONTACT, NoticeKind.POST_DECIDED, NoticeKind.OFFER_RECEIVED,
         NoticeKind.OFFER_ANSWERED, NoticeKind.STUDENT_PLACED, NoticeKind.SELECTION_STEP, NoticeKind.LOG_COMMENTED,
-        NoticeKind.PRACTICE_EVALUATED, NoticeKind.PRACTICE_CERTIFIED)
+        NoticeKind.PRACTICE_EVALUATED, NoticeKind.PRACTICE_CERTIFIED, NoticeKind.PUT_ON_ROSTER)
 } | {kind: frozenset({Channel.INBOX, Channel.SMS, Channel.PUSH})
      for kind in (NoticeKind.STARTS_SOON, NoticeKind.SHIFT_OFFERED)}
 
@@ -141,6 +142,7 @@ NOTICE_TEXT = {
     NoticeKind.LOG_WAITING: _l("%(student)s wrote the log of the week of %(week)s on the post “%(post)s”: the supervisor may comment on it."),
     NoticeKind.LOG_COMMENTED: _l("The supervisor commented on your log of the week of %(week)s: %(comment)s"),
     NoticeKind.PRACTICE_CERTIFIED: _l("Your practice certificate %(serial)s of “%(post)s” at %(unit)s was issued: download it from your certificates."),
+    NoticeKind.PUT_ON_ROSTER: _l("You are on the roster of “%(project)s”: check in and out by scanning the code at %(place)s."),
     NoticeKind.PLACED_ELSEWHERE: _l("%(student)s took another post: your “%(post)s” no longer considers them."),
     NoticeKind.PRACTICE_EVALUATED: _l("%(unit)s evaluated your practice on the post “%(post)s”: %(rating)s."),
     NoticeKind.STARTS_TOMORROW: _l("“%(position)s” on %(project)s starts at %(time)s."),

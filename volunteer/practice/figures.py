@@ -1,11 +1,13 @@
 """A programme's figures, defined once for its page and its exports: applications and placements,
 posts offered and filled, placed students by school, hometown, unit and kind of post, the
-units' ratings and the attendance they evaluated; and the export for schools (one row per placed
-student, as a school's second-classroom office records practice), as XLSX."""
+units' ratings and the attendance they evaluated, the attendance checked in at the units and the
+hours the ledger approved there, the training attended; and the export for schools (one row per
+placed student, as a school's second-classroom office records practice), as XLSX."""
 from __future__ import annotations
 
 import io
 from collections import Counter
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -16,6 +18,7 @@ from volunteer.core import spreadsheet
 from volunteer.extensions import db
 from volunteer.practice.at_post import UnitEvaluation
 from volunteer.practice.models import HostUnit, Post, Programme, StudentApplication
+from volunteer.practice.services import sites
 from volunteer.practice.vocabulary import PostKind, PostState, PracticeRating, StudentApplicationState
 
 
@@ -40,7 +43,24 @@ def _ranked(counter: Counter) -> list[tuple[str, int]]:
             for key, n in sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))]
 
 
-def programme_figures(programme: Programme) -> dict:
+def hours(minutes: int) -> float:
+    return round(minutes / 60, 2)
+
+
+def _checked_in(programme: Programme, placed: list, today: date) -> dict:
+    """The days students checked in at their units, of the days of their posts so far; the hours
+    approved there; the students who attended a training session."""
+    checked, minutes = sites.days_checked_in(programme), sites.minutes_approved(programme)
+    due = {a.volunteer_id: sites.days_due(a, today) for a, *_rest in placed}
+    trained = sites.training_attendance(programme)
+    return {"checked_in_attendance": sum(min(checked.get(v, 0), days) for v, days in due.items()) / sum(due.values())
+            if sum(due.values()) else None,
+            "approved_hours": hours(sum(minutes.get(v, 0) for v in due)),
+            "trained": sum(1 for v in due if trained.get(v, (0, 0))[1]),
+            "has_training": sites.training_of(programme) is not None}
+
+
+def programme_figures(programme: Programme, today: date) -> dict:
     applications = dict(db.session.execute(
         sa.select(StudentApplication.state, sa.func.count()).where(StudentApplication.programme_id == programme.id)
         .group_by(StudentApplication.state)).all())
@@ -72,6 +92,7 @@ def programme_figures(programme: Programme) -> dict:
         "by_unit": _ranked(Counter((unit.id, unit.name) for _a, _p, unit, _e in placed)),
         "by_kind": [(str(PostKind.label_of(kind)), *by_kind[kind]) for kind in PostKind.values() if kind in by_kind],
         "ratings": [(str(PracticeRating.label_of(r)), ratings[r]) for r in PracticeRating.values()],
+        **_checked_in(programme, placed, today),
     }
 
 
@@ -85,19 +106,23 @@ def schools_of(programme: Programme) -> list[str]:
 def school_headers() -> list[str]:
     return [_("Student number"), _("Student's name"), _("School"), _("Major"), _("Grade"), _("Hometown"),
             _("Host unit"), _("Practice post"), _("Kind of post"), _("Days at the post"), _("Days present"),
-            _("Hours"), _("Rating"), _("Credit category")]
+            _("Days checked in"), _("Hours"), _("Rating"), _("Credit category")]
 
 
-def school_rows(programme: Programme, school: str | None = None, hours_of=None) -> list[list]:
-    """One row per placed student: numbers as numbers, what is not known yet left empty.
-    ``hours_of(application)`` gives their practice hours where the ledger holds them."""
+def school_rows(programme: Programme, school: str | None = None) -> list[list]:
+    """One row per placed student: numbers as numbers, what is not known yet left empty (the days
+    present until the unit evaluates; the days checked in and the hours approved at the unit until
+    the practice starts)."""
+    started = sites.checks_in_at_units(programme)
+    checked, minutes = (sites.days_checked_in(programme), sites.minutes_approved(programme)) if started else ({}, {})
     rows = []
     for application, post, unit, evaluation in _placed_rows(programme, school):
         rows.append([application.student_number, application.volunteer.display_name, application.school_name,
                      application.major, application.grade, application.hometown.name, unit.name, post.title,
                      str(post.post_kind_label), post.days,
                      evaluation.days_present if evaluation else None,
-                     hours_of(application) if hours_of else None,
+                     checked.get(application.volunteer_id, 0) if started else None,
+                     hours(minutes.get(application.volunteer_id, 0)) if started else None,
                      str(evaluation.rating_label) if evaluation else None, _("Social practice")])
     return rows
 

@@ -125,3 +125,7 @@ class QuestionForm(Form):
     prompt = StringField(_l("Question"), render_kw={"maxlength": 300})
     options = TextAreaField(_l("Options (for a choice question), one per line"), render_kw={"rows": 4})
     required = BooleanField(_l("An answer is required"), default=True)
+
+
+class TrainingForm(Form):
+    station_id = SelectField(_l("Where the training is held"), choices=[], validate_choice=False)

@@ -30,6 +30,7 @@ from volunteer.practice.vocabulary import (
     StudentApplicationState,
     UnitKind,
 )
+from volunteer.stations.models import Station
 
 programme_areas = sa.Table(
     "practice_programme_areas",
@@ -144,11 +145,14 @@ class HostUnit(db.Model):
     # The unit's seal (a PNG with transparency), stamped on its evaluations in the practice certificate.
     seal_png: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     seal_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # The unit's place as a station (made when a programme's practice starts there), led by its contact.
+    station_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stations.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
     contact: Mapped[User] = relationship(foreign_keys=[contact_user_id])
+    station: Mapped[Station | None] = relationship()
 
     @property
     def scope_organisation(self) -> Organisation:

@@ -127,6 +127,17 @@ SCALE = range(1, 6)  # the points of a scale question
 SURVEY_STAGES = frozenset({ProgrammeState.RUNNING, ProgrammeState.EVALUATING})
 
 
+class PracticeProjectPurpose(Vocabulary):
+    """What a project the programme runs through check-in is for (practice.sites)."""
+
+    AT_UNIT = "attendance_at_unit", _l("Attendance at a host unit")
+    TRAINING = "pre_post_training", _l("Pre-post training")
+
+
+# Training is set up once students are placed, and taken until the practice ends.
+TRAINING_STAGES = frozenset({ProgrammeState.MATCHING, ProgrammeState.RUNNING})
+
+
 class PracticeJob(Vocabulary):
     """The kinds of background job (core.jobs) practice programmes run."""
 
@@ -168,6 +179,7 @@ class ProgrammeEvent(Vocabulary):
     QUESTION_ADDED = "practice.question_added", _l("Question added to the questionnaire")
     QUESTION_WITHDRAWN = "practice.question_withdrawn", _l("Question withdrawn from the questionnaire")
     SURVEY_ANSWERED = "practice.survey_answered", _l("Questionnaire answered")
+    TRAINING_SET_UP = "practice.training_set_up", _l("Pre-post training set up")
 
 
 EVENT_LOG = Glossary(
@@ -200,7 +212,8 @@ EVENT_LOG = Glossary(
            ProgrammeEvent.CERTIFYING_STARTED: lazy_pgettext("event", "started issuing the practice certificates of"),
            ProgrammeEvent.QUESTION_ADDED: lazy_pgettext("event", "added to the questionnaire"),
            ProgrammeEvent.QUESTION_WITHDRAWN: lazy_pgettext("event", "withdrew from the questionnaire"),
-           ProgrammeEvent.SURVEY_ANSWERED: lazy_pgettext("event", "answered the questionnaire of")},
+           ProgrammeEvent.SURVEY_ANSWERED: lazy_pgettext("event", "answered the questionnaire of"),
+           ProgrammeEvent.TRAINING_SET_UP: lazy_pgettext("event", "set up the pre-post training of")},
     subjects={"practice_programmes": _l("Practice programme"), "practice_host_units": _l("Host unit"),
               "practice_posts": _l("Practice post"), "practice_applications": _l("Practice application"),
               "practice_choices": _l("Choice of a post"), "practice_commitments": _l("Commitment letter"),

@@ -60,6 +60,9 @@ class Project(db.Model):
     target_hours: Mapped[int | None] = mapped_column()
     target_beneficiaries: Mapped[int | None] = mapped_column()
     roster_required: Mapped[bool] = mapped_column(default=False)
+    # Run by another domain's record (a practice programme's unit or training): its state and its
+    # roster follow that record, never its managers' moves or volunteers' applications.
+    delegated: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Only the code on a station's screen checks in to this project, not a printed poster.
     require_rotating_code: Mapped[bool] = mapped_column(default=False)
     # Optional minimum attendance: a share of the shift below which a session credits nothing.
@@ -133,10 +136,14 @@ class Project(db.Model):
     def accepts_manual_entries(self) -> bool:
         return self.state in self.MANUAL_ENTRY_STATES
 
-    def accepts_applications(self, now: datetime) -> bool:
-        """Volunteers apply while the project recruits or runs, until its last day."""
+    def takes_signups(self, now: datetime) -> bool:
+        """Its rostered volunteers take shifts while it recruits or runs, until its last day."""
         today = local_date(now, DEFAULT_ZONE)
         return self.is_public and (self.ends_on is None or today <= self.ends_on)
+
+    def accepts_applications(self, now: datetime) -> bool:
+        """Volunteers apply while it takes sign-ups, never to a delegated one (its roster is its owner's)."""
+        return not self.delegated and self.takes_signups(now)
 
     def accepts_positions(self) -> bool:
         return self.state not in (ProjectState.EVALUATING, ProjectState.CLOSED, ProjectState.CANCELLED)
@@ -148,8 +155,10 @@ class Project(db.Model):
         return self.state == ProjectState.EVALUATING
 
     def accepts_decisions(self) -> bool:
-        """Managers decide on applications while the project recruits, runs or is paused."""
-        return self.state in (ProjectState.RECRUITING, ProjectState.RUNNING, ProjectState.SUSPENDED)
+        """Managers decide on applications while the project recruits, runs or is paused (a
+        delegated project's roster is its owner's)."""
+        return not self.delegated and self.state in (ProjectState.RECRUITING, ProjectState.RUNNING,
+                                                     ProjectState.SUSPENDED)
 
     def is_editable(self) -> bool:
         return self.state in (ProjectState.DRAFT, ProjectState.REJECTED)

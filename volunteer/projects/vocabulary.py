@@ -32,6 +32,7 @@ class Category(Vocabulary):
     CIVILITY = "civility", _l("Civility practice")
     MAJOR_EVENT = "major_event", _l("Major events")
     COMMUNITY = "community", _l("Community service")
+    PRACTICE = "social_practice", _l("Social practice")  # a practice programme's time at a post or in training
     OTHER = "other", _l("Other")
 
 
@@ -82,6 +83,7 @@ class ProjectEvent(Vocabulary):
     ACCEPTED = "application.accepted", _l("Application accepted")
     DECLINED = "application.declined", _l("Application declined")
     WITHDRAWN = "application.withdrawn", _l("Application withdrawn")
+    ENROLLED = "application.enrolled", _l("Put on the roster by a programme")
 
 
 EVENT_LOG = Glossary(
@@ -92,7 +94,8 @@ EVENT_LOG = Glossary(
            ProjectEvent.EVALUATED: lazy_pgettext("event", "evaluated"), ProjectEvent.EVALUATION_UPDATED: lazy_pgettext("event", "corrected the evaluation of"),
            ProjectEvent.POSITION_CREATED: lazy_pgettext("event", "added"), ProjectEvent.APPLIED: lazy_pgettext("event", "sent"),
            ProjectEvent.ACCEPTED: lazy_pgettext("event", "accepted"), ProjectEvent.DECLINED: lazy_pgettext("event", "declined"),
-           ProjectEvent.WITHDRAWN: lazy_pgettext("event", "withdrew")},
+           ProjectEvent.WITHDRAWN: lazy_pgettext("event", "withdrew"),
+           ProjectEvent.ENROLLED: lazy_pgettext("event", "put on the roster")},
     references={"volunteer_id": "volunteers", "position_id": "positions"},
     minutes=frozenset({"shift_minutes"}),
     subjects={"projects": _l("Project"), "positions": _l("Position"), "applications": _l("Application"),

@@ -18,6 +18,7 @@ class StationKind(Vocabulary):
     SERVICE_STATION = "服务站", _l("Service station")
     DISABILITY_STATION = "助残服务站", _l("Disability service station")
     LIAISON_STATION = "联络站", _l("Liaison station")
+    HOST_UNIT = "实践接收单位", _l("Practice host unit")  # a unit's place, where its practice students check in
     OTHER = "其他", _l("Other")
 
 

@@ -21,6 +21,7 @@ from volunteer.web import (
     organisations,
     practice,
     practice_at_post,  # noqa: F401  (its routes join the practice blueprint)
+    practice_sites,  # noqa: F401  (likewise)
     projects,
     reports,
     shifts,

@@ -254,6 +254,7 @@ def my_application(application_id: int):
                            C=PostChoiceState, letter=practice.current_commitment(application.programme),
                            evaluation=practice.evaluation_of(application),
                            certificate=practice.practice_certificate_of(application),
+                           attendance=practice.attendance_of([application]).get(application.id),
                            insurance_form=InsuranceForm(insurance=application.insurance))
 
 

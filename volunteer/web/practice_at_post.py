@@ -50,8 +50,10 @@ def unit_students():
     mine = practice.units_of_contact(current_user)
     if not mine:
         raise NotFound()
-    return render_template("practice/unit_students.html",
-                           units=[(unit, practice.students_with_records(unit)) for unit in mine], form=ConfirmForm(), comment=CommentForm(),
+    units = [(unit, practice.students_with_records(unit)) for unit in mine]
+    attendance = practice.attendance_of([application for _unit, rows in units for application, *_rest in rows])
+    return render_template("practice/unit_students.html", units=units, attendance=attendance,
+                           form=ConfirmForm(), comment=CommentForm(),
                            seal=SealForm(),
                            evaluation_form=lambda evaluation: EvaluationForm(obj=evaluation, formdata=None))
 
@@ -168,7 +170,7 @@ def certifying_zip(job_id: int):
 @login_required
 def figures_page(programme_id: int):
     programme = practice.get_programme_for(current_user, programme_id)
-    return render_template("practice/figures.html", programme=programme, f=figures.programme_figures(programme),
+    return render_template("practice/figures.html", programme=programme, f=figures.programme_figures(programme, local_date(utcnow())),
                            schools=figures.schools_of(programme))
 
 

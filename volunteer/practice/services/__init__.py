@@ -1,7 +1,8 @@
 """Use cases of practice programmes, by module: programmes and their lifecycle (programmes), host
 units and their posts (units), students' applications with ranked choices (applications), two-way
 selection (selection), the commitment letter and insurance before the post (before), weekly logs,
-evaluations and the unit's seal (at_post), practice certificates (certifying), the questionnaire (survey). Callers import them from here."""
+evaluations and the unit's seal (at_post), practice certificates (certifying), the questionnaire (survey),
+attendance and training through the check-in (sites). Callers import them from here."""
 from volunteer.practice.services.applications import (
     applications_of,
     apply,
@@ -61,6 +62,19 @@ from volunteer.practice.services.selection import (
     unit_decides,
     unplaced,
 )
+from volunteer.practice.services.sites import (
+    attendance_of,
+    checks_in_at_units,
+    days_checked_in,
+    days_due,
+    minutes_approved,
+    projects_of,
+    set_up_training,
+    site_of,
+    training_attendance,
+    training_of,
+    training_stations,
+)
 from volunteer.practice.services.survey import (
     add_question,
     answer_survey,
@@ -87,6 +101,8 @@ from volunteer.practice.services.units import (
 )
 
 __all__ = [
+    "attendance_of", "checks_in_at_units", "days_checked_in", "days_due", "minutes_approved", "projects_of", "set_up_training",
+    "site_of", "training_attendance", "training_of", "training_stations",
     "add_question", "answer_survey", "get_question_for", "questions_of", "response_of", "survey_results",
     "withdraw_question",
     "comment_on_log", "evaluate", "evaluation_of", "evaluations_in", "get_log_for", "log_photo_for", "logs_of", "placed_students",

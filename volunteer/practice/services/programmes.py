@@ -16,6 +16,7 @@ from volunteer.extensions import db
 from volunteer.organisations.models import Organisation
 from volunteer.practice import lifecycle
 from volunteer.practice.models import Programme
+from volunteer.practice.services import sites
 from volunteer.practice.vocabulary import ProgrammeEvent, ProgrammeState, Season
 from volunteer.projects.errors import InvalidTransition
 
@@ -105,4 +106,8 @@ def transition_programme(actor, programme: Programme, target: str, *, now: datet
     db.session.expire(programme)
     record_event(actor, ProgrammeEvent.TRANSITION, programme, before={"state": previous}, after={"state": target},
                  now=now)
+    if target == ProgrammeState.RUNNING:
+        sites.open_sites(actor, programme, now=now)
+    else:
+        sites.follow_programme(actor, programme, target, now=now)
     return programme

@@ -17,6 +17,7 @@ from volunteer.core.time import parse_moment
 from volunteer.extensions import db
 from volunteer.practice.errors import AlreadyPlaced, ChoiceClosed, NotInStage, PostFull
 from volunteer.practice.models import HostUnit, Post, PostChoice, Programme, StudentApplication
+from volunteer.practice.services import sites
 from volunteer.practice.services.units import ensure_speaks_for
 from volunteer.practice.vocabulary import (
     OPEN_CHOICES,
@@ -131,6 +132,7 @@ def accept_offer(actor, choice: PostChoice, *, now: datetime) -> PostChoice:
         raise AlreadyPlaced(_l("You have already accepted a place."))
     _set_choice(choice, (C.OFFERED,), now=now, state=C.ACCEPTED)
     withdrawn = _place(application, choice, now=now)
+    sites.enrol_placed(actor, application, now=now)
     record_event(actor, ProgrammeEvent.OFFER_ACCEPTED, choice, organisation=choice.post.unit.organisation,
                  before={"state": C.OFFERED}, after={"state": C.ACCEPTED, "post_id": choice.post_id,
                                                      "withdrawn_choices": withdrawn}, now=now)
@@ -167,6 +169,7 @@ def place_by_hand(actor, application: StudentApplication, post: Post, *, now: da
         choice.state, choice.updated_at = C.ACCEPTED, now
         db.session.flush()
     withdrawn = _place(application, choice, now=now)
+    sites.enrol_placed(actor, application, now=now)
     record_event(actor, ProgrammeEvent.PLACED_BY_LEAGUE, choice, organisation=post.unit.organisation,
                  after={"state": C.ACCEPTED, "post_id": post.id, "withdrawn_choices": withdrawn}, now=now)
     return choice

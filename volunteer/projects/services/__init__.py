@@ -16,6 +16,7 @@ from volunteer.projects.services.applications import (
     roster,
     withdraw_application,
 )
+from volunteer.projects.services.delegated import enrol, follow, open_delegated
 from volunteer.projects.services.evaluation import (
     computed_figures,
     figures_for,
@@ -49,7 +50,7 @@ from volunteer.projects.services.reading import (
 __all__ = [
     "add_position", "add_resource", "allowed_transitions", "applications_for_project", "applications_of",
     "apply_for_position", "caller_for", "computed_figures", "create_project", "decide_application",
-    "ensure_visible", "figures_for", "get_application_for_manager", "get_attachment_for", "get_editable_project", "get_managed_project",
+    "enrol", "ensure_visible", "figures_for", "follow", "open_delegated", "get_application_for_manager", "get_attachment_for", "get_editable_project", "get_managed_project",
     "get_own_application", "get_position_for", "get_project_for", "get_project_to_evaluate", "is_on_roster", "is_visible_to", "may_manage", "may_serve",
     "organisation_choices", "page_context", "projects_by_id",
     "resource_totals", "roster", "save_evaluation", "projects_to_screen", "search_projects", "transition_project", "update_project",

@@ -133,6 +133,8 @@ def get_own_application(user, application_id) -> Application:
 
 def withdraw_application(user, application: Application, *, now: datetime) -> Application:
     was = application.state
+    if application.position.project.delegated:
+        raise ApplicationClosed(_l("Your place here comes with your practice programme; ask its league office."))
     if not application.position.project.accepts_decisions():
         raise ProjectFinished()
     if not application.is_live:

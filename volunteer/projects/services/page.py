@@ -14,7 +14,8 @@ def page_context(user, project: Project) -> dict:
     signed_in = getattr(user, "is_authenticated", False)
     return {
         "manages": manages,
-        "transitions": lifecycle.moves(project.state, caller_for(user, project)) if signed_in else [],
+        "transitions": lifecycle.moves(project.state, caller_for(user, project))
+        if signed_in and not project.delegated else [],
         "applied": {a.position_id: a for a in applications_of(user) if a.is_live} if signed_in else {},
         "totals": resource_totals(project) if manages or project.is_public else [],
         "figures": figures_for(project),

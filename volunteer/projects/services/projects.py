@@ -188,7 +188,7 @@ def caller_for(user, project: Project) -> Caller:
 
 
 def allowed_transitions(user, project: Project) -> list[str]:
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not getattr(user, "is_authenticated", False) or project.delegated:
         return []
     return lifecycle.allowed_targets(project.state, caller_for(user, project))
 
@@ -202,6 +202,8 @@ def transition_project(actor, project: Project, target: str, *, comment: str | N
     caller = caller_for(actor, project)
     if not caller.is_staff:
         raise Forbidden()
+    if project.delegated:
+        raise InvalidTransition(_l("This project follows its practice programme: it moves as the programme moves."))
     verdict = lifecycle.check_transition(project.state, target, caller,
                                          has_evaluation=project.evaluation is not None, comment=comment)
     if verdict is Verdict.IGNORED:

@@ -125,7 +125,7 @@ def search_projects(user, filters: dict, *, view: str = "public") -> sa.Select:
 
 
 def _shown_in(user, view: str) -> sa.ColumnElement[bool]:
-    public = Project.is_public
+    public = sa.and_(Project.is_public, ~Project.delegated)  # a programme's own: its students know it already
     in_scope = permissions.in_scope(user, "project.view", Project.organisation_id)
     return {"public": public, "staff": in_scope, "visible": sa.or_(public, in_scope)}[view]
 

@@ -56,9 +56,9 @@ def signup_window(now: datetime) -> tuple[datetime, datetime]:
 
 def is_open_for_signup(shift: Shift, now: datetime) -> bool:
     """From SHIFT_SIGNUP_OPENS_DAYS before its start until it starts, while its project takes
-    applications and it is not cancelled."""
+    sign-ups and it is not cancelled."""
     return (not shift.is_cancelled and signup_opens_at(shift) <= now < shift.starts_at
-            and shift.position.project.accepts_applications(now))
+            and shift.position.project.takes_signups(now))
 
 
 def _hold(volunteer_id: int) -> None:
