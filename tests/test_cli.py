@@ -130,6 +130,9 @@ def test_seed_demo_loads_once(app):
         assert all(attendance[a.id].training == (1, 1) for a in others)
         assert ledger.verify() == []
         assert practice.training_of(matching) is not None
+        [branch] = practice.branches_of(closed)
+        assert len(branch.members) == len(students)
+        assert [m.application.volunteer_id for m in branch.secretaries] == [demo.volunteer.id]
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "not loaded" in again.output
     # the README's demo logins work

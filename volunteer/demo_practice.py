@@ -3,8 +3,8 @@ admins, units and students would: the coming holidays' city programme in two-way
 units with their posts, students who applied with ranked choices, a shortlist, an interview, an
 offer waiting for the demo volunteer and a student placed who acknowledged the commitment letter
 and has still to confirm their insurance), next year's collecting posts, and last summer's closed:
-its students placed and trained before the post, checking in daily at their units (whose contacts
-approved the hours), their weeks logged and commented on, its questionnaire answered, evaluated by
+its students placed and trained before the post, in a temporary branch whose secretary is the demo
+volunteer, checking in daily at their units (whose contacts approved the hours), their weeks logged and commented on, its questionnaire answered, evaluated by
 their units and certified; the coming programme's training is planned with a session to sign up for."""
 from __future__ import annotations
 
@@ -227,6 +227,9 @@ def seed_closed(admin: User, units: list, students: list, year: int, base_url: s
     _approve(admin, hall, _moment(trained_on + timedelta(days=1)))
     questions = [practice.add_question(admin, past, question, now=_moment(date(year, 6, 28))) for question in SURVEY]
     practice.transition_programme(admin, past, ProgrammeState.RUNNING, now=_moment(starts))
+    branch = practice.form_branch(admin, past, "临溪市返家乡临时团支部", now=_moment(starts))
+    members = practice.put_in_branch(admin, branch, [a.id for a in placed], now=_moment(starts))
+    practice.set_secretary(admin, members[0], True, now=_moment(starts + timedelta(days=1)))  # the demo volunteer
     days = [starts + timedelta(days=n) for n in range(1, 15) if (starts + timedelta(days=n)).weekday() < 5]
     for number, application in enumerate(attending):
         station = application.placed_post.unit.station

@@ -7,6 +7,7 @@ from volunteer.ledger.models import Dispute, LedgerEntry, LedgerTotal, SheetPhot
 from volunteer.notifications.models import ChannelChoice, Delivery, Notice, PushSubscription  # noqa: F401
 from volunteer.organisations.models import Organisation  # noqa: F401
 from volunteer.practice.at_post import LogPhoto, PracticeLog, UnitEvaluation  # noqa: F401
+from volunteer.practice.branches import Branch, BranchMember  # noqa: F401
 from volunteer.practice.models import (  # noqa: F401
     Commitment,
     HostUnit,

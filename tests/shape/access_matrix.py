@@ -252,6 +252,14 @@ WEB = [
           programme_id="@running_programme"),
     route("POST", "practice.set_up_training", may("programme.run", "running_programme"),
           programme_id="@running_programme", body={"station_id": "@station"}),
+    route("GET", "practice.branches", may("programme.run", "running_programme"), programme_id="@running_programme"),
+    route("POST", "practice.branches", may("programme.run", "running_programme"), programme_id="@running_programme",
+          body={"name": "矩阵第二支部"}),
+    route("POST", "practice.branch_members", may("programme.run", "running_programme"), branch_id="@branch",
+          body={"application_ids": "@placed_application"}),
+    route("POST", "practice.branch_secretary", may("programme.run", "running_programme"), member_id="@branch_member",
+          body={"secretary": "1"}),
+    route("GET", "practice.my_branch", own("placed_application"), application_id="@placed_application"),
     route("POST", "notifications.push_unsubscribe", SIGNED_IN),  # one's own browsers only
     route("POST", "ledger.dispute", own("pending_entry"), entry_id="@pending_entry"),
     # certificates: the volunteer's, the admins' register and batches, seals, verification

@@ -302,5 +302,8 @@ def _at_post(admin, lead, volunteer, host_unit, today, now) -> dict:
                                                                           "base_url": "http://localhost/"})
     db.session.add(job)
     db.session.flush()
+    branch = practice.form_branch(admin, programme, "矩阵临时团支部", now=now)
+    [member] = practice.put_in_branch(admin, branch, [student.id], now=now)
+    practice.set_secretary(admin, member, True, now=now)
     return {"running_programme": programme, "placed_application": student, "log": log, "log_photo": log.photos[0],
-            "certifying_job": job, "question": question}
+            "certifying_job": job, "question": question, "branch": branch, "branch_member": member}

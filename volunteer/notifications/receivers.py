@@ -51,6 +51,16 @@ def _enrolled(event, application):
              path_to("projects.detail", project_id=project.id))]
 
 
+def _branch(event, member):
+    branch = member.branch
+    words = {"branch": branch.name, "programme": branch.programme.name}
+    link = path_to("practice.my_branch", application_id=member.application_id)
+    if event.action == ProgrammeEvent.BRANCH_JOINED:
+        return [(_volunteer_user(member.application.volunteer), NoticeKind.BRANCH_JOINED, words, link)]
+    return [(_volunteer_user(member.application.volunteer), NoticeKind.BRANCH_SECRETARY, words, link)] \
+        if member.is_secretary else []
+
+
 def _nearest_admins(organisation) -> list[int]:
     """The league admins nearest above a record: its organisation's, else the next one up's (who
     screen its projects and issue its certificates)."""
@@ -252,6 +262,8 @@ NOTIFIED = {
     ProgrammeEvent.LOG_WRITTEN: _log_written,
     ProgrammeEvent.LOG_COMMENTED: _log_commented,
     ProgrammeEvent.EVALUATED: _evaluated,
+    ProgrammeEvent.BRANCH_JOINED: _branch,
+    ProgrammeEvent.SECRETARY_CHOSEN: _branch,
 }
 
 

@@ -53,6 +53,8 @@ class NoticeKind(Vocabulary):
     PRACTICE_CERTIFIED = "practice_certified", _l("Your practice certificate was issued")
     PLACED_ELSEWHERE = "placed_elsewhere", _l("A student you considered is placed elsewhere")
     PUT_ON_ROSTER = "put_on_roster", _l("You are on the roster of your practice's project")
+    BRANCH_JOINED = "branch_joined", _l("You are in a temporary branch of your practice")
+    BRANCH_SECRETARY = "branch_secretary", _l("You are a secretary of your temporary branch")
     STARTS_TOMORROW = "starts_in_a_day", _l("Your service starts within a day")
     STARTS_SOON = "starts_in_an_hour", _l("Your service starts within an hour")
 
@@ -99,7 +101,8 @@ DEFAULT_CHANNELS: dict[NoticeKind, frozenset[Channel]] = {
         NoticeKind.LEAVE_ASKED, NoticeKind.LEAVE_GRANTED, NoticeKind.LEAVE_REFUSED, NoticeKind.SHIFT_MISSED,
         NoticeKind.ABSENCE_EXCUSED, NoticeKind.UNIT_CONTACT, NoticeKind.POST_DECIDED, NoticeKind.OFFER_RECEIVED,
         NoticeKind.OFFER_ANSWERED, NoticeKind.STUDENT_PLACED, NoticeKind.SELECTION_STEP, NoticeKind.LOG_COMMENTED,
-        NoticeKind.PRACTICE_EVALUATED, NoticeKind.PRACTICE_CERTIFIED, NoticeKind.PUT_ON_ROSTER)
+        NoticeKind.PRACTICE_EVALUATED, NoticeKind.PRACTICE_CERTIFIED, NoticeKind.PUT_ON_ROSTER,
+        NoticeKind.BRANCH_SECRETARY)
 } | {kind: frozenset({Channel.INBOX, Channel.SMS, Channel.PUSH})
      for kind in (NoticeKind.STARTS_SOON, NoticeKind.SHIFT_OFFERED)}
 
@@ -142,6 +145,8 @@ NOTICE_TEXT = {
     NoticeKind.LOG_WAITING: _l("%(student)s wrote the log of the week of %(week)s on the post “%(post)s”: the supervisor may comment on it."),
     NoticeKind.LOG_COMMENTED: _l("The supervisor commented on your log of the week of %(week)s: %(comment)s"),
     NoticeKind.PRACTICE_CERTIFIED: _l("Your practice certificate %(serial)s of “%(post)s” at %(unit)s was issued: download it from your certificates."),
+    NoticeKind.BRANCH_JOINED: _l("You are in the temporary branch “%(branch)s” of %(programme)s."),
+    NoticeKind.BRANCH_SECRETARY: _l("You are a secretary of the temporary branch “%(branch)s”: you see its members' attendance."),
     NoticeKind.PUT_ON_ROSTER: _l("You are on the roster of “%(project)s”: check in and out by scanning the code at %(place)s."),
     NoticeKind.PLACED_ELSEWHERE: _l("%(student)s took another post: your “%(post)s” no longer considers them."),
     NoticeKind.PRACTICE_EVALUATED: _l("%(unit)s evaluated your practice on the post “%(post)s”: %(rating)s."),

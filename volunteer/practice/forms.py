@@ -1,7 +1,7 @@
 """Forms parse and render; practice.services checks every rule."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 
 from volunteer.core.forms import Form
 from volunteer.practice.vocabulary import (
@@ -129,3 +129,11 @@ class QuestionForm(Form):
 
 class TrainingForm(Form):
     station_id = SelectField(_l("Where the training is held"), choices=[], validate_choice=False)
+
+
+class BranchForm(Form):
+    name = StringField(_l("Name of the branch"), render_kw={"maxlength": 80, "placeholder": _l("such as 青山镇返家乡临时团支部")})
+
+
+class BranchMembersForm(Form):
+    application_ids = SelectMultipleField(_l("Students to put in it"), choices=[], validate_choice=False)

@@ -134,6 +134,8 @@ class PracticeProjectPurpose(Vocabulary):
     TRAINING = "pre_post_training", _l("Pre-post training")
 
 
+# Temporary branches group the placed students from their placement until the practice is evaluated.
+BRANCH_STAGES = frozenset({ProgrammeState.MATCHING, ProgrammeState.RUNNING, ProgrammeState.EVALUATING})
 # Training is set up once students are placed, and taken until the practice ends.
 TRAINING_STAGES = frozenset({ProgrammeState.MATCHING, ProgrammeState.RUNNING})
 
@@ -180,6 +182,9 @@ class ProgrammeEvent(Vocabulary):
     QUESTION_WITHDRAWN = "practice.question_withdrawn", _l("Question withdrawn from the questionnaire")
     SURVEY_ANSWERED = "practice.survey_answered", _l("Questionnaire answered")
     TRAINING_SET_UP = "practice.training_set_up", _l("Pre-post training set up")
+    BRANCH_CREATED = "practice_branch.created", _l("Temporary branch formed")
+    BRANCH_JOINED = "practice_branch.joined", _l("Student put in a temporary branch")
+    SECRETARY_CHOSEN = "practice_branch.secretary", _l("Branch secretary recorded")
 
 
 EVENT_LOG = Glossary(
@@ -213,13 +218,17 @@ EVENT_LOG = Glossary(
            ProgrammeEvent.QUESTION_ADDED: lazy_pgettext("event", "added to the questionnaire"),
            ProgrammeEvent.QUESTION_WITHDRAWN: lazy_pgettext("event", "withdrew from the questionnaire"),
            ProgrammeEvent.SURVEY_ANSWERED: lazy_pgettext("event", "answered the questionnaire of"),
-           ProgrammeEvent.TRAINING_SET_UP: lazy_pgettext("event", "set up the pre-post training of")},
+           ProgrammeEvent.TRAINING_SET_UP: lazy_pgettext("event", "set up the pre-post training of"),
+           ProgrammeEvent.BRANCH_CREATED: lazy_pgettext("event", "formed the temporary branch"),
+           ProgrammeEvent.BRANCH_JOINED: lazy_pgettext("event", "put in a temporary branch"),
+           ProgrammeEvent.SECRETARY_CHOSEN: lazy_pgettext("event", "recorded the secretaries of a branch with")},
     subjects={"practice_programmes": _l("Practice programme"), "practice_host_units": _l("Host unit"),
               "practice_posts": _l("Practice post"), "practice_applications": _l("Practice application"),
               "practice_choices": _l("Choice of a post"), "practice_commitments": _l("Commitment letter"),
               "practice_logs": _l("Practice log"), "practice_evaluations": _l("Evaluation by the unit"),
               "jobs": _l("Background job"), "practice_questions": _l("Question of a questionnaire"),
-              "practice_survey_responses": _l("Answers to a questionnaire")},
+              "practice_survey_responses": _l("Answers to a questionnaire"),
+              "practice_branches": _l("Temporary branch"), "practice_branch_members": _l("Member of a branch")},
     # names are recorded as "title", whose label the log shares
     fields={"season": _l("Season"), "unit_kind": _l("Kind of unit"), "post_kind": _l("Kind of post"),
             "places": _l("Places"), "contact_user_id": _l("Contact person"), "post_id": _l("Practice post"),
@@ -227,13 +236,16 @@ EVENT_LOG = Glossary(
             "interview_place": _l("Interview place"), "version": _l("Version of the letter"),
             "insurance": _l("Insurance"), "week_of": _l("Week of"), "photos": _l("Photos"),
             "rating": _l("Rating"), "programme_id": _l("Practice programme"),
-            "question_kind": _l("Kind of question"), "prompt": _l("Question"), "days_present": _l("Days present"), "seal_sha256": _l("Seal image")},
+            "question_kind": _l("Kind of question"), "prompt": _l("Question"), "days_present": _l("Days present"), "seal_sha256": _l("Seal image"),
+            "branch_id": _l("Temporary branch"), "is_secretary": _l("Branch secretary"),
+            "application_id": _l("Practice application"), "station_id": _l("Station")},
     values={"practice_programmes": {"state": ProgrammeState, "season": Season},
             "practice_host_units": {"unit_kind": UnitKind},
             "practice_posts": {"state": PostState, "post_kind": PostKind},
             "practice_applications": {"state": StudentApplicationState}, "practice_choices": {"state": PostChoiceState},
             "practice_evaluations": {"rating": PracticeRating},
             "practice_questions": {"question_kind": QuestionKind}},
-    references={"contact_user_id": "users", "post_id": "practice_posts", "programme_id": "practice_programmes"},
+    references={"contact_user_id": "users", "post_id": "practice_posts", "programme_id": "practice_programmes",
+                "branch_id": "practice_branches", "application_id": "practice_applications", "station_id": "stations"},
     hidden=frozenset({"seal_sha256", "withdrawn_choices"}),  # the choices withdrawn by it: for the notices
 )

@@ -21,6 +21,7 @@ from volunteer.extensions import db
 from volunteer.ledger.models import LedgerEntry
 from volunteer.organisations.models import Organisation
 from volunteer.practice.at_post import PracticeLog, UnitEvaluation
+from volunteer.practice.branches import Branch, BranchMember
 from volunteer.practice.models import Commitment, HostUnit, Post, PostChoice, Programme, StudentApplication
 from volunteer.practice.survey import Question, SurveyResponse
 from volunteer.practice.vocabulary import PracticeJob
@@ -189,6 +190,19 @@ def _responses(ids):
                 sa.orm.joinedload(SurveyResponse.application).joinedload(StudentApplication.volunteer)))}
 
 
+def _branches(ids):
+    return {b.id: Named(_("the temporary branch “%(branch)s”", branch=b.name),
+                        url_for("practice.branches", programme_id=b.programme_id)) for b in _rows(Branch, ids)}
+
+
+def _branch_members(ids):
+    return {m.id: Named(_("%(volunteer)s of the branch “%(branch)s”", volunteer=_person(m.application.volunteer),
+                          branch=m.branch.name), url_for("practice.branches", programme_id=m.branch.programme_id))
+            for m in db.session.scalars(sa.select(BranchMember).where(BranchMember.id.in_(ids)).options(
+                sa.orm.joinedload(BranchMember.branch),
+                sa.orm.joinedload(BranchMember.application).joinedload(StudentApplication.volunteer)))}
+
+
 NAMERS: dict[str, Callable] = {
     "ledger_entries": _entries, "volunteers": _volunteers, "users": _users, "memberships": _memberships,
     "projects": _projects, "positions": _positions, "applications": _applications, "project_resources": _resources,
@@ -198,6 +212,7 @@ NAMERS: dict[str, Callable] = {
     "practice_applications": _student_applications, "practice_choices": _post_choices,
     "practice_commitments": _commitments, "practice_logs": _logs, "practice_evaluations": _evaluations,
     "practice_questions": _questions, "practice_survey_responses": _responses,
+    "practice_branches": _branches, "practice_branch_members": _branch_members,
 }
 
 

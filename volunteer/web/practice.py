@@ -255,6 +255,7 @@ def my_application(application_id: int):
                            evaluation=practice.evaluation_of(application),
                            certificate=practice.practice_certificate_of(application),
                            attendance=practice.attendance_of([application]).get(application.id),
+                           branch_member=practice.membership_of(application),
                            insurance_form=InsuranceForm(insurance=application.insurance))
 
 

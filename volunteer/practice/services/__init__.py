@@ -2,7 +2,7 @@
 units and their posts (units), students' applications with ranked choices (applications), two-way
 selection (selection), the commitment letter and insurance before the post (before), weekly logs,
 evaluations and the unit's seal (at_post), practice certificates (certifying), the questionnaire (survey),
-attendance and training through the check-in (sites). Callers import them from here."""
+attendance and training through the check-in (sites), the temporary branches (branches). Callers import them from here."""
 from volunteer.practice.services.applications import (
     applications_of,
     apply,
@@ -37,6 +37,17 @@ from volunteer.practice.services.before import (
     current_commitment,
     readiness,
     set_commitment,
+)
+from volunteer.practice.services.branches import (
+    branches_of,
+    form_branch,
+    get_branch_for,
+    get_member_for,
+    membership_of,
+    my_branch,
+    put_in_branch,
+    set_secretary,
+    unbranched,
 )
 from volunteer.practice.services.certifying import (
     certifying_jobs,
@@ -101,6 +112,8 @@ from volunteer.practice.services.units import (
 )
 
 __all__ = [
+    "branches_of", "form_branch", "get_branch_for", "get_member_for", "membership_of", "my_branch", "put_in_branch",
+    "set_secretary", "unbranched",
     "attendance_of", "checks_in_at_units", "days_checked_in", "days_due", "minutes_approved", "projects_of", "set_up_training",
     "site_of", "training_attendance", "training_of", "training_stations",
     "add_question", "answer_survey", "get_question_for", "questions_of", "response_of", "survey_results",
