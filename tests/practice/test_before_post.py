@@ -4,10 +4,12 @@ confirm their insurance; the programme's page counts who is ready. Not before th
 not for another student, not by another town's admin."""
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
 from tests.conftest import csrf_from
 from tests.practice.conftest import NOW, applied, choice_of, move, user_of
@@ -96,3 +98,32 @@ def test_the_pages_of_the_letter_and_the_insurance(app, world, season, signed_in
     assert "1 名已做好上岗准备" in city.get(f"/practice/{season.programme_id}").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(StudentApplication.insurance)) == "学平险 P001"
+
+
+def test_a_photo_of_the_policy_is_kept_as_our_own_jpeg_for_the_student_and_the_league(app, world, season, signed_in):
+    from tests.practice.test_at_post import jpeg_with_location
+    application_id = placed(app, world, season)
+    with app.app_context():
+        application = db.session.get(StudentApplication, application_id)
+        with pytest.raises(ValidationFailed) as refused:
+            practice.confirm_insurance(user_of(world.a_volunteer), application, "学平险 P001", proof=b"not a photo",
+                                       now=NOW)
+        assert "proof" in refused.value.fields
+        db.session.rollback()
+        assert db.session.get(StudentApplication, application_id).insured_at is None  # nothing kept
+    student = signed_in(world.a_volunteer)
+    url = f"/practice/mine/{application_id}"
+    sent = student.post_form(f"{url}/insurance", {"insurance": "学平险 P001",
+                                                  "proof": (io.BytesIO(jpeg_with_location()), "policy.jpg")},
+                             form_url=url, content_type="multipart/form-data")
+    assert sent.status_code == 302
+    assert 'data-testid="insurance-proof"' in student.get(url).get_data(as_text=True)
+    photo = student.get(f"/practice/applications/{application_id}/insurance.jpg")
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+    with Image.open(io.BytesIO(photo.data)) as image:
+        assert image.format == "JPEG" and not image.getexif()  # the phone's metadata is gone
+    city = signed_in(world.city_admin)
+    assert city.get(f"/practice/applications/{application_id}/insurance.jpg").data == photo.data
+    assert "学平险 P001" in city.get(f"/practice/{season.programme_id}/attendance").get_data(as_text=True)
+    for outsider in (world.b_admin, world.b_volunteer):
+        assert signed_in(outsider).get(f"/practice/applications/{application_id}/insurance.jpg").status_code == 404

@@ -260,6 +260,8 @@ WEB = [
     route("POST", "practice.branch_secretary", may("programme.run", "running_programme"), member_id="@branch_member",
           body={"secretary": "1"}),
     route("GET", "practice.my_branch", own("placed_application"), application_id="@placed_application"),
+    route("GET", "practice.insurance_proof", own("placed_application") | may("programme.run", "running_programme"),
+          application_id="@placed_application"),
     route("POST", "notifications.push_unsubscribe", SIGNED_IN),  # one's own browsers only
     route("POST", "ledger.dispute", own("pending_entry"), entry_id="@pending_entry"),
     # certificates: the volunteer's, the admins' register and batches, seals, verification

@@ -295,6 +295,7 @@ def _at_post(admin, lead, volunteer, host_unit, today, now) -> dict:
     Image.new("RGB", (40, 30), (10, 120, 60)).save(photo, format="JPEG")
     log = practice.write_log(volunteer, student, {"week_of": week.isoformat(), "log_text": "矩阵周志",
                                                   "photos": [photo.getvalue()]}, now=now)
+    practice.confirm_insurance(volunteer, student, "矩阵学平险 M001", proof=photo.getvalue(), now=now)
     question = practice.add_question(admin, programme, {"question_kind": "rating_scale", "prompt": "矩阵满意度",
                                                         "required": True}, now=now)
     job = Job(kind=PracticeJob.CERTIFICATES, organisation_id=programme.organisation_id, state=JobState.DONE, done=0,

@@ -94,6 +94,7 @@ class CommitmentForm(Form):
 class InsuranceForm(Form):
     insurance = StringField(_l("Insurance"), description=_l("The insurer and the policy number."),
                             render_kw={"maxlength": 200})
+    proof = FileField(_l("A photo of the policy (optional)"), render_kw={"accept": PHOTO_TYPES})
 
 
 class LogForm(Form):

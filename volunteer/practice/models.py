@@ -266,6 +266,9 @@ class StudentApplication(db.Model):
     committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     insurance: Mapped[str | None] = mapped_column(sa.String(200))
     insured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a photo of the policy, if the student uploaded one (re-encoded as our own JPEG)
+    insurance_proof: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    insurance_proof_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

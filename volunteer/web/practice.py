@@ -2,7 +2,7 @@
 placements by hand; a unit contact's units, posts and applicants; a student's applications."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -287,10 +287,19 @@ def commit(application_id: int):
 def insurance(application_id: int):
     application = practice.get_own_application(current_user, application_id)
     form = InsuranceForm()
-    if submit(form, lambda: practice.confirm_insurance(current_user, application, form.insurance.data, now=utcnow())):
+    proof = form.proof.data.read() if getattr(form.proof.data, "filename", None) else None
+    if submit(form, lambda: practice.confirm_insurance(current_user, application, form.insurance.data, proof=proof,
+                                                       now=utcnow())):
         flash(_("Your insurance is recorded."), "success")
     flash_form_errors(form)
     return redirect(url_for("practice.my_application", application_id=application.id))
+
+
+@bp.route("/practice/applications/<int:application_id>/insurance.jpg")
+@login_required
+def insurance_proof(application_id: int):
+    return Response(practice.insurance_proof_for(current_user, application_id), mimetype="image/jpeg",
+                    headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
 
 
 @bp.route("/practice/mine/<int:application_id>/withdraw", methods=["POST"])

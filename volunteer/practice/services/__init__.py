@@ -35,6 +35,7 @@ from volunteer.practice.services.before import (
     acknowledge_commitment,
     confirm_insurance,
     current_commitment,
+    insurance_proof_for,
     readiness,
     set_commitment,
 )
@@ -121,7 +122,7 @@ __all__ = [
     "comment_on_log", "evaluate", "evaluation_of", "evaluations_in", "get_log_for", "log_photo_for", "logs_of", "placed_students",
     "practice_certificate_of", "set_unit_seal", "students_at", "students_with_records", "weeks_to_log", "write_log",
     "certifying_jobs", "get_certifying_job_for", "issue_practice_certificate", "start_certifying", "to_certify",
-    "acknowledge_commitment", "confirm_insurance", "current_commitment", "readiness", "set_commitment",
+    "acknowledge_commitment", "confirm_insurance", "current_commitment", "insurance_proof_for", "readiness", "set_commitment",
     "accept_offer", "applicants_of", "applications_of", "apply", "change_choices", "create_programme", "decide_post",
     "decline_offer", "edit_post", "get_choice_for_unit", "get_own_application", "get_own_choice", "get_post_for",
     "get_programme_for", "get_unit_for", "hometowns", "is_unit_contact", "last_details", "offered_posts", "open_programmes", "place_by_hand",

@@ -3,14 +3,16 @@ versions, acknowledged by each placed student (the version and the time kept); t
 student holds for the practice, confirmed by them. The caller commits."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from volunteer.core import flush_unique, permissions
+from volunteer.core import flush_unique, get_by_id, permissions
 from volunteer.core.audit import record_event
-from volunteer.core.errors import Conflict, FieldErrors
+from volunteer.core.errors import Conflict, FieldErrors, NotFound
+from volunteer.core.images import clean_photo
 from volunteer.extensions import db
 from volunteer.practice.models import Commitment, Programme, StudentApplication
 from volunteer.practice.services.applications import ensure_own
@@ -65,18 +67,36 @@ def acknowledge_commitment(actor, application: StudentApplication, commitment_id
                  after={"version": current.version}, now=now)
 
 
-def confirm_insurance(actor, application: StudentApplication, insurance: str, *, now: datetime) -> None:
-    """The student says which insurance covers their practice (insurer and policy number)."""
+def confirm_insurance(actor, application: StudentApplication, insurance: str, *, proof: bytes | None = None,
+                      now: datetime) -> None:
+    """The student says which insurance covers their practice (insurer and policy number), with
+    a photo of the policy if they have one (it replaces an earlier photo)."""
     ensure_own(actor, application)
     _ensure_placed(application)
     errors = FieldErrors()
     insurance = text_field(errors, {"insurance": insurance}, "insurance", INSURANCE, required=True,
                            message=_l("Please give the insurer and the policy number."))
+    photo = clean_photo(errors, proof, "proof")
     errors.raise_if_any()
     application.insurance, application.insured_at, application.updated_at = insurance, now, now
+    after = {"insurance": insurance}
+    if photo is not None:
+        application.insurance_proof = photo[0]
+        application.insurance_proof_sha256 = hashlib.sha256(photo[0]).hexdigest()
+        after["photos"] = 1
     db.session.flush()
     record_event(actor, ProgrammeEvent.INSURED, application, organisation=application.programme.organisation,
-                 after={"insurance": insurance}, now=now)
+                 after=after, now=now)
+
+
+def insurance_proof_for(user, application_id) -> bytes:
+    """The photo of a student's policy, for the student and the programme's league admins."""
+    application = get_by_id(StudentApplication, application_id)
+    if application is None or application.insurance_proof_sha256 is None:
+        raise NotFound()
+    if getattr(getattr(user, "volunteer", None), "id", None) != application.volunteer_id:
+        permissions.ensure(user, "programme.run", application.programme)
+    return application.insurance_proof
 
 
 def readiness(programme: Programme) -> tuple[int, int]:
