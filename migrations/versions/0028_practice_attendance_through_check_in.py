@@ -77,7 +77,9 @@ def upgrade():
 
 
 def downgrade():
-    # the practice projects stay, as projects of another category
+    # the practice projects stay, closed (without the flag they would be ordinary running projects),
+    # as projects of another category
+    op.execute("UPDATE projects SET state = 'closed' WHERE delegated")
     op.execute("UPDATE projects SET category = 'other' WHERE category = 'social_practice'")
     _categories(OLD_CATEGORIES)
     op.execute(f"DELETE FROM notice_deliveries WHERE notice_id IN (SELECT id FROM notices WHERE kind = {NEW_KIND})")

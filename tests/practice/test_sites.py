@@ -85,6 +85,7 @@ def test_the_practice_start_opens_a_station_and_a_project_at_each_unit(app, worl
         with pytest.raises(InvalidTransition):
             projects.transition_project(user_of(world.a_manager), project, ProjectState.EVALUATING, now=NOW)
         assert not project.accepts_applications(NOW)
+        assert not project.accepts_positions()  # its position is the programme's
         mine = db.session.scalar(sa.select(Application).where(Application.volunteer_id == world.a_volunteer.id))
         with pytest.raises(Conflict):
             projects.withdraw_application(user_of(world.a_volunteer), mine, now=NOW)
@@ -130,6 +131,16 @@ def test_students_check_in_at_their_own_unit_and_the_contact_approves_their_hour
         db.session.commit()
         programme = db.session.get(Programme, started.programme_id)
         assert practice.days_checked_in(programme) == {world.a_volunteer.id: 2}
+        # a day whose hours the unit rejects is not a day present
+        third = morning + timedelta(days=2)
+        text = codes.make_code(db.session.get(Station, a_station), codes.STATIC, None)
+        checkin.scan_station_code(user_of(world.a_volunteer), text, now=third)
+        checkin.scan_station_code(user_of(world.a_volunteer), text, now=third + timedelta(hours=2))
+        db.session.commit()
+        assert practice.days_checked_in(programme) == {world.a_volunteer.id: 3}
+        rejected = db.session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.id.desc())).first()
+        ledger.decide(contact, rejected, Decision.REJECT, reason="当天未到岗", now=third + timedelta(hours=3))
+        db.session.commit()
         assert practice.minutes_approved(programme) == {world.a_volunteer.id: 240}
         volunteer = db.session.get(Volunteer, world.a_volunteer.id)
         assert ledger.totals_of(volunteer.id)["approved_minutes"] == 240  # on the volunteer's own record
@@ -215,6 +226,8 @@ def test_the_training_is_set_up_once_students_are_placed_and_attended_by_check_i
         for person in (world.a_volunteer, world.b_volunteer):
             shifts.sign_up(user_of(person), shift, now=NOW)
         db.session.commit()
+    # at the hall outside a session: refused, nothing kept
+    assert scan_at(app, world.b_volunteer, hall, starts - timedelta(hours=3))[1] == "not_on_roster"
     assert scan_at(app, world.a_volunteer, hall, starts + timedelta(minutes=3)) == ("checked_in", None)
     with app.app_context():
         programme = db.session.get(Programme, season.programme_id)
@@ -241,3 +254,17 @@ def test_a_volunteer_outside_the_programme_cannot_take_a_training_place(app, wor
         assert db.session.get(Project, training.project_id).state == ProjectState.RUNNING
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
             Application.state == ApplicationState.ACCEPTED, Application.position_id == training.position_id)) == 1
+
+
+def test_the_practice_does_not_start_while_a_units_contact_cannot_sign_in(app, world, season):
+    place(app, season, (world.a_volunteer, season.a1))
+    with app.app_context():
+        user_of(season.town_a).active = False
+        db.session.commit()
+        with pytest.raises(Conflict) as refused:
+            practice.transition_programme(user_of(world.city_admin), db.session.get(Programme, season.programme_id),
+                                          ProgrammeState.RUNNING, now=NOW)
+        assert "甲镇人民政府" in str(refused.value.message)
+        db.session.rollback()
+        assert db.session.get(Programme, season.programme_id).state == ProgrammeState.MATCHING
+        assert practice.projects_of(db.session.get(Programme, season.programme_id)) == []

@@ -63,6 +63,8 @@ class Project(db.Model):
     # Run by another domain's record (a practice programme's unit or training): its state and its
     # roster follow that record, never its managers' moves or volunteers' applications.
     delegated: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Check-in only during a shift the volunteer holds a place on (a training's sessions).
+    shifts_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Only the code on a station's screen checks in to this project, not a printed poster.
     require_rotating_code: Mapped[bool] = mapped_column(default=False)
     # Optional minimum attendance: a share of the shift below which a session credits nothing.
@@ -145,8 +147,13 @@ class Project(db.Model):
         """Volunteers apply while it takes sign-ups, never to a delegated one (its roster is its owner's)."""
         return not self.delegated and self.takes_signups(now)
 
-    def accepts_positions(self) -> bool:
+    def takes_shifts(self) -> bool:
+        """Its positions' shifts are planned until it is evaluated."""
         return self.state not in (ProjectState.EVALUATING, ProjectState.CLOSED, ProjectState.CANCELLED)
+
+    def accepts_positions(self) -> bool:
+        """Its managers add positions while it takes shifts (a delegated one's are its owner's)."""
+        return not self.delegated and self.takes_shifts()
 
     def accepts_resources(self) -> bool:
         return self.state not in (ProjectState.CLOSED, ProjectState.CANCELLED)

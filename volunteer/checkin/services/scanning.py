@@ -196,6 +196,10 @@ def _decide(req: Request, volunteer: Volunteer) -> ScanOutcome:
     limit = setting("SESSIONS_PER_PROJECT_DAY")
     if sum(1 for s in recent if s.project_id == project.id and s.served_on == served_on) >= limit:
         raise DailyLimitReached(_l("You have already checked in %(n)s times for this project today.", n=limit))
+    # During a shift the volunteer signed up for: the session serves it (and it counts as come).
+    shift = shifts.attend(volunteer.id, station.id, project.id, now)
+    if project.shifts_only and shift is None:
+        raise NotOnRoster(_l("This project takes check-ins only during a shift you have a place on."))
 
     closed_elsewhere = None
     if current is not None:
@@ -210,8 +214,7 @@ def _decide(req: Request, volunteer: Volunteer) -> ScanOutcome:
         checked_in_by_id=req.user.id if req.source == SessionSource.KIOSK else None,
         typed_by_id=req.user.id if req.code_kind == ScannedCode.NUMBER else None)
     session.station, session.project = station, project
-    # During a shift the volunteer signed up for: the session serves it (and it counts as come).
-    session.shift = shifts.attend(volunteer.id, station.id, project.id, now)
+    session.shift = shift
     db.session.add(session)
     db.session.flush()
     return ScanOutcome(ScanAction.CHECKED_IN, 201, session=session, closed_elsewhere=closed_elsewhere)

@@ -92,10 +92,12 @@ def confirm_insurance(actor, application: StudentApplication, insurance: str, *,
 def insurance_proof_for(user, application_id) -> bytes:
     """The photo of a student's policy, for the student and the programme's league admins."""
     application = get_by_id(StudentApplication, application_id)
-    if application is None or application.insurance_proof_sha256 is None:
+    if application is None:
         raise NotFound()
     if getattr(getattr(user, "volunteer", None), "id", None) != application.volunteer_id:
         permissions.ensure(user, "programme.run", application.programme)
+    if application.insurance_proof_sha256 is None:
+        raise NotFound()
     return application.insurance_proof
 
 

@@ -35,6 +35,10 @@ UNIT_EVENTS = {C.SHORTLISTED: ProgrammeEvent.SHORTLISTED, C.INTERVIEW: Programme
 
 
 def _ensure_matching(programme: Programme) -> None:
+    """Read under a shared lock: the practice cannot start (and its rosters be drawn) while a
+    placement is being made."""
+    db.session.execute(sa.select(Programme.id).where(Programme.id == programme.id).with_for_update(read=True))
+    db.session.refresh(programme)
     if not programme.is_matching:
         raise NotInStage(_l("Units and students choose each other only during two-way selection."))
 
@@ -132,7 +136,7 @@ def accept_offer(actor, choice: PostChoice, *, now: datetime) -> PostChoice:
         raise AlreadyPlaced(_l("You have already accepted a place."))
     _set_choice(choice, (C.OFFERED,), now=now, state=C.ACCEPTED)
     withdrawn = _place(application, choice, now=now)
-    sites.enrol_placed(actor, application, now=now)
+    sites.enrol_placed(application, now=now)
     record_event(actor, ProgrammeEvent.OFFER_ACCEPTED, choice, organisation=choice.post.unit.organisation,
                  before={"state": C.OFFERED}, after={"state": C.ACCEPTED, "post_id": choice.post_id,
                                                      "withdrawn_choices": withdrawn}, now=now)
@@ -169,7 +173,7 @@ def place_by_hand(actor, application: StudentApplication, post: Post, *, now: da
         choice.state, choice.updated_at = C.ACCEPTED, now
         db.session.flush()
     withdrawn = _place(application, choice, now=now)
-    sites.enrol_placed(actor, application, now=now)
+    sites.enrol_placed(application, now=now)
     record_event(actor, ProgrammeEvent.PLACED_BY_LEAGUE, choice, organisation=post.unit.organisation,
                  after={"state": C.ACCEPTED, "post_id": post.id, "withdrawn_choices": withdrawn}, now=now)
     return choice

@@ -16,11 +16,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from volunteer.checkin.models import ServiceSession
-from volunteer.core import permissions
+from volunteer.core import flush_unique, permissions
 from volunteer.core.audit import record_event
 from volunteer.core.errors import Conflict, ValidationFailed
 from volunteer.extensions import db
-from volunteer.ledger.models import LedgerTotal
+from volunteer.ledger.models import LedgerEntry, LedgerTotal
+from volunteer.ledger.vocabulary import EntryState
 from volunteer.practice.errors import NotInStage
 from volunteer.practice.models import HostUnit, Post, Programme, StudentApplication
 from volunteer.practice.sites import PracticeProject
@@ -59,6 +60,9 @@ def _placed_by_unit(programme: Programme) -> dict[HostUnit, list[StudentApplicat
 
 def _station_of(actor, unit: HostUnit, *, now: datetime) -> Station:
     """The unit's place as a station, made the first time a practice starts there; its contact leads it."""
+    if not unit.contact.is_active:
+        raise Conflict(_l("The contact of %(unit)s can no longer sign in: name another before the practice starts.",
+                          unit=unit.name))
     if unit.station is None:
         unit.station = stations.create_station(actor, unit.organisation, {
             "name": unit.name, "kind": StationKind.HOST_UNIT, "address": unit.address,
@@ -153,13 +157,15 @@ def set_up_training(actor, programme: Programme, station_id, *, now: datetime) -
     if training_of(programme) is not None:
         raise Conflict(_l("This programme's training is already set up."))
     position = projects.open_delegated(
-        actor, programme.organisation, title=_("%(programme)s · pre-post training", programme=programme.name),
+        actor, programme.organisation, shifts_only=True,
+        title=_("%(programme)s · pre-post training", programme=programme.name),
         description=programme.rules or "", stations=[station], starts_on=None, ends_on=programme.practice_ends_on,
         position_title=_("Pre-post training"), note=_("The training of %(programme)s was set up.",
                                                       programme=programme.name), now=now)
     training = PracticeProject(programme=programme, purpose=PracticeProjectPurpose.TRAINING, project=position.project,
                                position=position)
     db.session.add(training)
+    flush_unique(Conflict(_l("This programme's training is already set up.")))
     for applications in _placed_by_unit(programme).values():
         for application in applications:
             projects.enrol(actor, position, application.volunteer, now=now)
@@ -168,20 +174,25 @@ def set_up_training(actor, programme: Programme, station_id, *, now: datetime) -
     return training
 
 
-def enrol_placed(actor, application: StudentApplication, *, now: datetime) -> None:
-    """A student placed after the training was set up joins its roster."""
+def enrol_placed(application: StudentApplication, *, now: datetime) -> None:
+    """A student placed after the training was set up joins its roster (the system enrols them,
+    whoever placed them)."""
     training = training_of(application.programme)
     if training is not None:
-        projects.enrol(actor, training.position, application.volunteer, now=now)
+        projects.enrol(None, training.position, application.volunteer, now=now)
 
 
 def days_checked_in(programme: Programme) -> dict[int, int]:
-    """Volunteer id -> the days they checked in at their unit's station."""
+    """Volunteer id -> the days they checked in at their unit's station (a day whose hours the unit
+    rejected is not one)."""
     sites = sa.select(PracticeProject.project_id).where(PracticeProject.programme_id == programme.id,
                                                         PracticeProject.purpose == PracticeProjectPurpose.AT_UNIT)
     return dict(db.session.execute(
         sa.select(ServiceSession.volunteer_id, sa.func.count(sa.distinct(ServiceSession.served_on)))
-        .where(ServiceSession.project_id.in_(sites)).group_by(ServiceSession.volunteer_id)).all())
+        .outerjoin(LedgerEntry, LedgerEntry.session_id == ServiceSession.id)
+        .where(ServiceSession.project_id.in_(sites),
+               sa.or_(LedgerEntry.id.is_(None), LedgerEntry.state != EntryState.REJECTED))
+        .group_by(ServiceSession.volunteer_id)).all())
 
 
 def minutes_approved(programme: Programme) -> dict[int, int]:

@@ -20,12 +20,14 @@ from volunteer.stations.models import Station
 
 def open_delegated(actor, organisation: Organisation, *, title: str, description: str, stations: list[Station],
                    starts_on: date | None, ends_on: date | None, position_title: str, note: str,
-                   now: datetime) -> Position:
+                   shifts_only: bool = False, now: datetime) -> Position:
     """A running project of social practice with one position, its roster required; the
-    position's places grow with the roster (``enrol``)."""
+    position's places grow with the roster (``enrol``). ``shifts_only``: check-in only during a
+    shift the volunteer holds a place on (a training's sessions)."""
     permissions.ensure(actor, "project.manage", organisation)
     project = Project(organisation=organisation, title=title[:200], category=Category.PRACTICE, description=description,
                       starts_on=starts_on, ends_on=ends_on, roster_required=True, delegated=True,
+                      shifts_only=shifts_only,
                       state=ProjectState.RUNNING, stations=stations, created_by_id=actor.id, created_at=now,
                       updated_at=now)
     position = Position(project=project, title=position_title[:120], capacity=1, created_at=now)
@@ -55,7 +57,7 @@ def follow(actor, project: Project, target: str, *, note: str, now: datetime) ->
 
 def enrol(actor, position: Position, volunteer: Volunteer, *, now: datetime) -> Application:
     """Put the volunteer on a delegated project's roster (accepted, the place made for them); a
-    repeat changes nothing."""
+    repeat changes nothing. ``actor`` None: the system, as the owner's rule says."""
     application = db.session.scalar(sa.select(Application).where(
         Application.position_id == position.id, Application.volunteer_id == volunteer.id,
         Application.state == ApplicationState.ACCEPTED))
@@ -68,7 +70,7 @@ def enrol(actor, position: Position, volunteer: Volunteer, *, now: datetime) -> 
         .execution_options(synchronize_session=False))
     db.session.expire(position)
     application = Application(position=position, volunteer=volunteer, state=ApplicationState.ACCEPTED,
-                              decided_by_id=actor.id, decided_at=now, created_at=now)
+                              decided_by_id=actor.id if actor is not None else None, decided_at=now, created_at=now)
     db.session.add(application)
     db.session.flush()
     record_event(actor, ProjectEvent.ENROLLED, application, after={"volunteer_id": volunteer.id}, now=now)

@@ -83,7 +83,7 @@ def ensure_may_plan(user, position: Position) -> None:
 
 def _ensure_plannable(actor, position: Position) -> None:
     permissions.ensure(actor, "project.manage", position)
-    if not position.project.accepts_positions():
+    if not position.project.takes_shifts():
         raise NotRecruiting(_l("Shifts are planned until the project is being evaluated."))
 
 
