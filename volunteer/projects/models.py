@@ -60,8 +60,7 @@ class Project(db.Model):
     target_hours: Mapped[int | None] = mapped_column()
     target_beneficiaries: Mapped[int | None] = mapped_column()
     roster_required: Mapped[bool] = mapped_column(default=False)
-    # Run by another domain's record (a practice programme's unit or training): its state and its
-    # roster follow that record, never its managers' moves or volunteers' applications.
+    # Run by another domain's record (a practice programme's): its state and roster follow that record.
     delegated: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Check-in only during a shift the volunteer holds a place on (a training's sessions).
     shifts_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
