@@ -93,7 +93,9 @@ def test_the_practice_start_opens_a_station_and_a_project_at_each_unit(app, worl
         told = db.session.scalars(sa.select(Notice).where(Notice.user_id == user_of(world.a_volunteer).id,
                                                           Notice.kind == NoticeKind.PUT_ON_ROSTER)).all()
         assert len(told) == 1 and told[0].payload["place"] == station.name
-        # moving on again changes nothing
+        # opening the sites again changes nothing
+        from volunteer.practice.services.sites import open_sites
+        assert open_sites(user_of(world.city_admin), programme, now=NOW) == []
         assert len(practice.projects_of(programme)) == 2
 
 

@@ -32,6 +32,8 @@ from volunteer.practice.vocabulary import PostChoiceState, PostKind, StudentAppl
 from volunteer.web.helpers import flash_form_errors, submit
 
 bp = Blueprint("practice", __name__)
+# a student's photos and files: never cached, never sniffed
+PRIVATE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
 
 def _programme(programme_id: int) -> Programme:
@@ -299,7 +301,7 @@ def insurance(application_id: int):
 @login_required
 def insurance_proof(application_id: int):
     return Response(practice.insurance_proof_for(current_user, application_id), mimetype="image/jpeg",
-                    headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+                    headers=PRIVATE)
 
 
 @bp.route("/practice/mine/<int:application_id>/withdraw", methods=["POST"])

@@ -18,9 +18,7 @@ from volunteer.practice import services as practice
 from volunteer.practice.forms import CommentForm, EvaluationForm, LogForm, QuestionForm, SealForm
 from volunteer.practice.models import StudentApplication
 from volunteer.web.helpers import flash_form_errors, submit
-from volunteer.web.practice import bp
-
-PRIVATE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+from volunteer.web.practice import PRIVATE, bp
 
 
 @bp.route("/practice/mine/<int:application_id>/logs", methods=["GET", "POST"])

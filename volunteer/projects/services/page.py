@@ -5,7 +5,7 @@ from volunteer.projects import lifecycle
 from volunteer.projects.models import Project
 from volunteer.projects.services.applications import applications_of
 from volunteer.projects.services.evaluation import figures_for
-from volunteer.projects.services.projects import caller_for, resource_totals
+from volunteer.projects.services.projects import allowed_transitions, caller_for, resource_totals
 from volunteer.projects.services.reading import may_manage
 
 
@@ -14,8 +14,9 @@ def page_context(user, project: Project) -> dict:
     signed_in = getattr(user, "is_authenticated", False)
     return {
         "manages": manages,
+        # the moves allowed_transitions allows (none to the anonymous, none on a delegated project)
         "transitions": lifecycle.moves(project.state, caller_for(user, project))
-        if signed_in and not project.delegated else [],
+        if allowed_transitions(user, project) else [],
         "applied": {a.position_id: a for a in applications_of(user) if a.is_live} if signed_in else {},
         "totals": resource_totals(project) if manages or project.is_public else [],
         "figures": figures_for(project),
